@@ -1,0 +1,287 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/Contio-AI/contio-doctor/internal/integration"
+)
+
+// Options steer one run.
+type Options struct {
+	// Offline skips checks that need the network.
+	Offline bool
+	// Only and Skip select checks by ID or name (empty Only: all).
+	Only []string
+	Skip []string
+	// CheckTimeout bounds each check; 0 means 10 s.
+	CheckTimeout time.Duration
+	// Parallel bounds concurrency; 0 means one goroutine per check.
+	Parallel int
+	// Clock returns the run's time; nil means time.Now.
+	Clock func() time.Time
+}
+
+// Select returns the checks Only and Skip leave, in registry order, and an
+// error naming any selector that matches no check.
+func Select(all []*Check, only, skip []string) ([]*Check, error) {
+	match := func(c *Check, sel []string) bool {
+		for _, s := range sel {
+			if strings.EqualFold(s, c.ID) || s == c.Name {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range append(append([]string{}, only...), skip...) {
+		if _, ok := Lookup(s); !ok {
+			if sug := Suggest(s); sug != "" {
+				return nil, fmt.Errorf("unknown check %q (did you mean %s?)", s, sug)
+			}
+			return nil, fmt.Errorf("unknown check %q (run `contio-doctor checks` for the list)", s)
+		}
+	}
+	var out []*Check
+	for _, c := range all {
+		if len(only) > 0 && !match(c, only) {
+			continue
+		}
+		if match(c, skip) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Run executes checks concurrently, each under its own deadline, and
+// returns one Result per check in the order given. A panic in a check
+// becomes that check's error result; the others are unaffected.
+func Run(ctx context.Context, list []*Check, in *Input, opts Options) []Result {
+	timeout := opts.CheckTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	clock := opts.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	results := make([]Result, len(list))
+	var wg sync.WaitGroup
+	var sem chan struct{}
+	if opts.Parallel > 0 {
+		sem = make(chan struct{}, opts.Parallel)
+	}
+	for i, c := range list {
+		if r, skip := precheck(c, in, opts); skip {
+			results[i] = r
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if sem != nil {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+			}
+			results[i] = runOne(ctx, c, in, timeout, clock)
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+// precheck turns unmet Needs into a skip without running the check.
+func precheck(c *Check, in *Input, opts Options) (Result, bool) {
+	skip := func(reason, enable string) (Result, bool) {
+		return Result{Check: c, Status: StatusSkip, SkipReason: reason, Enable: enable}, true
+	}
+	ig := in.Integration
+	if c.Needs&NeedsNetwork != 0 && (opts.Offline || !in.Live) {
+		return skip("offline run", "run without --offline to probe the API")
+	}
+	if c.Needs&NeedsClientSecret != 0 && (ig.OAuth.ClientID.Empty() || ig.OAuth.ClientSecret.Empty()) {
+		return skip("no client credentials configured", "set oauth.client_id and oauth.client_secret")
+	}
+	if c.Needs&NeedsAccessToken != 0 && ig.Tokens.AccessToken.Empty() {
+		return skip("no access token configured", "set tokens.access_token (or CONTIO_ACCESS_TOKEN)")
+	}
+	if c.Needs&NeedsRefreshToken != 0 && ig.Tokens.RefreshToken.Empty() {
+		return skip("no refresh token configured", "set tokens.refresh_token (or CONTIO_REFRESH_TOKEN)")
+	}
+	if c.Needs&NeedsAPIKey != 0 && ig.Admin.APIKey.Empty() {
+		return skip("no API key configured", "set admin.api_key (or CONTIO_API_KEY)")
+	}
+	if c.Needs&NeedsWebhook != 0 && ig.Webhooks.URL.Empty() {
+		return skip("no webhook URL configured", "set webhooks.url")
+	}
+	if c.Needs&NeedsWebhookProbe != 0 && !(ig.Webhooks.Probe || in.ProbeWebhook) {
+		return skip("sends test deliveries to your server; not enabled", "set webhooks.probe: true or pass --probe-webhook")
+	}
+	if c.Needs&NeedsCalls != 0 && len(ig.Calls) == 0 {
+		return skip("no calls declared", "list the requests your code makes under calls")
+	}
+	return Result{}, false
+}
+
+func runOne(parent context.Context, c *Check, in *Input, timeout time.Duration, clock func() time.Time) (res Result) {
+	start := clock()
+	res = Result{Check: c}
+	ctx, cancel := context.WithTimeout(parent, timeout)
+	defer cancel()
+
+	type outcome struct {
+		findings []Finding
+		err      error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				// The panic value and stack may hold input values; the
+				// report passes every byte through redaction.
+				done <- outcome{err: fmt.Errorf("internal error: check panicked: %v\n%s", p, firstFrames(debug.Stack()))}
+			}
+		}()
+		f, err := c.Run(ctx, in)
+		done <- outcome{f, err}
+	}()
+
+	var out outcome
+	select {
+	case out = <-done:
+	case <-ctx.Done():
+		out = outcome{err: fmt.Errorf("did not finish within %s: %w", timeout, ctx.Err())}
+	}
+	res.Duration = clock().Sub(start)
+	if out.err != nil {
+		if s, ok := IsSkip(out.err); ok {
+			res.Status, res.SkipReason, res.Enable = StatusSkip, s.Reason, s.Enable
+			return res
+		}
+		res.Status = StatusError
+		res.Err = out.err.Error()
+		res.Findings = nil
+		return res
+	}
+	if len(out.findings) == 0 {
+		res.Status = StatusPass
+		return res
+	}
+	res.Status = StatusFail
+	res.Findings = make([]Finding, len(out.findings))
+	for i, f := range out.findings {
+		res.Findings[i] = complete(c, f)
+		res.Severity = max(res.Severity, res.Findings[i].Severity)
+	}
+	return res
+}
+
+// complete fills a finding's empty texts from its check.
+func complete(c *Check, f Finding) Finding {
+	if f.Severity == SeverityNone {
+		f.Severity = c.Severity
+	}
+	if f.Symptom == "" {
+		f.Symptom = c.Symptom
+	}
+	if f.Cause == "" {
+		f.Cause = c.Cause
+	}
+	if f.Fix == "" {
+		f.Fix = c.Fix
+	}
+	if f.Message == "" {
+		f.Message = c.Title
+	}
+	return f
+}
+
+// firstFrames keeps the panic's own frames, enough to locate it.
+func firstFrames(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	if len(lines) > 12 {
+		lines = lines[:12]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ApplyWaivers marks results matched by an unexpired waiver as waived.
+// An expired waiver leaves the result as it is and records the expiry.
+// It returns the waivers that matched no check, for a warning.
+func ApplyWaivers(results []Result, waivers []integration.Waiver, now time.Time) (unmatched []integration.Waiver) {
+	for _, w := range waivers {
+		matched := false
+		for i := range results {
+			c := results[i].Check
+			if !strings.EqualFold(w.Check, c.ID) && w.Check != c.Name {
+				continue
+			}
+			matched = true
+			w := w
+			results[i].Waiver = &w
+			if !w.Until.IsZero() && now.After(w.Until) {
+				results[i].WaiverExpired = true
+				continue
+			}
+			if results[i].Status == StatusFail {
+				results[i].Status = StatusWaived
+			}
+		}
+		if !matched {
+			if _, known := Lookup(w.Check); !known {
+				unmatched = append(unmatched, w)
+			}
+		}
+	}
+	return unmatched
+}
+
+// Counts tallies results by status.
+type Counts struct {
+	Pass, Fail, Skip, Error, Waived int
+}
+
+// Count tallies results.
+func Count(results []Result) Counts {
+	var c Counts
+	for _, r := range results {
+		switch r.Status {
+		case StatusPass:
+			c.Pass++
+		case StatusFail:
+			c.Fail++
+		case StatusSkip:
+			c.Skip++
+		case StatusError:
+			c.Error++
+		case StatusWaived:
+			c.Waived++
+		}
+	}
+	return c
+}
+
+// ExitCode is 1 when any failing result is at or above failOn, else 0.
+// Errors (could not decide) count as error severity. SeverityNone (never)
+// always gives 0.
+func ExitCode(results []Result, failOn Severity) int {
+	if failOn == SeverityNone {
+		return 0
+	}
+	for _, r := range results {
+		switch r.Status {
+		case StatusFail:
+			if r.Severity >= failOn {
+				return 1
+			}
+		case StatusError:
+			return 1
+		}
+	}
+	return 0
+}

@@ -1,0 +1,159 @@
+// Package doctor wires one run: config → Integration → checks → report.
+// The commands (run, demo, har) share it so that they behave alike.
+package doctor
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"runtime"
+	"time"
+
+	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/internal/integration"
+	"github.com/Contio-AI/contio-doctor/internal/redact"
+	"github.com/Contio-AI/contio-doctor/report"
+)
+
+// Version is the tool's version, set at build time with -ldflags.
+var Version = "dev"
+
+// Exit codes (DESIGN.md).
+const (
+	ExitOK       = 0
+	ExitFindings = 1
+	ExitUsage    = 2
+	ExitInternal = 3
+)
+
+// Options steer one run.
+type Options struct {
+	Checks       checks.Options
+	FailOn       checks.Severity
+	Live         bool
+	ProbeWebhook bool
+	Verbose      bool
+	// Clock is the run's clock; nil means time.Now.
+	Clock func() time.Time
+	// RunID is the run's identifier; "" means a random one.
+	RunID string
+	// Shared is handed to live checks (the probe client and its cache).
+	Shared any
+}
+
+// Run executes the selected checks against ig and returns the report.
+func Run(ctx context.Context, ig *integration.Integration, opts Options) (*report.Report, error) {
+	clock := opts.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	list, err := checks.Select(checks.All(), opts.Checks.Only, opts.Checks.Skip)
+	if err != nil {
+		return nil, err
+	}
+	started := clock()
+	in := &checks.Input{
+		Integration:  ig,
+		Now:          started,
+		Live:         opts.Live,
+		ProbeWebhook: opts.ProbeWebhook,
+		Shared:       opts.Shared,
+	}
+	copts := opts.Checks
+	copts.Offline = !opts.Live
+	copts.Clock = clock
+	results := checks.Run(ctx, list, in, copts)
+	unmatched := checks.ApplyWaivers(results, ig.Ignore, started)
+
+	mode := "offline"
+	if opts.Live {
+		mode = "live"
+	}
+	id := opts.RunID
+	if id == "" {
+		id = newRunID()
+	}
+	rep := &report.Report{
+		Tool: report.Tool{Name: "contio-doctor", Version: Version},
+		Run: report.Run{
+			ID:          id,
+			StartedAt:   started.UTC(),
+			FinishedAt:  clock().UTC(),
+			Mode:        mode,
+			ConfigPath:  ig.ConfigPath,
+			Fingerprint: Fingerprint(ig),
+			APIURL:      ig.APIURL.Raw,
+			AuthURL:     ig.AuthURL.Raw,
+			ClientID:    ig.OAuth.ClientID.Raw,
+			GoVersion:   runtime.Version(),
+			OS:          runtime.GOOS,
+			Arch:        runtime.GOARCH,
+		},
+		Results: results,
+		FailOn:  opts.FailOn,
+		Verbose: opts.Verbose,
+	}
+	for _, w := range unmatched {
+		at := w.At.String()
+		if at != "" {
+			at += ": "
+		}
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%swaiver for %q matches no check; remove it or fix the ID", at, w.Check))
+	}
+	rep.ExitCode = checks.ExitCode(results, opts.FailOn)
+	if len(unmatched) > 0 && opts.FailOn != checks.SeverityNone && opts.FailOn <= checks.SeverityWarning {
+		rep.ExitCode = ExitFindings
+	}
+	return rep, nil
+}
+
+// Redactor returns the redactor for everything derived from ig.
+func Redactor(ig *integration.Integration) *redact.Redactor {
+	r := redact.New()
+	if ig == nil {
+		return r
+	}
+	for _, s := range ig.Secrets() {
+		r.Add(s.Value.Raw)
+	}
+	if sec := ig.OAuth.ClientSecret.Raw; sec != "" {
+		r.AddPair(ig.OAuth.ClientID.Raw, sec)
+	}
+	return r
+}
+
+// Fingerprint hashes the config with secrets removed, so support can tell
+// whether two reports came from the same configuration.
+func Fingerprint(ig *integration.Integration) string {
+	var src []byte
+	if ig.ConfigBytes != nil {
+		src = Redactor(ig).Bytes(bytes.Clone(ig.ConfigBytes))
+	} else {
+		src = fmt.Appendf(nil, "env:%s|%s|%s|%s", ig.APIURL.Raw, ig.AuthURL.Raw, ig.OAuth.ClientID.Raw, ig.OAuth.RedirectURI.Raw)
+	}
+	sum := sha256.Sum256(src)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+func newRunID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Write renders rep in format to w, through the redactor.
+func Write(w io.Writer, rep *report.Report, format string, ropts report.Options, red *redact.Redactor) error {
+	r, err := report.For(format, ropts)
+	if err != nil {
+		return err
+	}
+	rw := red.Writer(w)
+	if err := r.Render(rw, rep); err != nil {
+		return red.Error(err)
+	}
+	return rw.Close()
+}

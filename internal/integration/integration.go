@@ -1,0 +1,296 @@
+// Package integration is the typed model of a partner's Contio integration:
+// what the sources (config file, environment, HAR capture) fill and what the
+// checks read. Every value keeps where it came from, so a finding can point
+// at file:line:col or at a HAR entry.
+//
+// Values are kept raw: a trailing "\r", a surrounding quote or a BOM that the
+// app would send stays in Value.Raw. Nothing is trimmed before checks look.
+package integration
+
+import (
+	"fmt"
+	"io/fs"
+	"time"
+)
+
+// Source says where a value came from.
+type Source struct {
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
+
+	// EnvVar names the environment variable (or .env key) the value was
+	// expanded from, when it came from ${VAR} or from CONTIO_* variables.
+	EnvVar string `json:"env_var,omitempty"`
+
+	// HAREntry is the 1-based index of the HAR entry the value was observed
+	// in; 0 when the value did not come from a HAR capture.
+	HAREntry int       `json:"har_entry,omitempty"`
+	HARTime  time.Time `json:"har_time,omitzero"`
+	URL      string    `json:"url,omitempty"`
+}
+
+// IsZero reports whether s points nowhere.
+func (s Source) IsZero() bool {
+	return s.File == "" && s.Line == 0 && s.EnvVar == "" && s.HAREntry == 0
+}
+
+// String renders s as file:line:col, "HAR entry N (URL)" or "$VAR".
+func (s Source) String() string {
+	switch {
+	case s.HAREntry > 0:
+		out := fmt.Sprintf("%s: entry %d", s.File, s.HAREntry)
+		if s.File == "" {
+			out = fmt.Sprintf("HAR entry %d", s.HAREntry)
+		}
+		if s.URL != "" {
+			out += " (" + s.URL + ")"
+		}
+		return out
+	case s.File != "" && s.Line > 0:
+		out := fmt.Sprintf("%s:%d:%d", s.File, s.Line, s.Column)
+		if s.EnvVar != "" {
+			out += " ($" + s.EnvVar + ")"
+		}
+		return out
+	case s.File != "":
+		return s.File
+	case s.EnvVar != "":
+		return "$" + s.EnvVar
+	}
+	return ""
+}
+
+// Value is one configured string with its origin.
+type Value struct {
+	Raw string `json:"-"`
+	// Set is true when the value was given at all (an empty string can be
+	// set explicitly).
+	Set  bool   `json:"set"`
+	From Source `json:"from"`
+	// Literal is true when the config file wrote the value itself rather
+	// than a ${VAR} reference. Checks use it to flag secrets committed to
+	// a file.
+	Literal bool `json:"literal,omitempty"`
+}
+
+// Empty reports whether the value is unset or the empty string.
+func (v Value) Empty() bool { return v.Raw == "" }
+
+// Auth schemes a call can use.
+const (
+	AuthBearer = "bearer"
+	AuthBasic  = "basic"
+	AuthAPIKey = "api_key"
+	AuthNone   = "none"
+)
+
+// Call is one request the integration makes, as declared in the config's
+// `calls` list or as observed in a HAR capture. Both sources produce the
+// same value so checks treat them alike.
+type Call struct {
+	Name   Value
+	Method Value
+	// Path is the request path (no host, no query) as the code sends it.
+	Path Value
+	// Query is the raw query string, without "?", when known.
+	Query Value
+	// Host is the host the call goes to, when known (HAR captures).
+	Host Value
+	// Auth is the declared or observed scheme: bearer, basic, api_key, none.
+	Auth Value
+	// Authorization is the raw Authorization header value, when known.
+	Authorization Value
+	// Headers lists the other headers the call sends, by name; HeaderValues
+	// holds their values when known (HAR captures).
+	Headers      []Value
+	HeaderValues map[string][]string
+	// PerMinute is the declared expected peak rate; 0 when not declared.
+	PerMinute     int
+	PerMinuteFrom Source
+	// At is where the call was declared or observed.
+	At Source
+
+	// Observed is true for calls taken from real traffic.
+	Observed bool
+	// Response facts for observed calls.
+	Status    int
+	RequestID string
+	Started   time.Time
+	Duration  time.Duration
+}
+
+// HasHeader reports whether the call sends a header with that exact name
+// (case-insensitive, as HTTP header names are).
+func (c Call) HasHeader(name string) bool {
+	for _, h := range c.Headers {
+		if equalFold(h.Raw, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// OAuth holds the client registration and authorization-request settings.
+type OAuth struct {
+	ClientID               Value
+	ClientSecret           Value
+	RedirectURI            Value
+	TokenRedirectURI       Value // defaults to RedirectURI when unset
+	RegisteredRedirectURIs []Value
+	Scopes                 []Value
+	ScopesFrom             Source // where the scopes key itself is
+	ScopesSet              bool
+	AuthorizationURL       Value
+	BasicAuthHeader        Value
+}
+
+// Tokens are tokens the doctor may introspect.
+type Tokens struct {
+	AccessToken  Value
+	RefreshToken Value
+}
+
+// Admin is the API-key credential pair for /v1/partner/admin/*.
+type Admin struct {
+	APIKey   Value
+	ClientID Value
+}
+
+// HTTP describes the app's HTTP client behaviour.
+type HTTP struct {
+	Timeout          time.Duration
+	TimeoutFrom      Source
+	TimeoutSet       bool
+	MaxRetries       int
+	MaxRetriesFrom   Source
+	MaxRetriesSet    bool
+	Backoff          Value // none | fixed | exponential
+	HonorsRetryAfter bool
+	HonorsRetryFrom  Source
+	HonorsRetrySet   bool
+	RetryStatuses    []int
+	RetryStatusFrom  Source
+	RetryStatusSet   bool
+	// RetriesCodeExchange is true when the app retries POST /oauth2/token
+	// with grant_type=authorization_code.
+	RetriesCodeExchange     bool
+	RetriesCodeExchangeFrom Source
+}
+
+// Webhooks is the partner's webhook receiver.
+type Webhooks struct {
+	URL    Value
+	Secret Value
+	Probe  bool
+}
+
+// Waiver is one entry of the config's ignore list.
+type Waiver struct {
+	Check  string
+	Reason string
+	Until  time.Time // zero: no expiry
+	At     Source
+}
+
+// Integration is everything the doctor knows about one integration.
+type Integration struct {
+	// ConfigPath is the config file read, or "" when the CONTIO_*
+	// environment variables were the config.
+	ConfigPath string
+	// ConfigMode is the config file's permission bits (0 when unknown).
+	ConfigMode fs.FileMode
+	// ConfigBytes is the raw config file (for fingerprinting), nil without one.
+	ConfigBytes []byte
+
+	Version  int
+	APIURL   Value
+	AuthURL  Value
+	OAuth    OAuth
+	Tokens   Tokens
+	Admin    Admin
+	Calls    []Call
+	HTTP     HTTP
+	Webhooks Webhooks
+	Ignore   []Waiver
+
+	// Env is the snapshot of environment variables that checks may read
+	// (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and lower-case forms), so checks
+	// stay pure functions of the Integration.
+	Env map[string]string
+}
+
+// EffectiveTokenRedirectURI is the redirect_uri sent in the token exchange.
+func (in *Integration) EffectiveTokenRedirectURI() Value {
+	if in.OAuth.TokenRedirectURI.Set {
+		return in.OAuth.TokenRedirectURI
+	}
+	return in.OAuth.RedirectURI
+}
+
+// Secret is one secret value with its name, for redaction and for
+// credential checks.
+type Secret struct {
+	Name  string // e.g. "oauth.client_secret"
+	Value Value
+}
+
+// Secrets lists every secret the integration holds (non-empty only):
+// client secret, tokens, API key, webhook secret, the Basic header the app
+// computes, and Authorization values of observed calls.
+func (in *Integration) Secrets() []Secret {
+	var out []Secret
+	add := func(name string, v Value) {
+		if v.Raw != "" {
+			out = append(out, Secret{Name: name, Value: v})
+		}
+	}
+	add("oauth.client_secret", in.OAuth.ClientSecret)
+	add("oauth.basic_auth_header", in.OAuth.BasicAuthHeader)
+	add("tokens.access_token", in.Tokens.AccessToken)
+	add("tokens.refresh_token", in.Tokens.RefreshToken)
+	add("admin.api_key", in.Admin.APIKey)
+	add("webhooks.secret", in.Webhooks.Secret)
+	for i, c := range in.Calls {
+		add(fmt.Sprintf("calls[%d].authorization", i), c.Authorization)
+	}
+	return out
+}
+
+// Credentials lists every credential-like value a check of stray
+// characters should look at: the secrets plus the client IDs.
+func (in *Integration) Credentials() []Secret {
+	var out []Secret
+	add := func(name string, v Value) {
+		if v.Set {
+			out = append(out, Secret{Name: name, Value: v})
+		}
+	}
+	add("oauth.client_id", in.OAuth.ClientID)
+	add("oauth.client_secret", in.OAuth.ClientSecret)
+	add("admin.api_key", in.Admin.APIKey)
+	add("admin.client_id", in.Admin.ClientID)
+	add("webhooks.secret", in.Webhooks.Secret)
+	add("tokens.access_token", in.Tokens.AccessToken)
+	add("tokens.refresh_token", in.Tokens.RefreshToken)
+	return out
+}

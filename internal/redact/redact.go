@@ -1,0 +1,238 @@
+// Package redact is the one mechanism every byte of output passes through.
+// It replaces each known secret, and the forms a secret takes on the wire
+// (base64 of id:secret as in a Basic header, URL and form encoding, base64
+// of the secret alone), with a fingerprint that lets two values be compared
+// without being seen: "s3cr…(40 chars, sha256:1a2b3c)".
+package redact
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// minSecretLen: shorter values are not redacted as substrings (a 2-byte
+// "secret" would shred the whole report); checks flag them as weak.
+const minSecretLen = 4
+
+// Redactor replaces secrets in text. The zero value redacts nothing.
+// Safe for concurrent use.
+type Redactor struct {
+	mu    sync.RWMutex
+	pairs []pair // sorted longest first, so a longer form wins
+	seen  map[string]bool
+}
+
+type pair struct{ from, to string }
+
+// New returns a Redactor for the given secrets.
+func New(secrets ...string) *Redactor {
+	r := &Redactor{}
+	for _, s := range secrets {
+		r.Add(s)
+	}
+	return r
+}
+
+// Fingerprint describes a secret without revealing it: a short prefix when
+// the secret is long enough that the prefix gives nothing away, its length
+// and the first six hex digits of its SHA-256.
+func Fingerprint(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	n := utf8.RuneCountInString(secret)
+	prefix := ""
+	if n >= 16 {
+		prefix = string([]rune(secret)[:4]) + "…"
+	}
+	return fmt.Sprintf("%s(%d chars, sha256:%s)", prefix, n, hex.EncodeToString(sum[:3]))
+}
+
+// Add registers a secret and its derived forms.
+func (r *Redactor) Add(secret string) {
+	if len(secret) < minSecretLen {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen == nil {
+		r.seen = map[string]bool{}
+	}
+	fp := "[REDACTED " + Fingerprint(secret) + "]"
+	add := func(form string) {
+		if len(form) < minSecretLen || r.seen[form] {
+			return
+		}
+		r.seen[form] = true
+		r.pairs = append(r.pairs, pair{form, fp})
+	}
+	for _, v := range variants(secret) {
+		add(v)
+		add(url.QueryEscape(v))
+		add(url.PathEscape(v))
+		add(strings.ReplaceAll(url.QueryEscape(v), "+", "%20"))
+		b64 := base64.StdEncoding.EncodeToString([]byte(v))
+		add(b64)
+		add(strings.TrimRight(b64, "="))
+		add(base64.URLEncoding.EncodeToString([]byte(v)))
+		add(base64.RawURLEncoding.EncodeToString([]byte(v)))
+		add(hex.EncodeToString([]byte(v)))
+		// JSON-escaped form, for secrets with quotes or control characters.
+		if q := jsonEscape(v); q != v {
+			add(q)
+		}
+		// Go %q form, as error messages quote values.
+		if q := fmt.Sprintf("%q", v); len(q) > 2 {
+			add(q[1 : len(q)-1])
+		}
+	}
+	sort.SliceStable(r.pairs, func(i, j int) bool { return len(r.pairs[i].from) > len(r.pairs[j].from) })
+}
+
+// AddPair registers the Basic-auth forms of id:secret (and its newline
+// variants), which are not substrings of the secret's own encodings.
+func (r *Redactor) AddPair(id, secret string) {
+	if len(secret) < minSecretLen {
+		return
+	}
+	for _, joined := range []string{
+		id + ":" + secret,
+		url.QueryEscape(id) + ":" + url.QueryEscape(secret),
+	} {
+		for _, v := range []string{joined, joined + "\n", joined + "\r\n"} {
+			r.addEncoded(v, secret)
+		}
+	}
+}
+
+// addEncoded registers the base64 forms of v, fingerprinted as secret.
+func (r *Redactor) addEncoded(v, secret string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen == nil {
+		r.seen = map[string]bool{}
+	}
+	fp := "[REDACTED " + Fingerprint(secret) + "]"
+	for _, form := range []string{
+		base64.StdEncoding.EncodeToString([]byte(v)),
+		strings.TrimRight(base64.StdEncoding.EncodeToString([]byte(v)), "="),
+		base64.URLEncoding.EncodeToString([]byte(v)),
+		base64.RawURLEncoding.EncodeToString([]byte(v)),
+	} {
+		if !r.seen[form] {
+			r.seen[form] = true
+			r.pairs = append(r.pairs, pair{form, fp})
+		}
+	}
+	sort.SliceStable(r.pairs, func(i, j int) bool { return len(r.pairs[i].from) > len(r.pairs[j].from) })
+}
+
+// variants are the secret as stored and as an app may have mangled it:
+// trimmed of whitespace and quotes, since evidence often shows the
+// "cleaned" value next to the raw one.
+func variants(s string) []string {
+	out := []string{s}
+	t := strings.TrimSpace(strings.Trim(strings.TrimSpace(s), `"'`))
+	t = strings.TrimPrefix(t, "\ufeff")
+	if t != s && len(t) >= minSecretLen {
+		out = append(out, t)
+	}
+	return out
+}
+
+func jsonEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0xfeff || r == 0x200b || r == 0xa0:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// String returns s with every registered form replaced.
+func (r *Redactor) String(s string) string {
+	if r == nil {
+		return s
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, p := range r.pairs {
+		if strings.Contains(s, p.from) {
+			s = strings.ReplaceAll(s, p.from, p.to)
+		}
+	}
+	return s
+}
+
+// Bytes is String for byte slices.
+func (r *Redactor) Bytes(b []byte) []byte {
+	if r == nil {
+		return b
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, p := range r.pairs {
+		if bytes.Contains(b, []byte(p.from)) {
+			b = bytes.ReplaceAll(b, []byte(p.from), []byte(p.to))
+		}
+	}
+	return b
+}
+
+// Error returns an error whose message is redacted; nil stays nil.
+func (r *Redactor) Error(err error) error {
+	if err == nil {
+		return nil
+	}
+	return redactedError{msg: r.String(err.Error()), err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e redactedError) Error() string { return e.msg }
+func (e redactedError) Unwrap() error { return e.err }
+
+// Writer returns a writer that buffers everything written and, on Close,
+// writes the redacted whole to w. Buffering whole documents is what makes
+// redaction exact: a secret split across two Write calls is still found.
+func (r *Redactor) Writer(w io.Writer) io.WriteCloser {
+	return &writer{r: r, w: w}
+}
+
+type writer struct {
+	r   *Redactor
+	w   io.Writer
+	buf bytes.Buffer
+}
+
+func (x *writer) Write(p []byte) (int, error) { return x.buf.Write(p) }
+
+func (x *writer) Close() error {
+	_, err := x.w.Write(x.r.Bytes(x.buf.Bytes()))
+	x.buf.Reset()
+	return err
+}
