@@ -1,0 +1,133 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/Contio-AI/contio-doctor/internal/contio"
+)
+
+func TestRedirectIsNotFollowed(t *testing.T) {
+	var followed atomic.Int32
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { followed.Add(1) }))
+	defer target.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL+"/elsewhere", http.StatusFound)
+	}))
+	defer srv.Close()
+	c := New(Options{})
+	resp, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL + "/v1/partner/admin/app", Class: contio.ClassAdmin,
+		Header: http.Header{"X-Api-Key": {"key-canary-123456"}}, Credentialed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Status != http.StatusFound || !strings.HasSuffix(resp.Redirect, "/elsewhere") {
+		t.Fatalf("status %d redirect %q, want 302 with Location", resp.Status, resp.Redirect)
+	}
+	if followed.Load() != 0 {
+		t.Fatal("the redirect was followed with the API key")
+	}
+}
+
+func TestBudgetAndStopAfter429(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Retry-After", "17")
+		w.Header().Set("X-RateLimit-Limit", "20")
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = w.Write([]byte(`{"code":"rate_limit_exceeded","message":"slow down","request_id":"req_429"}`))
+	}))
+	defer srv.Close()
+	c := New(Options{})
+	resp, err := c.Do(context.Background(), Request{Method: "POST", URL: srv.URL + "/oauth2/token", Class: contio.ClassOAuth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.RequestID != "req_429" || resp.Code != "rate_limit_exceeded" {
+		t.Fatalf("request_id %q code %q", resp.RequestID, resp.Code)
+	}
+	_, err = c.Do(context.Background(), Request{Method: "GET", URL: srv.URL + "/oauth2/scopes", Class: contio.ClassOAuth})
+	var rl *RateLimitedError
+	if !errors.As(err, &rl) || rl.Limit.RetryAfter != 17*time.Second {
+		t.Fatalf("second OAuth probe after a 429: err %v, want RateLimitedError with Retry-After 17s", err)
+	}
+	if hits.Load() != 1 {
+		t.Fatalf("server saw %d requests, want 1 (never retry into a 429)", hits.Load())
+	}
+}
+
+func TestOAuthBudgetIsFive(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	c := New(Options{})
+	for i := 0; i < 5; i++ {
+		if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL + "/oauth2/scopes", Class: contio.ClassOAuth}); err != nil {
+			t.Fatalf("request %d: %v", i+1, err)
+		}
+	}
+	if _, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL + "/oauth2/scopes", Class: contio.ClassOAuth}); !errors.Is(err, ErrBudget) {
+		t.Fatalf("sixth OAuth request: %v, want ErrBudget", err)
+	}
+}
+
+func TestCredentialsNeedHTTPSExceptLoopback(t *testing.T) {
+	c := New(Options{})
+	_, err := c.Do(context.Background(), Request{Method: "GET", URL: "http://api.example.invalid/v1/partner/admin/app", Class: contio.ClassAdmin, Credentialed: true})
+	var ie *InsecureError
+	if !errors.As(err, &ie) {
+		t.Fatalf("err = %v, want InsecureError", err)
+	}
+	if c.Used()[contio.ClassAdmin] != 0 {
+		t.Fatal("a refused request used budget")
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"30", 30 * time.Second, true},
+		{"Sat, 28 Nov 2026 12:01:00 GMT", time.Minute, true},
+		{"Sat, 28 Nov 2026 11:00:00 GMT", 0, true},
+		{"soon", 0, false},
+	}
+	for _, c := range cases {
+		got, ok := ParseRetryAfter(c.in, now)
+		if got != c.want || ok != c.ok {
+			t.Errorf("ParseRetryAfter(%q) = %v, %v; want %v, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestTranscriptMasksCredentials(t *testing.T) {
+	ex := &Exchange{Request: Request{Method: "GET", URL: "https://api.contio.ai/v1/partner/user/profile",
+		Header: http.Header{"Authorization": {"Bearer cto_at_v1_canarycanarycanary"}, "X-Api-Key": {"apikey-canary-0001"}}}}
+	out := Transcript(ex)
+	for _, canary := range []string{"cto_at_v1_canarycanarycanary", "apikey-canary-0001"} {
+		if strings.Contains(out, canary) {
+			t.Fatalf("transcript shows %q:\n%s", canary, out)
+		}
+	}
+	if !strings.Contains(out, "> Authorization: Bearer ") {
+		t.Fatalf("transcript lost the scheme:\n%s", out)
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	for host, want := range map[string]bool{"127.0.0.1": true, "localhost": true, "[::1]": true, "::1": true, "api.contio.ai": false, "10.0.0.1": false} {
+		if IsLoopback(host) != want {
+			t.Errorf("IsLoopback(%q) != %v", host, want)
+		}
+	}
+}
