@@ -1,16 +1,53 @@
 // Package config reads contio-doctor.yaml (or the CONTIO_* environment
 // variables) into an integration.Integration, keeping every value raw and
 // every value's position.
+//
+// Where values come from:
+//   - the config file: DefaultFile in the working directory, or Options.Path;
+//   - ${VAR} and ${VAR:-default} inside its string values, looked up first
+//     in the process environment, then in the env file (the process
+//     environment wins, as with dotenv tools, so a CI secret overrides a
+//     developer's .env); $$ is a literal dollar sign;
+//   - the env file: Options.EnvFile, else .env beside the config when present;
+//   - with no config file at all, the CONTIO_* variables (process
+//     environment first, then the env file) are the config.
+//
+// Every problem is reported as *Error with file:line:col; several problems
+// come back together as Errors. No error message ever quotes a value: a
+// value may be a secret. Messages quote keys and variable names only.
 package config
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/Contio-AI/contio-doctor/internal/integration"
 )
 
 // DefaultFile is the config file looked for in the working directory.
 const DefaultFile = "contio-doctor.yaml"
+
+// DefaultEnvFile is the dotenv file looked for beside the config.
+const DefaultEnvFile = ".env"
+
+// Defaults for keys the config may leave out (their Value.Set is false).
+const (
+	DefaultAPIURL  = "https://api.contio.ai"
+	DefaultAuthURL = "https://auth.contio.ai"
+)
+
+// maxFileSize bounds what is read: a config or env file is a few KiB.
+const maxFileSize = 4 << 20
+
+// maxErrors bounds how many problems one load reports.
+const maxErrors = 50
 
 // Options say where the config comes from.
 type Options struct {
@@ -35,20 +72,191 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	if e.Line > 0 {
+	switch {
+	case e.Line > 0 && e.Column > 0:
 		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
-	}
-	if e.File != "" {
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	case e.File != "":
 		return e.File + ": " + e.Msg
 	}
 	return e.Msg
 }
 
+// Errors are several config problems, sorted by position. Error prints one
+// per line; errors.As finds the first *Error.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap lets errors.As and errors.Is see each *Error.
+func (es Errors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// sorted orders es by file, line and column (stable, so problems at one
+// position keep the order they were found in).
+func (es Errors) sorted() Errors {
+	slices.SortStableFunc(es, func(a, b *Error) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+	})
+	return es
+}
+
+// proxyVars are the environment variables snapshotted into Integration.Env.
+var proxyVars = []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY"}
+
 // Load reads the config. Every error it returns is, or wraps, *Error or
 // Errors, and means exit code 2.
 func Load(opts Options) (*integration.Integration, error) {
-	return nil, &Error{Msg: "config loading not implemented yet"}
+	lookupEnv := opts.LookupEnv
+	if lookupEnv == nil {
+		lookupEnv = os.LookupEnv
+	}
+	path := opts.Path
+	if path == "" {
+		path = DefaultFile
+	}
+	data, mode, err := readFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !opts.PathExplicit:
+		path, data = "", nil // no config file: the environment is the config
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, &Error{File: path, Msg: "config file not found (run `contio-doctor init` to write a starter, or leave out --config to use the CONTIO_* environment variables)"}
+	case err != nil:
+		return nil, &Error{File: path, Msg: err.Error()}
+	}
+
+	envPath, explicitEnv := opts.EnvFile, opts.EnvFile != ""
+	if !explicitEnv {
+		dir := "."
+		if path != "" {
+			dir = filepath.Dir(path)
+		}
+		envPath = filepath.Join(dir, DefaultEnvFile)
+	}
+	var file *dotenv
+	switch envData, _, err := readFile(envPath); {
+	case errors.Is(err, fs.ErrNotExist) && !explicitEnv:
+		envPath = "" // no .env beside the config: fine
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, &Error{File: envPath, Msg: "env file not found (check --env-file)"}
+	case err != nil:
+		return nil, &Error{File: envPath, Msg: err.Error()}
+	default:
+		if file, err = parseDotenv(envPath, envData); err != nil {
+			return nil, err
+		}
+	}
+	vars := varLookup{env: lookupEnv, file: file}
+
+	var in *integration.Integration
+	if path == "" {
+		in = fromEnv(vars)
+	} else {
+		if in, err = parse(path, data, vars, envPath); err != nil {
+			return nil, err
+		}
+		in.ConfigPath, in.ConfigMode, in.ConfigBytes = path, mode, data
+	}
+	in.Env = map[string]string{}
+	for _, name := range proxyVars {
+		if v, ok := lookupEnv(name); ok {
+			in.Env[name] = v
+		}
+	}
+	return in, nil
 }
 
-// Starter is the commented config `contio-doctor init` writes.
-var Starter = "version: 1\n"
+// readFile reads a config or env file, refusing directories and anything
+// implausibly large. Errors name no path (the caller's *Error does).
+func readFile(path string) ([]byte, fs.FileMode, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, 0, fs.ErrNotExist
+		}
+		return nil, 0, fmt.Errorf("cannot open: %w", unwrapPath(err))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, 0, fmt.Errorf("cannot stat: %w", unwrapPath(err))
+	}
+	if st.IsDir() {
+		return nil, 0, errors.New("is a directory, not a file")
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, 0, fmt.Errorf("cannot read: %w", unwrapPath(err))
+	}
+	if len(data) > maxFileSize {
+		return nil, 0, fmt.Errorf("larger than %d MiB; is this the right file?", maxFileSize>>20)
+	}
+	return data, st.Mode().Perm(), nil
+}
+
+// unwrapPath drops the *PathError wrapper, whose path the caller prints.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// fromEnv builds the Integration from the CONTIO_* variables alone.
+func fromEnv(vars varLookup) *integration.Integration {
+	get := func(name string) integration.Value {
+		raw, entry, ok := vars.get(name)
+		if !ok {
+			return integration.Value{From: integration.Source{EnvVar: name}}
+		}
+		from := integration.Source{EnvVar: name}
+		if entry != nil {
+			from.File, from.Line, from.Column = vars.file.Path, entry.Line, entry.Column
+		}
+		return integration.Value{Raw: raw, Set: true, From: from}
+	}
+	in := &integration.Integration{Version: 1}
+	in.APIURL = orDefault(get("CONTIO_API_URL"), DefaultAPIURL)
+	in.AuthURL = orDefault(get("CONTIO_AUTH_URL"), DefaultAuthURL)
+	in.OAuth.ClientID = get("CONTIO_CLIENT_ID")
+	in.OAuth.ClientSecret = get("CONTIO_CLIENT_SECRET")
+	in.OAuth.RedirectURI = get("CONTIO_REDIRECT_URI")
+	if scopes := get("CONTIO_SCOPES"); scopes.Set {
+		in.OAuth.ScopesSet, in.OAuth.ScopesFrom = true, scopes.From
+		// Split on spaces only: a tab, "\r" or comma stays inside a scope
+		// for the scope checks to see.
+		for _, s := range strings.Split(scopes.Raw, " ") {
+			if s != "" {
+				in.OAuth.Scopes = append(in.OAuth.Scopes, integration.Value{Raw: s, Set: true, From: scopes.From})
+			}
+		}
+	}
+	in.Tokens.AccessToken = get("CONTIO_ACCESS_TOKEN")
+	in.Tokens.RefreshToken = get("CONTIO_REFRESH_TOKEN")
+	in.Admin.APIKey = get("CONTIO_API_KEY")
+	in.Admin.ClientID = in.OAuth.ClientID // the admin API's X-Client-ID is the app's client ID
+	in.Webhooks.URL = get("CONTIO_WEBHOOK_URL")
+	in.Webhooks.Secret = get("CONTIO_WEBHOOK_SECRET")
+	return in
+}
+
+// orDefault fills an unset value with its default, leaving Set false.
+func orDefault(v integration.Value, def string) integration.Value {
+	if !v.Set {
+		v.Raw = def
+	}
+	return v
+}
