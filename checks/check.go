@@ -145,6 +145,9 @@ type Check struct {
 	// Safety is the probe class: 0 offline, 1 read-only, 2 harmless
 	// writes, 3 mints tokens or sends to the partner's server.
 	Safety int
+	// Late checks run after every other check has finished: they read
+	// what the others' probes saw (rate-limit headers, redirects).
+	Late bool
 	// Run performs the check. It returns findings (none: pass) or an error
 	// when it could not decide; Skip(...) as the error turns into a skip.
 	Run func(ctx context.Context, in *Input) ([]Finding, error)

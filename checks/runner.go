@@ -71,27 +71,33 @@ func Run(ctx context.Context, list []*Check, in *Input, opts Options) []Result {
 		clock = time.Now
 	}
 	results := make([]Result, len(list))
-	var wg sync.WaitGroup
 	var sem chan struct{}
 	if opts.Parallel > 0 {
 		sem = make(chan struct{}, opts.Parallel)
 	}
-	for i, c := range list {
-		if r, skip := precheck(c, in, opts); skip {
-			results[i] = r
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if sem != nil {
-				sem <- struct{}{}
-				defer func() { <-sem }()
+	// Two phases: ordinary checks concurrently, then the late ones.
+	for _, late := range []bool{false, true} {
+		var wg sync.WaitGroup
+		for i, c := range list {
+			if c.Late != late {
+				continue
 			}
-			results[i] = runOne(ctx, c, in, timeout, clock)
-		}()
+			if r, skip := precheck(c, in, opts); skip {
+				results[i] = r
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if sem != nil {
+					sem <- struct{}{}
+					defer func() { <-sem }()
+				}
+				results[i] = runOne(ctx, c, in, timeout, clock)
+			}()
+		}
+		wg.Wait()
 	}
-	wg.Wait()
 	return results
 }
 

@@ -1,0 +1,146 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Contio-AI/contio-doctor/internal/integration"
+)
+
+func fakeCheck(id string, run func(context.Context, *Input) ([]Finding, error)) *Check {
+	return &Check{ID: id, Name: "fake-" + strings.ToLower(id), Title: "fake " + id, Symptom: "s", Cause: "c", Fix: "f",
+		Verifies: "v", Severity: SeverityError, Needs: NeedsConfig, Run: run}
+}
+
+func TestRunIsolatesPanicsAndKeepsOrder(t *testing.T) {
+	list := []*Check{
+		fakeCheck("CD9001", func(context.Context, *Input) ([]Finding, error) {
+			time.Sleep(5 * time.Millisecond) // finishes last: order must still be registry order
+			return nil, nil
+		}),
+		fakeCheck("CD9002", func(context.Context, *Input) ([]Finding, error) { panic("boom with secret-canary-0042") }),
+		fakeCheck("CD9003", func(context.Context, *Input) ([]Finding, error) {
+			return []Finding{{Message: "bad", Severity: SeverityWarning}}, nil
+		}),
+		fakeCheck("CD9004", func(context.Context, *Input) ([]Finding, error) { return nil, Skip("no token", "set one") }),
+		fakeCheck("CD9005", func(context.Context, *Input) ([]Finding, error) { return nil, errors.New("could not decide") }),
+	}
+	res := Run(context.Background(), list, &Input{Integration: &integration.Integration{}}, Options{})
+	want := []Status{StatusPass, StatusError, StatusFail, StatusSkip, StatusError}
+	for i, r := range res {
+		if r.Check != list[i] {
+			t.Fatalf("result %d is %s, want %s (registry order)", i, r.Check.ID, list[i].ID)
+		}
+		if r.Status != want[i] {
+			t.Errorf("%s: status %s, want %s", r.Check.ID, r.Status, want[i])
+		}
+	}
+	if !strings.Contains(res[1].Err, "panicked") {
+		t.Errorf("panic result error = %q", res[1].Err)
+	}
+	if f := res[2].Findings[0]; f.Symptom != "s" || f.Cause != "c" || f.Fix != "f" || res[2].Severity != SeverityWarning {
+		t.Errorf("finding not completed from its check: %+v severity %v", f, res[2].Severity)
+	}
+	if res[3].SkipReason != "no token" || res[3].Enable != "set one" {
+		t.Errorf("skip = %q/%q", res[3].SkipReason, res[3].Enable)
+	}
+}
+
+func TestRunDeadline(t *testing.T) {
+	block := make(chan struct{})
+	defer close(block)
+	list := []*Check{fakeCheck("CD9010", func(ctx context.Context, _ *Input) ([]Finding, error) {
+		<-block // ignores ctx on purpose: the runner must not wait for it
+		return nil, nil
+	})}
+	res := Run(context.Background(), list, &Input{Integration: &integration.Integration{}}, Options{CheckTimeout: 20 * time.Millisecond})
+	if res[0].Status != StatusError || !strings.Contains(res[0].Err, "did not finish") {
+		t.Fatalf("got %s %q, want error 'did not finish'", res[0].Status, res[0].Err)
+	}
+}
+
+func TestNeedsSkip(t *testing.T) {
+	c := fakeCheck("CD9020", func(context.Context, *Input) ([]Finding, error) { t.Error("ran"); return nil, nil })
+	c.Needs = NeedsNetwork
+	c.Safety = 1
+	tok := fakeCheck("CD9021", func(context.Context, *Input) ([]Finding, error) { t.Error("ran"); return nil, nil })
+	tok.Needs = NeedsAccessToken
+	res := Run(context.Background(), []*Check{c, tok}, &Input{Integration: &integration.Integration{}}, Options{Offline: true})
+	if res[0].Status != StatusSkip || !strings.Contains(res[0].Enable, "--offline") {
+		t.Errorf("network check offline: %s %q", res[0].Status, res[0].Enable)
+	}
+	if res[1].Status != StatusSkip || !strings.Contains(res[1].Enable, "access_token") {
+		t.Errorf("token check without token: %s %q", res[1].Status, res[1].Enable)
+	}
+}
+
+func TestLateChecksRunAfterOthers(t *testing.T) {
+	done := make(chan struct{})
+	early := fakeCheck("CD9030", func(context.Context, *Input) ([]Finding, error) {
+		time.Sleep(5 * time.Millisecond)
+		close(done)
+		return nil, nil
+	})
+	late := fakeCheck("CD9031", func(context.Context, *Input) ([]Finding, error) {
+		select {
+		case <-done:
+			return nil, nil
+		default:
+			return []Finding{{Message: "ran before the others finished"}}, nil
+		}
+	})
+	late.Late = true
+	res := Run(context.Background(), []*Check{late, early}, &Input{Integration: &integration.Integration{}}, Options{})
+	if res[0].Status != StatusPass {
+		t.Fatalf("late check: %s %v", res[0].Status, res[0].Findings)
+	}
+}
+
+func TestWaiversAndExitCode(t *testing.T) {
+	now := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	a := fakeCheck("CD9040", nil)
+	b := fakeCheck("CD9041", nil)
+	results := []Result{
+		{Check: a, Status: StatusFail, Severity: SeverityError},
+		{Check: b, Status: StatusFail, Severity: SeverityWarning},
+	}
+	unmatched := ApplyWaivers(results, []integration.Waiver{
+		{Check: "CD9040", Reason: "staging", Until: now.Add(24 * time.Hour)},
+		{Check: "fake-cd9041", Reason: "old", Until: now.Add(-time.Hour)},
+		{Check: "CD0000", Reason: "typo"},
+	}, now)
+	if results[0].Status != StatusWaived {
+		t.Errorf("unexpired waiver: %s", results[0].Status)
+	}
+	if results[1].Status != StatusFail || !results[1].WaiverExpired {
+		t.Errorf("expired waiver: %s expired=%v", results[1].Status, results[1].WaiverExpired)
+	}
+	if len(unmatched) != 1 || unmatched[0].Check != "CD0000" {
+		t.Errorf("unmatched = %+v", unmatched)
+	}
+	for _, tc := range []struct {
+		failOn Severity
+		want   int
+	}{{SeverityError, 0}, {SeverityWarning, 1}, {SeverityInfo, 1}, {SeverityNone, 0}} {
+		if got := ExitCode(results, tc.failOn); got != tc.want {
+			t.Errorf("ExitCode(fail-on %v) = %d, want %d", tc.failOn, got, tc.want)
+		}
+	}
+}
+
+func TestSelectSuggests(t *testing.T) {
+	if len(All()) == 0 {
+		t.Skip("no checks registered yet")
+	}
+	c := All()[0]
+	if _, err := Select(All(), []string{c.ID}, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Select(All(), []string{c.Name + "x"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "did you mean "+c.Name) {
+		t.Fatalf("err = %v, want a did-you-mean for %s", err, c.Name)
+	}
+}
