@@ -59,7 +59,7 @@ func describeSeparator(sep string) string {
 	}
 	var names []string
 	for _, r := range sep {
-		names = append(names, runeName(r))
+		names = append(names, aRune(r))
 	}
 	return joinAnd(names)
 }

@@ -1,0 +1,75 @@
+package checks
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCredentialStrayChars(t *testing.T) {
+	cases := []struct {
+		name   string
+		secret string
+		want   string // "" means no finding
+	}{
+		{"clean", credSecret, ""},
+		{"interior space is CD1003's", "abcd efgh ijkl", ""},
+		{"trailing LF", credSecret + "\n", "oauth.client_secret has a line feed (LF, U+000A) at the end"},
+		{"CRLF", credSecret + "\r\n", "a carriage return (CR, U+000D) at character 44 of 45 and a line feed (LF, U+000A) at the end"},
+		{"leading space", " " + credSecret, "a space (U+0020) at the start"},
+		{"trailing spaces", credSecret + "  ", "a space (U+0020) at character 44 of 45 and a space (U+0020) at the end"},
+		{"BOM", "\ufeff" + credSecret, "a byte order mark (BOM, U+FEFF) at the start"},
+		{"zero-width space", "CANARY\u200bsecret", "a zero-width space (U+200B) at character 7 of 13"},
+		{"non-breaking space", "CANARYsecret\u00a0", "a non-breaking space (U+00A0) at the end"},
+		{"tab", "CANARY\tsecret", "a tab (U+0009) at character 7 of 13"},
+		{"invalid UTF-8", "CANARY\xffsecret", "an invalid UTF-8 byte"},
+		{"other control", "CANARY\x01secret", "a control character (U+0001)"},
+		{"non-ASCII letter", "CANARYsécret", "a non-ASCII character (U+00E9)"},
+		{"many", "\t\t\t\t\t\tCANARY", "a tab (U+0009) at the start, a tab (U+0009) at character 2 of 12, a tab (U+0009) at character 3 of 12, a tab (U+0009) at character 4 of 12 and 2 more"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ig := credIG()
+			ig.OAuth.ClientSecret.Raw = tc.secret
+			ig.OAuth.BasicAuthHeader.Raw = ""
+			fs, err := credRun(t, "CD1001", ig)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.want == "" {
+				if len(fs) != 0 {
+					t.Fatalf("want no finding, got %q", fs[0].Message)
+				}
+				return
+			}
+			if len(fs) != 1 {
+				t.Fatalf("want one finding, got %d", len(fs))
+			}
+			f := fs[0]
+			if !strings.Contains(f.Message, tc.want) {
+				t.Errorf("message %q does not contain %q", f.Message, tc.want)
+			}
+			if f.Location != ig.OAuth.ClientSecret.From {
+				t.Errorf("location %v, want %v", f.Location, ig.OAuth.ClientSecret.From)
+			}
+			if !strings.Contains(f.Commands[0], `"$CONTIO_CLIENT_SECRET" | od -c`) {
+				t.Errorf("no od command for the env var: %q", f.Commands)
+			}
+		})
+	}
+}
+
+func TestCredentialStrayCharsShowsClientIDsButNotSecrets(t *testing.T) {
+	ig := credIG()
+	ig.OAuth.ClientID.Raw = credID + "\r"
+	ig.Admin.APIKey.Raw = credAPIKey + "\n"
+	fs, err := credRun(t, "CD1001", ig)
+	if err != nil || len(fs) != 2 {
+		t.Fatalf("want 2 findings, got %d (%v)", len(fs), err)
+	}
+	if want := `as stored: "` + credID + `\r"`; !strings.Contains(fs[0].Evidence, want) {
+		t.Errorf("client ID evidence %q, want it to contain %q", fs[0].Evidence, want)
+	}
+	if !strings.Contains(fs[1].Evidence, "(44 chars, sha256:") || !strings.Contains(fs[1].Evidence, "(43 chars, sha256:") {
+		t.Errorf("API key evidence %q should show fingerprints before and after cleaning", fs[1].Evidence)
+	}
+}
