@@ -1,0 +1,119 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/Contio-AI/contio-doctor/internal/contio"
+	"github.com/Contio-AI/contio-doctor/internal/redact"
+)
+
+var _ = register(&Check{
+	ID:    "CD1501",
+	Name:  "client-credentials-accepted",
+	Guide: contio.GuideInvalidClient,
+	Title: "The token endpoint rejects the client credentials",
+	Symptom: "Every token exchange, refresh and introspection answers 401 invalid_client, so no user can connect.",
+	Cause: "The client_id or client_secret is not the pair the Partner Dashboard shows (a typo, a rotated secret, " +
+		"another environment's app), or the partner app has been deactivated.",
+	Fix: "Copy both values again from the Partner Dashboard into the environment the app reads, and check that the app is active. " +
+		"Contact Contio support with the request_id if the app may have been deactivated.",
+	Verifies: "POST /oauth2/token with a random code answers invalid_grant: the server accepted the client_id and secret (nothing is minted).",
+	Severity: SeverityError,
+	Needs:    NeedsNetwork | NeedsClientSecret,
+	Safety:   1,
+	Run:      clientCredentialsAccepted,
+})
+
+func clientCredentialsAccepted(ctx context.Context, in *Input) ([]Finding, error) {
+	l, err := liveOf(in)
+	if err != nil {
+		return nil, err
+	}
+	ig := in.Integration
+	cc, err := l.clientCredentials(ctx, ig)
+	if err != nil {
+		if s := budgetOrLimited(err); s != nil {
+			return nil, s
+		}
+		f := networkFinding("POST /oauth2/token", err)
+		f.Location = ig.AuthURL.From
+		return []Finding{f}, nil
+	}
+	secret := ig.OAuth.ClientSecret.Raw
+	if cc.accepted {
+		if cc.formEncodedOnly {
+			return []Finding{{
+				Severity: SeverityWarning,
+				Message: "the server accepted the credentials only when each part was form-urlencoded before base64 (RFC 6749 §2.3.1); " +
+					"the raw form the official SDK sends was rejected",
+				Cause: "The client secret holds characters (" + specialChars(secret) + ") that the two encodings write differently.",
+				Fix:   "Form-urlencode client_id and client_secret before joining them with ':' and base64-encoding, or ask Contio to rotate to a secret without those characters.",
+				Location:  ig.OAuth.ClientSecret.From,
+				RequestID: cc.altResp.RequestID,
+			}}, nil
+		}
+		if cc.resp.Status == http.StatusOK {
+			// A 200 to a random code would be alarming: say so.
+			return []Finding{{
+				Message:   "the token endpoint answered 200 to a random authorization code" + requestIDNote(cc.resp),
+				Cause:     "The server did not reject an unknown code. This is not the documented behaviour.",
+				Fix:       "Check that auth_url points at Contio and not at a stub; report the request_id to Contio support.",
+				RequestID: cc.resp.RequestID,
+			}}, nil
+		}
+		return nil, nil
+	}
+
+	resp := cc.resp
+	if resp.Redirect != "" {
+		return []Finding{{
+			Message:   fmt.Sprintf("the token endpoint answered %d with a redirect to %s; the doctor did not follow it", resp.Status, resp.Redirect),
+			Cause:     "auth_url points at a host or path that redirects (http→https, a missing path prefix, a login page). Clients that follow the redirect turn the POST into a GET or drop the credentials.",
+			Fix:       "Configure the final URL directly in auth_url.",
+			Location:  ig.AuthURL.From,
+			RequestID: resp.RequestID,
+		}}, nil
+	}
+	if resp.Status != http.StatusUnauthorized && resp.Code != "invalid_client" {
+		return nil, fmt.Errorf("the token endpoint answered HTTP %d (%s)%s; cannot tell whether the credentials are valid", resp.Status, orNone(resp.Code), requestIDNote(resp))
+	}
+	f := Finding{
+		Message:   fmt.Sprintf("POST /oauth2/token answered %d %s with the configured client_id %q and secret %s", resp.Status, orNone(resp.Code), ig.OAuth.ClientID.Raw, redact.Fingerprint(secret)),
+		Location:  ig.OAuth.ClientSecret.From,
+		RequestID: resp.RequestID,
+	}
+	// Tell an unknown client_id from a wrong secret or a deactivated app.
+	if info, err := l.publicInfo(ctx, ig.OAuth.ClientID.Raw); err == nil {
+		switch {
+		case info.Status == http.StatusNotFound:
+			f.Message += "; the client_id itself is unknown to Contio (public info answered 404" + requestIDNote(info) + ")"
+			f.Cause = "No partner app has this client_id in this environment: a typo, or an ID from another environment (sandbox vs production)."
+			f.Fix = "Copy the client_id from the Partner Dashboard of the environment auth_url points at."
+			f.Location = ig.OAuth.ClientID.From
+		case info.Status == http.StatusOK:
+			f.Message += "; the client_id exists, so the secret is wrong or the app is deactivated"
+			f.Cause = "The client_id is known, so the secret does not match (a typo, stray characters, or a rotated secret) or the app was deactivated."
+		}
+	}
+	if strings.ContainsAny(secret, "%+: ") && cc.altResp != nil {
+		f.Evidence = "tried both the raw (SDK) and the form-urlencoded (RFC 6749) Basic encodings; both were rejected"
+	}
+	return []Finding{f}, nil
+}
+
+func specialChars(s string) string {
+	var found []string
+	for _, c := range []string{"%", "+", ":", " "} {
+		if strings.Contains(s, c) {
+			name := c
+			if c == " " {
+				name = "space"
+			}
+			found = append(found, "'"+name+"'")
+		}
+	}
+	return strings.Join(found, ", ")
+}
