@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -40,6 +41,10 @@ type env struct {
 	getwd          func() (string, error)
 	// isTTY reports whether stdout is a terminal.
 	isTTY bool
+	// clock and runID fix a run's time and identifier (tests); nil and ""
+	// mean the real clock and a random ID.
+	clock func() time.Time
+	runID string
 }
 
 // run is the whole program; main exits once with what it returns.

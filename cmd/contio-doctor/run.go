@@ -105,6 +105,8 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 		ProbeWebhook: o.probeWebhook,
 		Verbose:      o.verbose,
 		Shared:       shared,
+		Clock:        e.clock,
+		RunID:        e.runID,
 	})
 	if err != nil {
 		return usageErr(red.Error(err))

@@ -1,0 +1,599 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/internal/contio"
+)
+
+func init() {
+	formats["text"] = func(o Options) Renderer { return newText(o) }
+}
+
+// The text report's layout: a result line is "  ✓ CD1103  text"; the lines
+// of a finding start under the ID, their values after a label column.
+const (
+	textDefaultWidth = 100
+	textMinWidth     = 40
+	textLabelWidth   = 10
+	textIDWidth      = 6 // "CD1103"
+)
+
+// textRenderer is the human report: grouped by guide entry, each problem
+// as message, symptom, cause and fix, then a one-line summary. It prints no
+// timestamps or durations, so the same results always give the same bytes.
+type textRenderer struct {
+	opts  Options
+	g     glyphs
+	width int
+}
+
+func newText(o Options) *textRenderer {
+	t := &textRenderer{opts: o, g: unicodeGlyphs, width: o.Width}
+	if o.ASCII {
+		t.g = asciiGlyphs
+	}
+	if t.width <= 0 {
+		t.width = textDefaultWidth
+	}
+	t.width = max(t.width, textMinWidth)
+	return t
+}
+
+// Render writes the report.
+func (t *textRenderer) Render(w io.Writer, r *Report) error {
+	var b strings.Builder
+	t.header(&b, r)
+	section := ""
+	for _, grp := range ByGuide(r.Results) {
+		if grp.Entry.Section != section {
+			section = grp.Entry.Section
+			t.banner(&b, section)
+		}
+		t.group(&b, grp, r.Verbose)
+	}
+	if len(r.Notes) > 0 {
+		t.banner(&b, "Notes")
+		b.WriteString("\n")
+		for _, n := range r.Notes {
+			t.para(&b, "  "+t.g.bullet+" ", 4, n, textStyles.faint)
+		}
+	}
+	b.WriteString("\n")
+	t.summary(&b, r)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// banner writes a section's title and a rule across the width.
+func (t *textRenderer) banner(b *strings.Builder, title string) {
+	lead := strings.Repeat(t.g.rule, 2) + " "
+	rest := max(t.width-lipgloss.Width(lead+title)-1, 2)
+	b.WriteString("\n" + t.paint(textStyles.faint, lead) + t.paint(textStyles.section, title) + " " +
+		t.paint(textStyles.faint, strings.Repeat(t.g.rule, rest)) + "\n")
+}
+
+// paint styles s when colour is on.
+func (t *textRenderer) paint(st lipgloss.Style, s string) string {
+	if !t.opts.Color || s == "" {
+		return s
+	}
+	return st.Render(s)
+}
+
+func (t *textRenderer) header(b *strings.Builder, r *Report) {
+	name := r.Tool.Name
+	if name == "" {
+		name = "contio-doctor"
+	}
+	title := name
+	if r.Tool.Version != "" {
+		title += " " + r.Tool.Version
+	}
+	mode := r.Run.Mode
+	if mode == "" {
+		mode = "offline"
+	}
+	b.WriteString(t.paint(textStyles.entry, title) + t.paint(textStyles.faint, t.g.sep+mode+" run") + "\n")
+
+	cfg := r.Run.ConfigPath
+	if cfg == "" {
+		cfg = "CONTIO_* environment variables"
+	}
+	if fp := textFingerprint(r.Run.Fingerprint); fp != "" {
+		cfg += t.paint(textStyles.faint, t.g.sep+fp)
+	}
+	t.headerLine(b, "config", cfg)
+	var target []string
+	if r.Run.APIURL != "" {
+		target = append(target, r.Run.APIURL)
+	}
+	if r.Run.AuthURL != "" && r.Run.AuthURL != r.Run.APIURL {
+		target = append(target, t.paint(textStyles.faint, "auth ")+r.Run.AuthURL)
+	}
+	if r.Run.ClientID != "" {
+		target = append(target, t.paint(textStyles.faint, "client ")+textSanitize(r.Run.ClientID))
+	}
+	if len(target) > 0 {
+		t.headerLine(b, "api", strings.Join(target, t.paint(textStyles.faint, t.g.sep)))
+	}
+}
+
+func (t *textRenderer) headerLine(b *strings.Builder, label, value string) {
+	b.WriteString(t.paint(textStyles.label, textPad(label, 8)) + value + "\n")
+}
+
+// textFingerprint keeps enough of the config hash to compare two reports.
+func textFingerprint(fp string) string {
+	const keep = len("sha256:") + 12
+	if len(fp) > keep {
+		return fp[:keep]
+	}
+	return fp
+}
+
+// display order within a group: what needs action first.
+var textStatusOrder = []checks.Status{checks.StatusFail, checks.StatusError, checks.StatusWaived, checks.StatusSkip, checks.StatusPass}
+
+func (t *textRenderer) group(b *strings.Builder, grp GuideGroup, verbose bool) {
+	b.WriteString("\n")
+	heading := grp.Entry.Heading
+	if grp.Entry.Key == contio.GuideNone {
+		heading = "Other checks"
+	}
+	counts, countsWidth := t.counts(checks.Count(grp.Results))
+	if lipgloss.Width(heading+t.g.sep)+countsWidth <= t.width {
+		b.WriteString(t.paint(textStyles.entry, heading) + t.paint(textStyles.faint, t.g.sep) + counts + "\n")
+	} else { // a narrow terminal: the tally goes under the heading
+		b.WriteString(t.paint(textStyles.entry, heading) + "\n  " + counts + "\n")
+	}
+
+	for _, st := range textStatusOrder {
+		var rs []checks.Result
+		for _, r := range grp.Results {
+			if r.Status == st {
+				rs = append(rs, r)
+			}
+		}
+		switch st {
+		case checks.StatusFail:
+			for i, r := range rs {
+				if i > 0 {
+					b.WriteString("\n")
+				}
+				t.fail(b, r, verbose)
+			}
+			if len(rs) > 0 && len(rs) < len(grp.Results) {
+				b.WriteString("\n")
+			}
+		case checks.StatusError:
+			for _, r := range rs {
+				t.errored(b, r, verbose)
+			}
+		case checks.StatusWaived:
+			for _, r := range rs {
+				t.waived(b, r)
+			}
+		case checks.StatusSkip:
+			t.skips(b, rs, verbose)
+		case checks.StatusPass:
+			if verbose {
+				for _, r := range rs {
+					text := r.Check.Verifies
+					if text == "" {
+						text = r.Check.Title
+					}
+					t.resultLine(b, r, text, textStyles.plain)
+				}
+			}
+		}
+	}
+}
+
+// counts is a group's tally, worst first, zero counts left out, and its
+// width on screen.
+func (t *textRenderer) counts(c checks.Counts) (string, int) {
+	var parts []string
+	width := 0
+	add := func(n int, word string, st lipgloss.Style) {
+		if n > 0 {
+			s := fmt.Sprintf("%d %s", n, word)
+			if len(parts) > 0 {
+				width += lipgloss.Width(t.g.sep)
+			}
+			width += lipgloss.Width(s)
+			parts = append(parts, t.paint(st, s))
+		}
+	}
+	add(c.Fail, "failed", textStyles.failError)
+	add(c.Error, "could not run", textStyles.errored)
+	add(c.Waived, "waived", textStyles.waived)
+	add(c.Skip, "skipped", textStyles.skip)
+	add(c.Pass, "passed", textStyles.pass)
+	return strings.Join(parts, t.paint(textStyles.faint, t.g.sep)), width
+}
+
+// mark returns a result's mark and its style.
+func (t *textRenderer) mark(r checks.Result) (string, lipgloss.Style) {
+	switch r.Status {
+	case checks.StatusPass:
+		return t.g.pass, textStyles.pass
+	case checks.StatusFail:
+		switch r.Severity {
+		case checks.SeverityWarning:
+			return t.g.failWarning, textStyles.failWarning
+		case checks.SeverityInfo:
+			return t.g.failInfo, textStyles.failInfo
+		}
+		return t.g.failError, textStyles.failError
+	case checks.StatusSkip:
+		return t.g.skip, textStyles.skip
+	case checks.StatusWaived:
+		return t.g.waived, textStyles.waived
+	}
+	return t.g.errored, textStyles.errored
+}
+
+// idColumn is where a result line's ID starts; finding lines start there too.
+func (t *textRenderer) idColumn() int { return 2 + utf8.RuneCountInString(t.g.pass) + 1 }
+
+// textColumn is where a result line's text starts.
+func (t *textRenderer) textColumn() int { return t.idColumn() + textIDWidth + 2 }
+
+// resultLine writes "  ✓ CD1103  text", the text wrapped under itself.
+func (t *textRenderer) resultLine(b *strings.Builder, r checks.Result, text string, st lipgloss.Style) {
+	m, mst := t.mark(r)
+	prefix := "  " + t.paint(mst, m) + " " + t.paint(textStyles.id, textPad(r.Check.ID, textIDWidth)) + "  "
+	t.para(b, prefix, t.textColumn(), text, st)
+}
+
+func (t *textRenderer) fail(b *strings.Builder, r checks.Result, verbose bool) {
+	t.resultLine(b, r, r.Check.Title, textStyles.plain)
+	ind := t.idColumn()
+	var prev checks.Finding
+	for i, f := range r.Findings {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		t.para(b, strings.Repeat(" ", ind), ind, f.Message, textStyles.message)
+		// Findings of one check usually share their texts: say them once.
+		if i == 0 || f.Symptom != prev.Symptom {
+			t.field(b, ind, "Symptom", f.Symptom)
+		}
+		if i == 0 || f.Cause != prev.Cause {
+			t.field(b, ind, "Cause", f.Cause)
+		}
+		if i == 0 || f.Fix != prev.Fix || !textEqual(f.Commands, prev.Commands) {
+			t.field(b, ind, "Fix", f.Fix)
+			for j, c := range f.Commands {
+				label := ""
+				if j == 0 && strings.TrimSpace(f.Fix) == "" {
+					label = "Fix"
+				}
+				b.WriteString(strings.Repeat(" ", ind) + t.paint(textStyles.label, textPad(label, textLabelWidth)) +
+					t.paint(textStyles.command, "$ "+textSanitize(c)) + "\n")
+			}
+		}
+		t.field(b, ind, "Evidence", f.Evidence)
+		t.field(b, ind, "At", f.Location.String())
+		t.field(b, ind, "Request", f.RequestID)
+		prev = f
+	}
+	if len(r.Findings) == 0 && verbose {
+		t.field(b, ind, "Symptom", r.Check.Symptom)
+	}
+	if g, ok := contio.LookupGuide(r.Check.Guide); ok && g.URL() != "" {
+		t.field(b, ind, "Guide", g.URL())
+	}
+	if r.Waiver != nil && r.WaiverExpired {
+		t.field(b, ind, "Waiver", fmt.Sprintf("expired on %s (%s); renew it in ignore: or fix the problem",
+			r.Waiver.Until.Format("2006-01-02"), r.Waiver.Reason))
+	}
+}
+
+func (t *textRenderer) errored(b *strings.Builder, r checks.Result, verbose bool) {
+	first, rest, _ := strings.Cut(strings.TrimSpace(r.Err), "\n")
+	t.resultLine(b, r, r.Check.Name+" could not run: "+first, textStyles.plain)
+	if verbose && rest != "" {
+		ind := strings.Repeat(" ", t.textColumn())
+		for _, line := range strings.Split(rest, "\n") {
+			b.WriteString(strings.TrimRight(ind+t.paint(textStyles.faint, textSanitize(line)), " ") + "\n")
+		}
+	}
+}
+
+func (t *textRenderer) waived(b *strings.Builder, r checks.Result) {
+	text := r.Check.Title + t.g.dash + "waived"
+	if r.Waiver != nil {
+		if !r.Waiver.Until.IsZero() {
+			text += " until " + r.Waiver.Until.Format("2006-01-02")
+		}
+		if r.Waiver.Reason != "" {
+			text += ": " + r.Waiver.Reason
+		}
+	}
+	t.resultLine(b, r, text, textStyles.plain)
+}
+
+// skips lists skipped checks. Unless verbose, checks skipped for the same
+// reason share one line: an offline run skips every probe alike.
+func (t *textRenderer) skips(b *strings.Builder, rs []checks.Result, verbose bool) {
+	why := func(r checks.Result) string {
+		s := "skipped: " + r.SkipReason
+		if r.Enable != "" {
+			s += t.g.dash + r.Enable
+		}
+		return s
+	}
+	if verbose {
+		for _, r := range rs {
+			t.resultLine(b, r, r.Check.Name+" "+why(r), textStyles.faint)
+		}
+		return
+	}
+	type bucket struct {
+		text string
+		ids  []string
+	}
+	var buckets []*bucket
+	index := map[string]*bucket{}
+	for _, r := range rs {
+		w := why(r)
+		bk, ok := index[w]
+		if !ok {
+			bk = &bucket{text: w}
+			index[w] = bk
+			buckets = append(buckets, bk)
+		}
+		bk.ids = append(bk.ids, r.Check.ID)
+	}
+	m, mst := t.g.skip, textStyles.skip
+	for _, bk := range buckets {
+		prefix := "  " + t.paint(mst, m) + " "
+		t.para(b, prefix, t.idColumn(), strings.Join(bk.ids, ", ")+"  "+bk.text, textStyles.faint)
+	}
+}
+
+func (t *textRenderer) summary(b *strings.Builder, r *Report) {
+	c := r.Counts()
+	var sev [4]int
+	for _, res := range r.Results {
+		if res.Status == checks.StatusFail {
+			sev[res.Severity]++
+		}
+	}
+	failed := fmt.Sprintf("%d failed", c.Fail)
+	var bySev []string
+	for _, s := range []checks.Severity{checks.SeverityError, checks.SeverityWarning, checks.SeverityInfo} {
+		if n := sev[s]; n > 0 {
+			bySev = append(bySev, textPlural(n, s.String()))
+		}
+	}
+	if len(bySev) > 0 {
+		failed += " (" + strings.Join(bySev, ", ") + ")"
+	}
+	failStyle := textStyles.pass
+	switch {
+	case sev[checks.SeverityError] > 0:
+		failStyle = textStyles.failError
+	case sev[checks.SeverityWarning] > 0:
+		failStyle = textStyles.failWarning
+	case sev[checks.SeverityInfo] > 0:
+		failStyle = textStyles.failInfo
+	}
+	parts := []string{t.paint(textStyles.pass, fmt.Sprintf("%d passed", c.Pass)), t.paint(failStyle, failed)}
+	if c.Skip > 0 {
+		parts = append(parts, t.paint(textStyles.skip, fmt.Sprintf("%d skipped", c.Skip)))
+	}
+	if c.Error > 0 {
+		parts = append(parts, t.paint(textStyles.errored, fmt.Sprintf("%d could not run", c.Error)))
+	}
+	if c.Waived > 0 {
+		parts = append(parts, t.paint(textStyles.waived, fmt.Sprintf("%d waived", c.Waived)))
+	}
+	failOn := r.FailOn.String()
+	if failOn == "" {
+		failOn = "never"
+	}
+	exit := fmt.Sprintf("exit %d", r.ExitCode)
+	exitStyle := textStyles.pass
+	if r.ExitCode != 0 {
+		exitStyle = textStyles.failError
+	}
+	line := strings.Join(parts, t.paint(textStyles.faint, t.g.sep)) + t.paint(textStyles.faint, t.g.dash) +
+		t.paint(textStyles.summary, t.paint(exitStyle, exit)) + t.paint(textStyles.faint, " (--fail-on "+failOn+")")
+	b.WriteString(line + "\n")
+	if c.Fail > 0 || c.Error > 0 {
+		t.para(b, "", 0, "Run `contio-doctor explain <ID>` for the whole text of a check; -v lists what passed.", textStyles.faint)
+	}
+}
+
+func textPlural(n int, word string) string {
+	if n == 1 || word == "info" {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// field writes "Label     text", the text wrapped under itself.
+func (t *textRenderer) field(b *strings.Builder, indent int, label, text string) {
+	if strings.TrimSpace(text) == "" {
+		return
+	}
+	prefix := strings.Repeat(" ", indent) + t.paint(textStyles.label, textPad(label, textLabelWidth))
+	t.para(b, prefix, indent+textLabelWidth, text, textStyles.plain)
+}
+
+// para writes text after prefix, wrapped to the width with continuation
+// lines indented to hang; prefix occupies hang columns. Lines starting
+// with "$ " are commands: never wrapped, so they still paste whole.
+func (t *textRenderer) para(b *strings.Builder, prefix string, hang int, text string, st lipgloss.Style) {
+	avail := max(t.width-hang, 20)
+	first := true
+	if t.opts.ASCII {
+		text = asciiReplacer.Replace(text)
+	}
+	for _, p := range textParagraphs(text) {
+		var lines []string
+		if strings.HasPrefix(p, "$ ") {
+			lines = []string{p}
+		} else {
+			lines = textWrap(p, avail)
+		}
+		for _, line := range lines {
+			lead := strings.Repeat(" ", hang)
+			if first {
+				lead = prefix
+				first = false
+			}
+			switch {
+			case line == "":
+				b.WriteString(strings.TrimRight(lead, " ") + "\n")
+			case strings.HasPrefix(line, "$ "):
+				b.WriteString(lead + t.paint(textStyles.command, line) + "\n")
+			default:
+				b.WriteString(lead + t.paint(st, line) + "\n")
+			}
+		}
+	}
+	if first { // nothing written: keep the line itself
+		b.WriteString(strings.TrimRight(prefix, " ") + "\n")
+	}
+}
+
+// asciiReplacer spells the punctuation checks commonly use in ASCII, for
+// terminals that cannot show it.
+var asciiReplacer = strings.NewReplacer(
+	"…", "...", "—", "--", "–", "-", "·", "|", "•", "*", "→", "->", "←", "<-",
+	"‘", "'", "’", "'", "“", `"`, "”", `"`, "✓", "ok", "✗", "x", "\u00a0", " ",
+)
+
+// textParagraphs reflows text written with hard line breaks: lines of one
+// paragraph are joined, while blank lines, list items ("- ", "* ", "1. ")
+// and commands ("$ ") start a new line. Control characters are escaped.
+func textParagraphs(text string) []string {
+	var out, cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, " "))
+			cur = nil
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		line = textSanitize(strings.TrimSpace(line))
+		switch {
+		case line == "":
+			flush()
+			if len(out) > 0 && out[len(out)-1] != "" {
+				out = append(out, "")
+			}
+		case textStartsItem(line):
+			flush()
+			if strings.HasPrefix(line, "$ ") {
+				out = append(out, line)
+			} else {
+				cur = []string{line}
+			}
+		default:
+			cur = append(cur, line)
+		}
+	}
+	flush()
+	return out
+}
+
+func textStartsItem(line string) bool {
+	for _, p := range []string{"- ", "* ", "• ", "$ "} {
+		if strings.HasPrefix(line, p) {
+			return true
+		}
+	}
+	i := 0
+	for i < len(line) && line[i] >= '0' && line[i] <= '9' {
+		i++
+	}
+	return i > 0 && i+1 < len(line) && (line[i] == '.' || line[i] == ')') && line[i+1] == ' '
+}
+
+// textWrap breaks s at spaces into lines of at most width columns; a word
+// longer than the width (a URL) gets a line of its own, unbroken.
+func textWrap(s string, width int) []string {
+	words := strings.Fields(s)
+	if len(words) == 0 {
+		return []string{""}
+	}
+	var lines []string
+	cur, curW := words[0], lipgloss.Width(words[0])
+	for _, w := range words[1:] {
+		ww := lipgloss.Width(w)
+		if curW+1+ww > width {
+			lines = append(lines, cur)
+			cur, curW = w, ww
+			continue
+		}
+		cur += " " + w
+		curW += 1 + ww
+	}
+	return append(lines, cur)
+}
+
+// textSanitize escapes control characters so that text taken from a config or
+// a response cannot move the cursor or recolour the terminal.
+func textSanitize(s string) string {
+	clean := true
+	for _, r := range s {
+		if r != '\n' && (unicode.IsControl(r) || r == utf8.RuneError) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteRune(r)
+		case r == '\t':
+			b.WriteString(" ")
+		case r == utf8.RuneError:
+			b.WriteString(`\ufffd`)
+		case unicode.IsControl(r):
+			if r < 0x100 {
+				fmt.Fprintf(&b, `\x%02x`, r)
+			} else {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func textPad(s string, n int) string {
+	if w := lipgloss.Width(s); w < n {
+		return s + strings.Repeat(" ", n-w)
+	}
+	return s
+}
+
+func textEqual(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
