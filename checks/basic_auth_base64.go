@@ -18,7 +18,7 @@ var _ = register(&Check{
 	Cause: "The part after `Basic ` must be standard base64 (alphabet A–Z a–z 0–9 + /, padded with =) on a single line. " +
 		"GNU `base64` wraps its output every 76 characters, so a long client_id:secret gains a line break; the URL-safe alphabet (- and _) " +
 		"or dropped = padding come from JWT and PKCE helpers; and an unencoded client_id:secret is not base64 at all.",
-	Fix:      "Encode with standard base64 without line wrapping: `base64 -w0` on Linux, Buffer's 'base64' in Node.js, base64.StdEncoding in Go.",
+	Fix:      "Encode with standard base64 and no line wrapping (`base64 -w0` on Linux; base64.StdEncoding, not URLEncoding, in Go)." + basicAuthInCode,
 	Verifies: "the Basic credentials are valid, unwrapped, padded standard base64.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig,

@@ -12,13 +12,15 @@ import (
 // value the way a forgiving reader would, so each check can judge one
 // aspect even when another is broken too.
 
-// basicAuthCommands build a correct header; every check of the family
-// offers them.
+// basicAuthCommands build a correct header in a shell; every check of
+// the family offers them.
 var basicAuthCommands = []string{
 	`printf '%s' "$CONTIO_CLIENT_ID:$CONTIO_CLIENT_SECRET" | base64 -w0   # GNU/Linux; on macOS: | base64 (it does not wrap)`,
-	`# Go:      req.SetBasicAuth(clientID, clientSecret)  // or "Basic " + base64.StdEncoding.EncodeToString([]byte(clientID + ":" + clientSecret))`,
-	"# Node.js: 'Basic ' + Buffer.from(`${clientId}:${clientSecret}`).toString('base64')",
 }
+
+// basicAuthInCode ends the family's Fix texts: the same header built in code.
+const basicAuthInCode = " In Go, req.SetBasicAuth(clientID, clientSecret) builds it; in Node.js, " +
+	"'Basic ' + Buffer.from(`${clientId}:${clientSecret}`).toString('base64')."
 
 // basicValue is one Authorization value taken apart.
 type basicValue struct {

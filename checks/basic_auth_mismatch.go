@@ -19,7 +19,7 @@ var _ = register(&Check{
 	Symptom: "The token endpoint answers invalid_client while the configured client ID and secret are right (a live check with them passes).",
 	Cause: "The header the code sends was built from different values than the ones configured: a secret from before a rotation, " +
 		"credentials of another environment or app, a hard-coded header, or the ID and secret swapped.",
-	Fix:      "Build the header at run time from the same client ID and secret the app is configured with, instead of storing a precomputed value.",
+	Fix:      "Build the header at run time from the same client ID and secret the app is configured with, instead of storing a precomputed value." + basicAuthInCode,
 	Verifies: "the Basic credentials decode to exactly oauth.client_id and oauth.client_secret (raw or form-urlencoded).",
 	Severity: SeverityError,
 	Needs:    NeedsConfig,

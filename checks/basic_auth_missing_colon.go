@@ -15,7 +15,7 @@ var _ = register(&Check{
 	Symptom: "The token endpoint answers invalid_client for every request.",
 	Cause: "Basic credentials are base64 of the client ID, a colon and the secret. Without the colon the server cannot tell where the ID ends: " +
 		"usually only the secret (or only the ID) was encoded, or the two were concatenated.",
-	Fix:      "Encode exactly `client_id:client_secret`, with the colon, and nothing else.",
+	Fix:      "Encode exactly `client_id:client_secret`, with the colon, and nothing else." + basicAuthInCode,
 	Verifies: "the Basic credentials decode to a value with a ':' separator.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig,

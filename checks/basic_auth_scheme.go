@@ -16,7 +16,7 @@ var _ = register(&Check{
 	Symptom: "POST /oauth2/token (and the other OAuth endpoints) answer invalid_client or 401 although the client ID and secret are right.",
 	Cause: "Contio authenticates the client on its OAuth endpoints with HTTP Basic: the header must read `Basic ` followed by base64(client_id:client_secret). " +
 		"A value sent as Bearer, without a scheme at all, or with extra spaces after `Basic` is not read as client credentials.",
-	Fix:      "Send `Authorization: Basic <base64 of client_id:client_secret>`, with exactly one space after Basic. Most HTTP libraries build it for you from the ID and secret.",
+	Fix:      "Send `Authorization: Basic <base64 of client_id:client_secret>`, with exactly one space after Basic. Most HTTP libraries build it for you from the ID and secret." + basicAuthInCode,
 	Verifies: "oauth.basic_auth_header starts with the Basic scheme and one space.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig,

@@ -16,7 +16,7 @@ var _ = register(&Check{
 	Cause: "The base64 was computed from `client_id:client_secret` plus a line ending: `echo` without -n adds \\n, text read from a file or a " +
 		"Windows tool adds \\r\\n. The header then carries a secret one or two characters longer than the real one. " +
 		"The base64 looks almost identical (it ends in `K` or `Cg==` instead of `=`), which is why this goes unnoticed.",
-	Fix:      "Encode the pair without a line ending: use `printf '%s'` (or `echo -n`) in shell, and build the header from the values in code rather than from command output.",
+	Fix:      "Encode the pair without a line ending: use `printf '%s'` (or `echo -n`) in shell, and build the header from the values in code rather than from command output." + basicAuthInCode,
 	Verifies: "the Basic credentials decode to client_id:client_secret with no line ending.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig,

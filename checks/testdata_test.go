@@ -111,7 +111,7 @@ func runConfig(t *testing.T, path string) []checks.Result {
 		Path:         path,
 		PathExplicit: true,
 		EnvFile:      envFileFor(path),
-		LookupEnv:    func(string) (string, bool) { return "", false },
+		LookupEnv:    procEnv(t, path),
 	})
 	if err != nil {
 		t.Fatalf("load %s: %v", path, err)
@@ -123,6 +123,28 @@ func runConfig(t *testing.T, path string) []checks.Result {
 	})
 	checks.ApplyWaivers(results, ig.Ignore, harnessNow)
 	return results
+}
+
+// envLine is a `# env: NAME=value` comment: a process environment variable
+// the harness sets for that config (proxy variables are read only from the
+// process environment, never from .env).
+var envLine = regexp.MustCompile(`^\s*#\s*env:\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$`)
+
+// procEnv is the process environment of a harness run: empty, except for
+// the config's `# env:` lines.
+func procEnv(t *testing.T, path string) func(string) (string, bool) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if m := envLine.FindStringSubmatch(line); m != nil {
+			vars[m[1]] = strings.TrimSpace(m[2])
+		}
+	}
+	return func(name string) (string, bool) { v, ok := vars[name]; return v, ok }
 }
 
 // assertFailing compares the failing checks with want and reports a
