@@ -1,0 +1,348 @@
+package sandbox
+
+import (
+	"crypto/subtle"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/Contio-AI/contio-doctor/internal/contio"
+)
+
+// otpChallenge is one e-mailed one-time code, keyed by the session string
+// /auth/initiate returns.
+type otpChallenge struct {
+	session, email, clientID, code string
+	issued                         time.Time
+	used                           bool
+	attempts                       int
+}
+
+// maxOTPAttempts burns an OTP after this many wrong guesses.
+const maxOTPAttempts = 5
+
+// authSession is what OTP verification establishes: for 30 minutes the
+// user may check and grant consent for the client.
+type authSession struct {
+	email, userID, clientID string
+	verified                time.Time
+}
+
+// InboxMessage is an OTP e-mail the sandbox "sent". Read them with Inbox
+// or GET /_sandbox/inbox.
+type InboxMessage struct {
+	To       string    `json:"to"`
+	ClientID string    `json:"client_id"`
+	Code     string    `json:"code"`
+	Session  string    `json:"session"`
+	SentAt   time.Time `json:"sent_at"`
+}
+
+// Inbox returns the OTP e-mails sent so far, oldest first.
+func (s *Sandbox) Inbox() []InboxMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.inbox)
+}
+
+// LastOTP returns the newest OTP sent to email ("" if none).
+func (s *Sandbox) LastOTP(email string) string {
+	email = strings.ToLower(strings.TrimSpace(email))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := len(s.inbox) - 1; i >= 0; i-- {
+		if s.inbox[i].To == email {
+			return s.inbox[i].Code
+		}
+	}
+	return ""
+}
+
+// startOTP e-mails (that is, logs and files in the inbox) a fresh OTP.
+func (s *Sandbox) startOTP(clientID, email, name string) (session string, provisioned bool) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	now := s.Now()
+	s.mu.Lock()
+	_, existed := s.st.userByEmail[email]
+	s.addUserLocked(User{Email: email, Name: name})
+	ch := &otpChallenge{session: "sbx_sess_" + s.ids.hex(16), email: email, clientID: clientID,
+		code: s.ids.digits(6), issued: now}
+	s.st.challenges[ch.session] = ch
+	s.inbox = append(s.inbox, InboxMessage{To: email, ClientID: clientID, Code: ch.code, Session: ch.session, SentAt: now})
+	s.mu.Unlock()
+	s.logf("OTP for %s is %s (valid %s)", email, ch.code, contio.OTPTTL)
+	return ch.session, !existed
+}
+
+// verifyOTP checks and consumes an OTP and opens a 30-minute session.
+func (s *Sandbox) verifyOTP(clientID, email, code, session string) *apiError {
+	email = strings.ToLower(strings.TrimSpace(email))
+	now := s.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch, ok := s.st.challenges[session]
+	switch {
+	case !ok || ch.email != email || ch.clientID != clientID:
+		return newErr(http.StatusBadRequest, CodeInvalidCode, "no pending code for this session, e-mail and client; request a new code")
+	case ch.used:
+		return newErr(http.StatusBadRequest, CodeInvalidCode, "the code was already used; request a new code")
+	case !now.Before(ch.issued.Add(contio.OTPTTL)):
+		return newErr(http.StatusBadRequest, CodeInvalidCode, "the code expired (codes are valid for 3 minutes); request a new code")
+	case subtle.ConstantTimeCompare([]byte(ch.code), []byte(code)) != 1:
+		ch.attempts++
+		if ch.attempts >= maxOTPAttempts {
+			ch.used = true
+		}
+		return newErr(http.StatusBadRequest, CodeInvalidCode, "the code is wrong; check it or request a new one")
+	}
+	ch.used = true
+	userID := s.st.userByEmail[email]
+	s.st.sessions[clientID+"|"+email] = &authSession{email: email, userID: userID, clientID: clientID, verified: now}
+	return nil
+}
+
+// session returns the user's verified session with the client, or
+// session_expired once its 30 minutes are over.
+func (s *Sandbox) session(clientID, email string) (*authSession, *apiError) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	se, ok := s.st.sessions[clientID+"|"+email]
+	if !ok {
+		return nil, newErr(http.StatusUnauthorized, CodeSessionExpired, "there is no verified sign-in session for this e-mail; sign in with a new code")
+	}
+	if !s.Now().Before(se.verified.Add(contio.SessionTTL)) {
+		return nil, newErr(http.StatusUnauthorized, CodeSessionExpired, "the sign-in session expired (30 minutes after the code was verified); sign in again")
+	}
+	c := *se
+	return &c, nil
+}
+
+// clientFromBody authenticates optional Basic credentials (the SDK sends
+// them; the spec lists none) and resolves the body's client_id.
+func (s *Sandbox) clientFromBody(r *http.Request, vals url.Values) (*App, *apiError) {
+	app, e := s.authenticateClient(r, vals, false)
+	if e != nil {
+		return nil, e
+	}
+	if app != nil {
+		return app, nil
+	}
+	if vals.Get("client_id") == "" {
+		return nil, newErr(http.StatusBadRequest, CodeInvalidRequest, "client_id is missing")
+	}
+	return s.activeApp(vals.Get("client_id"))
+}
+
+func (s *Sandbox) handleInitiate(w http.ResponseWriter, r *http.Request) *apiError {
+	vals, e := requestValues(r)
+	if e != nil {
+		return e
+	}
+	app, e := s.clientFromBody(r, vals)
+	if e != nil {
+		return e
+	}
+	email := vals.Get("email")
+	if !strings.Contains(email, "@") {
+		return newErr(http.StatusBadRequest, CodeInvalidRequest, "email is missing or not an e-mail address")
+	}
+	session, provisioned := s.startOTP(app.ClientID, email, vals.Get("name"))
+	markWrite(r)
+	writeJSON(w, http.StatusOK, map[string]any{
+		"challenge_name": "CUSTOM_CHALLENGE", "challenge_params": map[string]string{"email": strings.ToLower(email)},
+		"session": session, "user_provisioned": provisioned,
+	})
+	return nil
+}
+
+func (s *Sandbox) handleVerify(w http.ResponseWriter, r *http.Request) *apiError {
+	vals, e := requestValues(r)
+	if e != nil {
+		return e
+	}
+	app, e := s.clientFromBody(r, vals)
+	if e != nil {
+		return e
+	}
+	for _, f := range []string{"email", "code", "session"} {
+		if vals.Get(f) == "" {
+			return newErr(http.StatusBadRequest, CodeInvalidRequest, f+" is missing")
+		}
+	}
+	if e := s.verifyOTP(app.ClientID, vals.Get("email"), vals.Get("code"), vals.Get("session")); e != nil {
+		return e
+	}
+	markWrite(r)
+	writeJSON(w, http.StatusOK, map[string]any{"success": true, "message": "the code is verified; a sign-in session is open for 30 minutes"})
+	return nil
+}
+
+// requestedScopes reads scopes from "scope" (a space-separated string, as
+// the SDK sends it) and "scopes" (an array, as the spec documents it).
+func requestedScopes(vals url.Values) []string {
+	var out []string
+	for _, v := range vals["scope"] {
+		for _, sc := range strings.Fields(v) {
+			out = appendOnce(out, sc)
+		}
+	}
+	for _, v := range vals["scopes"] {
+		for _, sc := range strings.Fields(v) {
+			out = appendOnce(out, sc)
+		}
+	}
+	return out
+}
+
+func (s *Sandbox) handleCheckConsent(w http.ResponseWriter, r *http.Request) *apiError {
+	vals, e := requestValues(r)
+	if e != nil {
+		return e
+	}
+	app, e := s.clientFromBody(r, vals)
+	if e != nil {
+		return e
+	}
+	if vals.Get("email") == "" {
+		return newErr(http.StatusBadRequest, CodeInvalidRequest, "email is missing")
+	}
+	scopes := requestedScopes(vals)
+	if e := checkScopes(app, scopes); e != nil {
+		return e
+	}
+	se, e := s.session(app.ClientID, vals.Get("email"))
+	if e != nil {
+		return e
+	}
+	s.mu.Lock()
+	c, ok := s.st.connections[app.ClientID+"|"+se.userID]
+	has := ok && !c.revoked && len(scopes) > 0
+	for _, sc := range scopes {
+		if has && !slices.Contains(c.scopes, sc) {
+			has = false
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"has_consent": has, "requires_consent": !has, "session_valid": true, "redirect_url": "",
+	})
+	return nil
+}
+
+// authorizeRequest is a validated authorization request.
+type authorizeRequest struct {
+	ClientID, RedirectURI, State string
+	Scopes                       []string
+	Challenge, Method            string
+}
+
+// validateAuthorize checks an authorization request. An error with
+// redirectable false must be shown to the user, never sent to the
+// redirect URI (RFC 6749 §4.1.2.1): the client or the URI is in doubt.
+func (s *Sandbox) validateAuthorize(vals url.Values) (req *authorizeRequest, app *App, e *apiError, redirectable bool) {
+	clientID, ru := vals.Get("client_id"), vals.Get("redirect_uri")
+	if clientID == "" {
+		return nil, nil, newErr(http.StatusBadRequest, CodeInvalidRequest, "client_id is missing"), false
+	}
+	if app, e = s.activeApp(clientID); e != nil {
+		return nil, nil, e, false
+	}
+	if ru == "" {
+		return nil, app, newErr(http.StatusBadRequest, CodeInvalidRequest, "redirect_uri is missing"), false
+	}
+	if !slices.Contains(app.RedirectURIs, ru) {
+		return nil, app, newErr(http.StatusBadRequest, CodeInvalidRequest,
+			"redirect_uri does not exactly match a redirect URI registered for this app (scheme, host, port, path, trailing slash and query all count)"), false
+	}
+	req = &authorizeRequest{ClientID: clientID, RedirectURI: ru, State: vals.Get("state"),
+		Scopes: requestedScopes(vals), Challenge: vals.Get("code_challenge"), Method: vals.Get("code_challenge_method")}
+	if rt := vals.Get("response_type"); rt != "code" {
+		return req, app, newErr(http.StatusBadRequest, CodeUnsupportedResp, "response_type must be code"), true
+	}
+	if e := checkScopes(app, req.Scopes); e != nil {
+		return req, app, e, true
+	}
+	if req.Challenge != "" {
+		if req.Method == "" {
+			req.Method = "plain"
+		}
+		if req.Method != "S256" && req.Method != "plain" {
+			return req, app, newErr(http.StatusBadRequest, CodeInvalidRequest, "code_challenge_method must be S256"), true
+		}
+	}
+	return req, app, nil, true
+}
+
+// issueCode mints a 5-minute, single-use code bound to the client, the
+// redirect URI and the granted scopes.
+func (s *Sandbox) issueCode(req *authorizeRequest, userID string, granted []string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := &authCode{code: "sbx_code_" + s.ids.hex(16), clientID: req.ClientID, redirectURI: req.RedirectURI,
+		userID: userID, scopes: slices.Clone(granted), challenge: req.Challenge, method: req.Method, issued: s.Now()}
+	s.st.codes[c.code] = c
+	return c.code
+}
+
+// redirectWith appends query parameters to a redirect URI, keeping its own.
+func redirectWith(base string, params url.Values) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base
+	}
+	q := u.Query()
+	for k, vs := range params {
+		for _, v := range vs {
+			if v != "" {
+				q.Set(k, v)
+			}
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// handleAuthorizePost is the JSON consent API, or a step of the browser
+// sign-in pages when the body is a form.
+func (s *Sandbox) handleAuthorizePost(w http.ResponseWriter, r *http.Request) *apiError {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "application/x-www-form-urlencoded" {
+		return s.handlePageStep(w, r)
+	}
+	stateOf(r).page = false
+	vals, e := requestValues(r)
+	if e != nil {
+		return e
+	}
+	req, _, e, _ := s.validateAuthorize(vals)
+	if e != nil {
+		return e
+	}
+	email := vals.Get("email")
+	if email == "" {
+		return newErr(http.StatusBadRequest, CodeInvalidRequest, "email is missing")
+	}
+	se, e := s.session(req.ClientID, email)
+	if e != nil {
+		return e
+	}
+	if vals.Get("consent") != "true" {
+		writeJSON(w, http.StatusOK, map[string]any{
+			"redirect_url": redirectWith(req.RedirectURI, url.Values{"error": {CodeAccessDenied}, "state": {req.State}}),
+			"state":        req.State,
+		})
+		return nil
+	}
+	code := s.issueCode(req, se.userID, req.Scopes)
+	markWrite(r)
+	writeJSON(w, http.StatusOK, map[string]any{
+		"code":         code,
+		"redirect_url": redirectWith(req.RedirectURI, url.Values{"code": {code}, "state": {req.State}}),
+		"state":        req.State,
+	})
+	return nil
+}
