@@ -14,10 +14,10 @@ import (
 )
 
 var _ = register(&Check{
-	ID:    "CD4501",
-	Name:  "user-api-profile",
-	Guide: contio.GuideAuthMethod,
-	Title: "The user API rejects the access token",
+	ID:      "CD4501",
+	Name:    "user-api-profile",
+	Guide:   contio.GuideAuthMethod,
+	Title:   "The user API rejects the access token",
 	Symptom: "GET /v1/partner/user/profile answers 401 or 403 with the configured token.",
 	Cause: "A 401 means the token is not accepted at all (expired, revoked, not a Contio access token, or sent " +
 		"with the wrong scheme); a 403 means it lacks the profile scope.",
@@ -96,10 +96,10 @@ func apiAnswerFindings(resp *probe.Response, what string, loc integration.Source
 }
 
 var _ = register(&Check{
-	ID:    "CD4502",
-	Name:  "admin-api-app",
-	Guide: contio.GuideMissingClientID,
-	Title: "The admin API rejects the API key and client ID",
+	ID:      "CD4502",
+	Name:    "admin-api-app",
+	Guide:   contio.GuideMissingClientID,
+	Title:   "The admin API rejects the API key and client ID",
 	Symptom: "Admin calls answer 401, or missing_client_id.",
 	Cause: "The API key is wrong or rotated, the X-Client-ID header is missing, or the key belongs to another app " +
 		"than the client ID names.",
@@ -175,13 +175,13 @@ func adminApp(ctx context.Context, in *Input) (*adminAppResult, error) {
 }
 
 var _ = register(&Check{
-	ID:    "CD7501",
-	Name:  "webhook-registration",
-	Guide: contio.GuideWebhookSignature,
-	Title: "The webhook URL registered at Contio differs from the configured one",
-	Symptom: "Deliveries go to another URL than the receiver you configured, or do not go out at all.",
-	Cause:   "The app's webhook_url in the Partner Dashboard is not the URL in this config, or webhooks are disabled for the app.",
-	Fix:     "Set the webhook URL in the Partner Dashboard to the receiver the config names, and enable webhooks.",
+	ID:       "CD7501",
+	Name:     "webhook-registration",
+	Guide:    contio.GuideWebhookSignature,
+	Title:    "The webhook URL registered at Contio differs from the configured one",
+	Symptom:  "Deliveries go to another URL than the receiver you configured, or do not go out at all.",
+	Cause:    "The app's webhook_url in the Partner Dashboard is not the URL in this config, or webhooks are disabled for the app.",
+	Fix:      "Set the webhook URL in the Partner Dashboard to the receiver the config names, and enable webhooks.",
 	Verifies: "GET /v1/partner/admin/app shows webhooks enabled for the configured webhook URL.",
 	Severity: SeverityWarning,
 	Needs:    NeedsNetwork | NeedsAPIKey | NeedsWebhook,

@@ -13,10 +13,10 @@ import (
 )
 
 var _ = register(&Check{
-	ID:    "CD4503",
-	Name:  "declared-calls-answer",
-	Guide: contio.GuideAuthMethod,
-	Title: "A declared read call fails when sent the way the app sends it",
+	ID:      "CD4503",
+	Name:    "declared-calls-answer",
+	Guide:   contio.GuideAuthMethod,
+	Title:   "A declared read call fails when sent the way the app sends it",
 	Symptom: "A call the app makes answers 401, 403 or 404 in production.",
 	Cause: "The call uses the wrong credential for its path (an API key on /v1/partner/user/*, a Bearer token on " +
 		"/v1/partner/admin/*), lacks X-Client-ID, or names a path the API does not serve.",
@@ -123,10 +123,10 @@ func declaredAuthHeader(ig *integration.Integration, c integration.Call) (http.H
 }
 
 var _ = register(&Check{
-	ID:    "CD5501",
-	Name:  "rate-limit-headroom",
-	Guide: contio.GuideRateLimitExceeded,
-	Title: "An endpoint class is out of rate-limit quota",
+	ID:      "CD5501",
+	Name:    "rate-limit-headroom",
+	Guide:   contio.GuideRateLimitExceeded,
+	Title:   "An endpoint class is out of rate-limit quota",
 	Symptom: "Calls answer 429 rate_limit_exceeded.",
 	Cause: "The app (or another process sharing its credentials) used up the class's quota: 100/min for the user API, " +
 		"50/min for the admin API, 20/min for OAuth.",
@@ -195,8 +195,8 @@ var _ = register(&Check{
 	Title: "A URL that receives credentials answers with a redirect",
 	Symptom: "Requests that carry a secret are bounced to another URL; clients that follow may send the secret there, " +
 		"or turn a POST into a GET.",
-	Cause: "A base URL is not the final one (http→https, a missing or extra path segment, a proxy's login page).",
-	Fix:   "Configure the final URL in api_url/auth_url so no credential-bearing request is redirected.",
+	Cause:    "A base URL is not the final one (http→https, a missing or extra path segment, a proxy's login page).",
+	Fix:      "Configure the final URL in api_url/auth_url so no credential-bearing request is redirected.",
 	Verifies: "No credential-bearing probe was answered with a redirect (the doctor never follows one).",
 	Severity: SeverityError,
 	Needs:    NeedsNetwork,

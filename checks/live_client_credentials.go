@@ -11,10 +11,10 @@ import (
 )
 
 var _ = register(&Check{
-	ID:    "CD1501",
-	Name:  "client-credentials-accepted",
-	Guide: contio.GuideInvalidClient,
-	Title: "The token endpoint rejects the client credentials",
+	ID:      "CD1501",
+	Name:    "client-credentials-accepted",
+	Guide:   contio.GuideInvalidClient,
+	Title:   "The token endpoint rejects the client credentials",
 	Symptom: "Every token exchange, refresh and introspection answers 401 invalid_client, so no user can connect.",
 	Cause: "The client_id or client_secret is not the pair the Partner Dashboard shows (a typo, a rotated secret, " +
 		"another environment's app), or the partner app has been deactivated.",
@@ -49,8 +49,8 @@ func clientCredentialsAccepted(ctx context.Context, in *Input) ([]Finding, error
 				Severity: SeverityWarning,
 				Message: "the server accepted the credentials only when each part was form-urlencoded before base64 (RFC 6749 §2.3.1); " +
 					"the raw form the official SDK sends was rejected",
-				Cause: "The client secret holds characters (" + specialChars(secret) + ") that the two encodings write differently.",
-				Fix:   "Form-urlencode client_id and client_secret before joining them with ':' and base64-encoding, or ask Contio to rotate to a secret without those characters.",
+				Cause:     "The client secret holds characters (" + specialChars(secret) + ") that the two encodings write differently.",
+				Fix:       "Form-urlencode client_id and client_secret before joining them with ':' and base64-encoding, or ask Contio to rotate to a secret without those characters.",
 				Location:  ig.OAuth.ClientSecret.From,
 				RequestID: cc.altResp.RequestID,
 			}}, nil

@@ -20,8 +20,8 @@ var _ = register(&Check{
 	Title: "The OAuth host cannot be reached",
 	Symptom: "Every OAuth call (authorize, token exchange, introspection) fails with no response, " +
 		"and the SDK reports network_error.",
-	Cause: "DNS, the TCP connection, the TLS handshake or the first HTTP response failed between this machine and auth_url.",
-	Fix:   "Follow the failed step named in the finding: the host name, the firewall, the proxy or the certificate.",
+	Cause:    "DNS, the TCP connection, the TLS handshake or the first HTTP response failed between this machine and auth_url.",
+	Fix:      "Follow the failed step named in the finding: the host name, the firewall, the proxy or the certificate.",
 	Verifies: "auth_url resolves, accepts a TLS connection with a valid certificate and answers HTTP.",
 	Severity: SeverityError,
 	Needs:    NeedsNetwork,

@@ -95,13 +95,13 @@ func discoveryDocument(ctx context.Context, in *Input) ([]Finding, error) {
 }
 
 var _ = register(&Check{
-	ID:    "CD6505",
-	Name:  "jwks-private-key",
-	Guide: contio.GuideNone,
-	Title: "The published key set exposes private key material",
-	Symptom: "Anyone can read the private part of a signing key from /.well-known/jwks.json and forge ID tokens.",
-	Cause:   "A key in the JWKS carries the private member \"d\" (or \"p\", \"q\", \"dp\", \"dq\", \"qi\"), which must never be published.",
-	Fix:     "Report it to Contio security at once; until it is fixed, do not trust ID tokens on their signature alone.",
+	ID:       "CD6505",
+	Name:     "jwks-private-key",
+	Guide:    contio.GuideNone,
+	Title:    "The published key set exposes private key material",
+	Symptom:  "Anyone can read the private part of a signing key from /.well-known/jwks.json and forge ID tokens.",
+	Cause:    "A key in the JWKS carries the private member \"d\" (or \"p\", \"q\", \"dp\", \"dq\", \"qi\"), which must never be published.",
+	Fix:      "Report it to Contio security at once; until it is fixed, do not trust ID tokens on their signature alone.",
 	Verifies: "Every key in the published JWKS holds public members only.",
 	Severity: SeverityError,
 	Needs:    NeedsNetwork,

@@ -51,13 +51,13 @@ var _ = register(&Check{
 })
 
 var _ = register(&Check{
-	ID:    "CD3501",
-	Name:  "scopes-approved",
-	Guide: contio.GuidePartialScope,
-	Title: "The authorization server refuses a requested scope",
-	Symptom: "The authorization request fails with invalid_scope, or tokens come back without some of the requested scopes.",
-	Cause:   "The app asks for a scope it is not approved for, or for a scope name that does not exist.",
-	Fix:     "Request only scopes the Partner Dashboard shows as approved for the app, spelled exactly as the scope catalogue lists them.",
+	ID:       "CD3501",
+	Name:     "scopes-approved",
+	Guide:    contio.GuidePartialScope,
+	Title:    "The authorization server refuses a requested scope",
+	Symptom:  "The authorization request fails with invalid_scope, or tokens come back without some of the requested scopes.",
+	Cause:    "The app asks for a scope it is not approved for, or for a scope name that does not exist.",
+	Fix:      "Request only scopes the Partner Dashboard shows as approved for the app, spelled exactly as the scope catalogue lists them.",
 	Verifies: "GET /oauth2/authorize with the configured scopes raises no invalid_scope.",
 	Severity: SeverityError,
 	Needs:    NeedsNetwork,

@@ -14,13 +14,13 @@ import (
 )
 
 var _ = register(&Check{
-	ID:    "CD3502",
-	Name:  "scope-catalogue",
-	Guide: contio.GuidePartialScope,
-	Title: "A requested scope is not in the server's scope catalogue",
-	Symptom: "Tokens come back without a scope the app asked for, or the authorization request fails with invalid_scope.",
-	Cause:   "The scope name is misspelled or does not exist on this server.",
-	Fix:     "Use the names GET /oauth2/scopes returns, exactly as written.",
+	ID:       "CD3502",
+	Name:     "scope-catalogue",
+	Guide:    contio.GuidePartialScope,
+	Title:    "A requested scope is not in the server's scope catalogue",
+	Symptom:  "Tokens come back without a scope the app asked for, or the authorization request fails with invalid_scope.",
+	Cause:    "The scope name is misspelled or does not exist on this server.",
+	Fix:      "Use the names GET /oauth2/scopes returns, exactly as written.",
 	Verifies: "Every configured scope is in the list GET /oauth2/scopes returns.",
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsClientSecret,
@@ -121,10 +121,10 @@ func activeAccess(ctx context.Context, in *Input) (*introspection, error) {
 }
 
 var _ = register(&Check{
-	ID:    "CD3510",
-	Name:  "access-token-active",
-	Guide: contio.GuideInvalidGrant,
-	Title: "The access token is expired or revoked",
+	ID:      "CD3510",
+	Name:    "access-token-active",
+	Guide:   contio.GuideInvalidGrant,
+	Title:   "The access token is expired or revoked",
 	Symptom: "User API calls answer 401, and refreshing may fail with invalid_grant.",
 	Cause: "Introspection says the token is not active: it expired (access tokens live 24 hours), the user " +
 		"revoked the connection, or the token was revoked after its code was replayed.",
@@ -151,10 +151,10 @@ var _ = register(&Check{
 })
 
 var _ = register(&Check{
-	ID:    "CD3511",
-	Name:  "access-token-has-scopes",
-	Guide: contio.GuideInsufficientScope,
-	Title: "The access token carries no scopes",
+	ID:      "CD3511",
+	Name:    "access-token-has-scopes",
+	Guide:   contio.GuideInsufficientScope,
+	Title:   "The access token carries no scopes",
 	Symptom: "Every user API call answers 403 insufficient_scope although the token is valid.",
 	Cause: "The user never finished the consent screen (an automated flow that skipped it, or an interrupted one), " +
 		"the authorization URL had no scope parameter, or the user later revoked consent.",
@@ -186,13 +186,13 @@ var _ = register(&Check{
 })
 
 var _ = register(&Check{
-	ID:    "CD3512",
-	Name:  "access-token-partial-scopes",
-	Guide: contio.GuidePartialScope,
-	Title: "The access token has fewer scopes than the app requests",
-	Symptom: "Some user API calls work and others answer 403 insufficient_scope.",
-	Cause:   "The user unticked some permissions on the consent screen, or the app is not approved for some scopes.",
-	Fix:     "Read the granted scopes (introspection) and degrade gracefully, or ask the user to connect again and allow everything the feature needs.",
+	ID:       "CD3512",
+	Name:     "access-token-partial-scopes",
+	Guide:    contio.GuidePartialScope,
+	Title:    "The access token has fewer scopes than the app requests",
+	Symptom:  "Some user API calls work and others answer 403 insufficient_scope.",
+	Cause:    "The user unticked some permissions on the consent screen, or the app is not approved for some scopes.",
+	Fix:      "Read the granted scopes (introspection) and degrade gracefully, or ask the user to connect again and allow everything the feature needs.",
 	Verifies: "Every configured scope appears in the token's introspected scopes.",
 	Severity: SeverityWarning,
 	Needs:    NeedsNetwork | NeedsAccessToken | NeedsClientSecret,
@@ -225,13 +225,13 @@ var _ = register(&Check{
 })
 
 var _ = register(&Check{
-	ID:    "CD3513",
-	Name:  "access-token-call-scopes",
-	Guide: contio.GuideInsufficientScope,
-	Title: "The access token lacks a scope a declared call needs",
-	Symptom: "A specific call the app makes answers 403 insufficient_scope.",
-	Cause:   "The token was granted without the scope this endpoint requires.",
-	Fix:     "Request the scope in the authorization URL and have the user consent again, or stop making the call for users who declined it.",
+	ID:       "CD3513",
+	Name:     "access-token-call-scopes",
+	Guide:    contio.GuideInsufficientScope,
+	Title:    "The access token lacks a scope a declared call needs",
+	Symptom:  "A specific call the app makes answers 403 insufficient_scope.",
+	Cause:    "The token was granted without the scope this endpoint requires.",
+	Fix:      "Request the scope in the authorization URL and have the user consent again, or stop making the call for users who declined it.",
 	Verifies: "Each declared user call's required scope is among the token's introspected scopes.",
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsAccessToken | NeedsClientSecret | NeedsCalls,
@@ -260,13 +260,13 @@ var _ = register(&Check{
 })
 
 var _ = register(&Check{
-	ID:    "CD3514",
-	Name:  "access-token-client",
-	Guide: contio.GuideInvalidGrant,
-	Title: "The access token was issued to another client",
-	Symptom: "Calls with this token work in one environment but the app cannot refresh or manage it.",
-	Cause:   "The token belongs to a different partner app (another environment's client_id, or a token copied from another project).",
-	Fix:     "Use a token obtained through this app's own OAuth flow.",
+	ID:       "CD3514",
+	Name:     "access-token-client",
+	Guide:    contio.GuideInvalidGrant,
+	Title:    "The access token was issued to another client",
+	Symptom:  "Calls with this token work in one environment but the app cannot refresh or manage it.",
+	Cause:    "The token belongs to a different partner app (another environment's client_id, or a token copied from another project).",
+	Fix:      "Use a token obtained through this app's own OAuth flow.",
 	Verifies: "The introspected client_id equals oauth.client_id.",
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsAccessToken | NeedsClientSecret,
@@ -292,13 +292,13 @@ var _ = register(&Check{
 const tokenExpiryWarn = time.Hour
 
 var _ = register(&Check{
-	ID:    "CD3515",
-	Name:  "access-token-expiry",
-	Guide: contio.GuideInvalidGrant,
-	Title: "The access token is about to expire",
-	Symptom: "Calls start failing with 401 within the hour unless the app refreshes the token.",
-	Cause:   "Access tokens live 24 hours; this one is near its end.",
-	Fix:     "Make sure the app refreshes before expiry (compare expires_at with the clock, with a margin of a few minutes).",
+	ID:       "CD3515",
+	Name:     "access-token-expiry",
+	Guide:    contio.GuideInvalidGrant,
+	Title:    "The access token is about to expire",
+	Symptom:  "Calls start failing with 401 within the hour unless the app refreshes the token.",
+	Cause:    "Access tokens live 24 hours; this one is near its end.",
+	Fix:      "Make sure the app refreshes before expiry (compare expires_at with the clock, with a margin of a few minutes).",
 	Verifies: "The access token has more than an hour left.",
 	Severity: SeverityInfo,
 	Needs:    NeedsNetwork | NeedsAccessToken | NeedsClientSecret,
@@ -324,10 +324,10 @@ var _ = register(&Check{
 })
 
 var _ = register(&Check{
-	ID:    "CD3520",
-	Name:  "refresh-token-active",
-	Guide: contio.GuideInvalidGrant,
-	Title: "The refresh token is expired or revoked",
+	ID:      "CD3520",
+	Name:    "refresh-token-active",
+	Guide:   contio.GuideInvalidGrant,
+	Title:   "The refresh token is expired or revoked",
 	Symptom: "The next refresh fails with invalid_grant and the user is silently disconnected.",
 	Cause: "Introspection says the refresh token is not active: it is older than 30 days, it was rotated " +
 		"(each refresh returns a new one and the old one stops working), or the user revoked the connection.",
