@@ -14,6 +14,7 @@ import (
 
 	"github.com/Contio-AI/contio-doctor/checks"
 	"github.com/Contio-AI/contio-doctor/internal/config"
+	"github.com/Contio-AI/contio-doctor/internal/integration"
 )
 
 // The testdata harness: every config under testdata/ says, in `# want:`
@@ -122,7 +123,35 @@ func runConfig(t *testing.T, path string) []checks.Result {
 		Clock:   func() time.Time { return harnessNow },
 	})
 	checks.ApplyWaivers(results, ig.Ignore, harnessNow)
+	assertNoSecretInFindings(t, ig.Secrets(), results)
 	return results
+}
+
+// unless is s, or "" when s is the default text def.
+func unless(s, def string) string {
+	if s == def {
+		return ""
+	}
+	return s
+}
+
+// assertNoSecretInFindings holds every check, whatever its family, to the
+// rule that findings show only masked values. Short values are skipped:
+// the redactor leaves them alone too.
+func assertNoSecretInFindings(t *testing.T, secrets []integration.Secret, results []checks.Result) {
+	t.Helper()
+	for _, r := range results {
+		for _, f := range r.Findings {
+			// The check's own texts are fixed prose; only what a finding adds can leak.
+			text := strings.Join(append([]string{f.Message, f.Evidence,
+				unless(f.Symptom, r.Check.Symptom), unless(f.Cause, r.Check.Cause), unless(f.Fix, r.Check.Fix)}, f.Commands...), "\n")
+			for _, s := range secrets {
+				if v := strings.TrimSpace(s.Value.Raw); len(v) >= 8 && strings.Contains(text, v) {
+					t.Errorf("%s (%s) prints %s in a finding at %s", r.Check.ID, r.Check.Name, s.Name, f.Location)
+				}
+			}
+		}
+	}
 }
 
 // envLine is a `# env: NAME=value` comment: a process environment variable
