@@ -152,7 +152,9 @@ func Write(w io.Writer, rep *report.Report, format string, ropts report.Options,
 		return err
 	}
 	rw := red.Writer(w)
-	if err := r.Render(rw, rep); err != nil {
+	// Redact values before rendering too: a renderer's escaping (XML,
+	// workflow commands, Markdown) would hide a secret from the writer.
+	if err := r.Render(rw, rep.Redacted(red.String)); err != nil {
 		return red.Error(err)
 	}
 	return rw.Close()

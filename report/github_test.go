@@ -1,0 +1,89 @@
+package report_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/report"
+)
+
+func TestGitHubAnnotations(t *testing.T) {
+	out := render(t, "github", synthReport())
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	want := []string{
+		// Data escapes % and newlines; properties also escape : and ,.
+		"::error file=deploy/contio-doctor.yaml,line=7,col=18,title=CD1499 synthetic-secret%3A Title of synthetic-secret::oauth.client_secret ends in a pipe | and a `tick`, 100%25 sure: really, yes%0ACause: Cause of synthetic-secret.%0AFix: Remove the *stray* character <here>.%0A  $ printf '%25s' \"$CONTIO_CLIENT_SECRET\" | od -c%0AEvidence: s3cr…(40 chars, sha256:1a2b3c)%0Arequest_id: req_123%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#invalid_client-bad-credentials",
+		"::error file=deploy/contio-doctor.yaml,line=9,title=CD1499 synthetic-secret%3A Title of synthetic-secret::second finding%0ACause: Cause of synthetic-secret.%0AFix: Fix of synthetic-secret.%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#invalid_client-bad-credentials",
+		// No file position: the config file, no line.
+		"::warning file=deploy/contio-doctor.yaml,title=CD2499 synthetic-env%3A Title of synthetic-env::redirect_uri comes from the environment (from $CONTIO_REDIRECT_URI)%0ACause: Cause of synthetic-env.%0AFix: Fix of synthetic-env.",
+		"::notice file=capture.har,title=CD4499 synthetic-har%3A Title of synthetic-har::POST sent where GET is expected%0ACause: Cause of synthetic-har.%0AFix: Fix of synthetic-har.%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#405-method-not-allowed",
+		"::notice file=deploy/contio-doctor.yaml,line=30,col=3,title=CD5499 synthetic-waived (waived)::no backoff%0AWaived: staging | loopback (until 2027-01-31)",
+		"::warning file=deploy/contio-doctor.yaml,line=31,col=3,title=CD5498 synthetic-expired%3A Title of synthetic-expired::retries on 400%0AWaiver expired on 2026-01-01: old excuse%0ACause: Cause of synthetic-expired.%0AFix: Fix of synthetic-expired.",
+		"::error file=deploy/contio-doctor.yaml,title=CD6999 synthetic-error%3A could not decide::dial tcp: connection refused",
+		"::warning file=deploy/contio-doctor.yaml,title=contio-doctor configuration::deploy/contio-doctor.yaml:40:5: waiver for \"CD9999\" matches no check; remove it or fix the ID",
+		"contio-doctor: 4 failed, 1 could not decide, 1 waived, 1 passed, 1 skipped; --fail-on error; exit code 1",
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), out)
+	}
+	for i := range want {
+		if lines[i] != want[i] {
+			t.Errorf("line %d:\n got %s\nwant %s", i+1, lines[i], want[i])
+		}
+	}
+}
+
+func TestGitHubPropertyEscaping(t *testing.T) {
+	r := synthReport()
+	r.Results = r.Results[:1]
+	r.Results[0].Findings = r.Results[0].Findings[:1]
+	r.Results[0].Findings[0].Location.File = "odd,dir/a:b%c.yaml"
+	r.Results[0].Findings[0].Message = "line one\r\nline two"
+	r.Notes = nil
+	out := render(t, "github", r)
+	if !strings.HasPrefix(out, "::error file=odd%2Cdir/a%3Ab%25c.yaml,line=7,col=18,title=") {
+		t.Errorf("file property not escaped:\n%s", out)
+	}
+	if !strings.Contains(out, "::line one%0D%0Aline two%0A") {
+		t.Errorf("message line breaks not escaped:\n%s", out)
+	}
+	// A workflow command must stay on one line whatever the input.
+	if n := strings.Count(out, "\n"); n != 2 {
+		t.Errorf("want 2 lines (annotation and summary), got %d:\n%s", n, out)
+	}
+}
+
+func TestGitHubCapNotice(t *testing.T) {
+	r := synthReport()
+	base := r.Results[0]
+	r.Results = nil
+	for i := range 12 {
+		res := base
+		res.Findings = []checks.Finding{base.Findings[1]}
+		res.Findings[0].Message = fmt.Sprintf("finding %d", i)
+		r.Results = append(r.Results, res)
+	}
+	r.Notes = nil
+	out := render(t, "github", r)
+	if got := strings.Count(out, "::error "); got != 12 {
+		t.Errorf("want every error annotation in the log, got %d", got)
+	}
+	if !strings.Contains(out, "::notice title=contio-doctor%3A annotations capped::12 error annotations; GitHub shows the first 10.") {
+		t.Errorf("missing cap notice:\n%s", out)
+	}
+}
+
+func TestGitHubCleanRun(t *testing.T) {
+	r := synthReport()
+	r.Results = r.Results[len(r.Results)-2:] // skip + pass
+	r.Notes = nil
+	r.ExitCode = 0
+	got := render(t, "github", r)
+	want := "contio-doctor: 0 failed, 0 could not decide, 0 waived, 1 passed, 1 skipped; --fail-on error; exit code 0\n"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	_ = report.GitHubRenderer{}
+}

@@ -1,0 +1,154 @@
+package report_test
+
+import (
+	"encoding/xml"
+	"strings"
+	"testing"
+
+	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/report"
+)
+
+type junitDoc struct {
+	XMLName  xml.Name `xml:"testsuites"`
+	Tests    int      `xml:"tests,attr"`
+	Failures int      `xml:"failures,attr"`
+	Errors   int      `xml:"errors,attr"`
+	Skipped  int      `xml:"skipped,attr"`
+	Suites   []struct {
+		Name       string `xml:"name,attr"`
+		Tests      int    `xml:"tests,attr"`
+		Failures   int    `xml:"failures,attr"`
+		Errors     int    `xml:"errors,attr"`
+		Skipped    int    `xml:"skipped,attr"`
+		Properties []struct {
+			Name  string `xml:"name,attr"`
+			Value string `xml:"value,attr"`
+		} `xml:"properties>property"`
+		Cases []struct {
+			Name      string `xml:"name,attr"`
+			Classname string `xml:"classname,attr"`
+			File      string `xml:"file,attr"`
+			Line      int    `xml:"line,attr"`
+			Failure   *struct {
+				Message string `xml:"message,attr"`
+				Type    string `xml:"type,attr"`
+				Body    string `xml:",chardata"`
+			} `xml:"failure"`
+			Error *struct {
+				Message string `xml:"message,attr"`
+				Body    string `xml:",chardata"`
+			} `xml:"error"`
+			Skipped *struct {
+				Message string `xml:"message,attr"`
+			} `xml:"skipped"`
+		} `xml:"testcase"`
+	} `xml:"testsuite"`
+}
+
+func parseJUnit(t *testing.T, out string) junitDoc {
+	t.Helper()
+	var d junitDoc
+	if err := xml.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatalf("junit is not XML: %v\n%s", err, out)
+	}
+	if len(d.Suites) != 1 || d.Suites[0].Name != "contio-doctor" {
+		t.Fatalf("want one testsuite contio-doctor, got %d", len(d.Suites))
+	}
+	return d
+}
+
+// checkJUnitCounts requires the attributes to agree with the report's
+// summary and with the testcases themselves.
+func checkJUnitCounts(t *testing.T, d junitDoc, r *report.Report) {
+	t.Helper()
+	c := r.Counts()
+	s := d.Suites[0]
+	var fail, errs, skip int
+	for _, tc := range s.Cases {
+		switch {
+		case tc.Failure != nil:
+			fail++
+		case tc.Error != nil:
+			errs++
+		case tc.Skipped != nil:
+			skip++
+		}
+	}
+	for _, x := range []struct {
+		what      string
+		got, want int
+	}{
+		{"tests", s.Tests, len(r.Results)}, {"testcases", len(s.Cases), len(r.Results)},
+		{"failures", s.Failures, c.Fail}, {"failure elements", fail, c.Fail},
+		{"errors", s.Errors, c.Error}, {"error elements", errs, c.Error},
+		{"skipped (skip + waived)", s.Skipped, c.Skip + c.Waived}, {"skipped elements", skip, c.Skip + c.Waived},
+		{"testsuites tests", d.Tests, s.Tests}, {"testsuites failures", d.Failures, s.Failures},
+		{"testsuites errors", d.Errors, s.Errors}, {"testsuites skipped", d.Skipped, s.Skipped},
+	} {
+		if x.got != x.want {
+			t.Errorf("%s = %d, want %d", x.what, x.got, x.want)
+		}
+	}
+}
+
+func TestJUnitSynthetic(t *testing.T) {
+	r := synthReport()
+	d := parseJUnit(t, render(t, "junit", r))
+	checkJUnitCounts(t, d, r)
+	cases := d.Suites[0].Cases
+	first := cases[0]
+	if first.Name != "CD1499 synthetic-secret" || first.Classname != "invalid_client" ||
+		first.File != "deploy/contio-doctor.yaml" || first.Line != 7 || first.Failure == nil || first.Failure.Type != "error" {
+		t.Errorf("first testcase: %+v", first)
+	}
+	if want := "oauth.client_secret ends in a pipe | and a `tick`, 100% sure: really, yes (and 1 more)"; first.Failure.Message != want {
+		t.Errorf("failure message %q, want %q", first.Failure.Message, want)
+	}
+	for _, want := range []string{"Symptom: Symptom of synthetic-secret.", "Fix: Remove the *stray* character <here>.",
+		"  $ printf '%s' \"$CONTIO_CLIENT_SECRET\" | od -c", "request_id: req_123", "Location: deploy/contio-doctor.yaml:7:18 ($CONTIO_CLIENT_SECRET)",
+		"Guide: https://docs.contio.ai/partner-api/guides/troubleshooting/#invalid_client-bad-credentials"} {
+		if !strings.Contains(first.Failure.Body, want) {
+			t.Errorf("failure body lacks %q:\n%s", want, first.Failure.Body)
+		}
+	}
+	// Beyond the guide: the family names the class.
+	if cases[1].Classname != "redirect-uri" {
+		t.Errorf("classname for a check beyond the guide = %q", cases[1].Classname)
+	}
+	if w := cases[3].Skipped; w == nil || w.Message != "waived: staging | loopback (until 2027-01-31) (no backoff)" {
+		t.Errorf("waived testcase: %+v", cases[3])
+	}
+	if e := cases[4].Failure; e == nil || !strings.HasPrefix(e.Body, "Waiver expired on 2026-01-01: old excuse") {
+		t.Errorf("expired waiver testcase: %+v", cases[4])
+	}
+	if e := cases[5].Error; e == nil || !strings.Contains(e.Body, "connection refused") {
+		t.Errorf("error testcase: %+v", cases[5])
+	}
+	if s := cases[6].Skipped; s == nil || s.Message != "no webhook URL configured; to run it: set webhooks.url" {
+		t.Errorf("skipped testcase: %+v", cases[6])
+	}
+	props := map[string]string{}
+	for _, p := range d.Suites[0].Properties {
+		props[p.Name] = p.Value
+	}
+	if props["exit_code"] != "1" || props["fail_on"] != "error" || props["run_id"] != "run-0001" {
+		t.Errorf("properties: %v", props)
+	}
+}
+
+// Control characters are not allowed in XML 1.0; the document must still
+// parse when a message carries one.
+func TestJUnitControlCharacters(t *testing.T) {
+	r := synthReport()
+	r.Results[0].Findings[0].Message = "bad \x00\x1b[31m byte"
+	parseJUnit(t, render(t, "junit", r))
+}
+
+func TestJUnitCountsOnTestdata(t *testing.T) {
+	t.Chdir(repoRoot(t))
+	for _, cfg := range testdataConfigs(t) {
+		r := runConfig(t, cfg, checks.SeverityError)
+		checkJUnitCounts(t, parseJUnit(t, string(renderVia(t, r, "junit"))), r)
+	}
+}
