@@ -73,3 +73,11 @@ func TestCredentialStrayCharsShowsClientIDsButNotSecrets(t *testing.T) {
 		t.Errorf("API key evidence %q should show fingerprints before and after cleaning", fs[1].Evidence)
 	}
 }
+
+func TestCredentialStrayCharsLeavesWebhookWhitespaceToCD7002(t *testing.T) {
+	ig := credIG()
+	ig.Webhooks.Secret.Raw = credHook + "\n"
+	assertMessages(t, credMessages(t, "CD1001", ig))
+	ig.Webhooks.Secret.Raw = "\ufeff" + credHook
+	assertMessages(t, credMessages(t, "CD1001", ig), "webhooks.secret has a byte order mark (BOM, U+FEFF) at the start")
+}

@@ -22,7 +22,7 @@ var _ = register(&Check{
 		"Each is a valid credential for something else, so nothing looks wrong until Contio rejects it.",
 	Fix: "Put each value from the Contio Partner Dashboard in its own slot: the client ID and client secret from the app's OAuth settings, " +
 		"the API key from its admin settings, the webhook secret from its webhook settings. Tokens are what the token endpoint returns; they are never configured as client credentials.",
-	Verifies: "no client ID, client secret, API key or webhook secret has the shape of a token, a JWT or a Basic header, and no two of them are equal.",
+	Verifies: "no client ID, client secret, API key or webhook secret has the shape of a token, a JWT or a Basic header, and the client secret, client ID and API key all differ.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig,
 	Run:      credentialWrongKind,
@@ -88,8 +88,7 @@ func credentialWrongKind(_ context.Context, in *Input) ([]Finding, error) {
 		{slots[0], slots[1], "the client secret is the client ID"},
 		{slots[2], slots[1], "the client secret is the admin API key"},
 		{slots[0], slots[2], "the API key is the client ID"},
-		{slots[1], slots[4], "the webhook secret is the client secret"},
-		{slots[2], slots[4], "the webhook secret is the admin API key"},
+		// The webhook secret's reuse is CD7005's.
 	}
 	for _, p := range same {
 		if p.a.Value.Raw == "" || p.a.Value.Raw != p.b.Value.Raw {

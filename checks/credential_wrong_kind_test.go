@@ -33,8 +33,10 @@ func TestCredentialWrongKind(t *testing.T) {
 			[]string{"oauth.client_secret equals oauth.client_id: the client secret is the client ID"}},
 		{"secret equals API key", func(ig *integration.Integration) { ig.OAuth.ClientSecret.Raw = credAPIKey },
 			[]string{"oauth.client_secret equals admin.api_key"}},
-		{"webhook secret equals client secret", func(ig *integration.Integration) { ig.Webhooks.Secret.Raw = credSecret },
-			[]string{"webhooks.secret equals oauth.client_secret"}},
+		{"webhook secret reuse is CD7005's", func(ig *integration.Integration) { ig.Webhooks.Secret.Raw = credSecret }, nil},
+		{"JWT as webhook secret", func(ig *integration.Integration) {
+			ig.Webhooks.Secret.Raw = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJDQU5BUlkifQ.c2lnbmF0dXJl"
+		}, []string{"webhooks.secret holds a JWT"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
