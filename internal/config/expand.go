@@ -69,6 +69,10 @@ func expand(s string, vars varLookup) expansion {
 		}
 		ref := s[i+2 : i+2+end]
 		name, def, hasDef := strings.Cut(ref, ":-")
+		if strings.Contains(def, "${") {
+			x.Bad = "a default cannot hold another ${...} reference (write $$ for a literal dollar sign)"
+			return x
+		}
 		if !validVarName(name) {
 			x.Bad = "invalid variable reference: ${...} needs a name of letters, digits and underscores (write $$ for a literal dollar sign)"
 			return x

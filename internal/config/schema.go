@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -45,6 +44,7 @@ type decoder struct {
 	vars    varLookup
 	envPath string // the env file in use, "" for none
 	errs    Errors
+	dropped int // problems beyond maxErrors, counted but not kept
 }
 
 // parse decodes a config file's bytes. envPath is only used to say where a
@@ -63,12 +63,14 @@ func parse(file string, data []byte, vars varLookup, envPath string) (in *integr
 	d := &decoder{file: file, vars: vars, envPath: envPath}
 	in = d.integration(root)
 	if len(d.errs) > 0 {
-		return nil, d.errs.sorted()
+		errs := d.errs.sorted()
+		if d.dropped > 0 {
+			errs = append(errs, &Error{File: file, Msg: fmt.Sprintf("and %d more problems not shown; fix the ones above first", d.dropped)})
+		}
+		return nil, errs
 	}
 	return in, nil
 }
-
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // parseYAML parses exactly one YAML document into its node tree (nil for an
 // empty file).
@@ -79,35 +81,25 @@ func parseYAML(file string, data []byte) (*yaml.Node, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		return nil, yamlError(file, err)
+		return nil, yamlError(file, data, err)
 	}
 	var extra yaml.Node
 	switch err := dec.Decode(&extra); {
 	case err == nil:
 		return nil, &Error{File: file, Line: extra.Line, Column: extra.Column, Msg: "a second YAML document (after ---): the config is one document"}
 	case !errors.Is(err, io.EOF):
-		return nil, yamlError(file, err)
+		return nil, yamlError(file, data, err)
 	}
-	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
-		return doc.Content[0], nil
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
+		return nil, nil // only comments: an empty config
 	}
-	return &doc, nil
-}
-
-// yamlError maps a yaml.v3 syntax error to file:line. yaml.v3 reports lines
-// but no columns, and its messages describe the syntax, never the values.
-func yamlError(file string, err error) error {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{File: file, Line: line, Msg: "invalid YAML: " + m[2]}
-	}
-	return &Error{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	return doc.Content[0], nil
 }
 
 // errAt records a problem at a node's position.
 func (d *decoder) errAt(n *yaml.Node, format string, args ...any) {
 	if len(d.errs) >= maxErrors {
+		d.dropped++
 		return
 	}
 	e := &Error{File: d.file, Msg: fmt.Sprintf(format, args...)}
@@ -671,16 +663,26 @@ func isDigits(s string) bool {
 }
 
 // keyName quotes a key for a message when it looks like a key. Anything
-// else (long, or with spaces, '=' or quotes) may be a value pasted in the
-// wrong place, perhaps a secret, and is not echoed.
+// else (long, with spaces, '=' or quotes, or mixing upper case, lower case
+// and digits like a token) may be a value pasted in the wrong place,
+// perhaps a secret, and is not echoed.
 func keyName(name string) string {
+	const hidden = "(a key that looks like a value, not shown)"
 	if len(name) == 0 || len(name) > 32 {
-		return "(not a plain key name)"
+		return hidden
 	}
+	var upper, lower, digit bool
 	for i := 0; i < len(name); i++ {
-		if !isNameByte(name[i], i == 0) {
-			return "(not a plain key name)"
+		c := name[i]
+		if !isNameByte(c, i == 0) {
+			return hidden
 		}
+		upper = upper || 'A' <= c && c <= 'Z'
+		lower = lower || 'a' <= c && c <= 'z'
+		digit = digit || '0' <= c && c <= '9'
+	}
+	if upper && lower && digit {
+		return hidden
 	}
 	return fmt.Sprintf("%q", name)
 }
