@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -102,7 +103,9 @@ func TestFaults(t *testing.T) {
 			faulted = append(faulted, e.Fault)
 		}
 	}
-	if got := strings.Join(faulted, ","); got != "status,status,reset,truncate,malformed,hang,redirect" {
+	// Entries are logged when a request ends, so a cut connection may land after the next request.
+	slices.Sort(faulted)
+	if got := strings.Join(faulted, ","); got != "hang,malformed,redirect,reset,status,status,truncate" {
 		t.Errorf("request log faults = %s", got)
 	}
 }
