@@ -148,11 +148,7 @@ func exampleCurl(ig *integration.Integration, method, path string) string {
 func requestedScopes(ig *integration.Integration) []string {
 	var out []string
 	for _, v := range ig.OAuth.Scopes {
-		for _, s := range strings.FieldsFunc(v.Raw, func(r rune) bool {
-			return r == ' ' || r == ',' || r == '\t' || r == '\n' || r == '\r' || r == '+' || r == ';'
-		}) {
-			out = append(out, s)
-		}
+		out = append(out, strings.FieldsFunc(v.Raw, isScopeSeparator)...)
 	}
 	return out
 }

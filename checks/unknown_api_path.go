@@ -37,8 +37,8 @@ func unknownAPIPath(_ context.Context, in *Input) ([]Finding, error) {
 			Location: callAt(c, c.Path),
 		}
 		near, d := contio.NearestPath(path)
-		// A suggestion further away than a quarter of the path is a guess, not a typo.
-		if near != "" && d <= max(3, len(path)/4) {
+		// A suggestion further away than a third of the path is a guess, not a typo.
+		if near != "" && d <= max(3, len(path)/3) {
 			hint := ""
 			if strings.EqualFold(near, pathTemplateOf(path, near)) && near != pathTemplateOf(path, near) {
 				hint = " (paths are case-sensitive)"
