@@ -355,3 +355,15 @@ func levenshtein(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// SafeProbes lists the endpoints a live run may call (S1), in catalogue
+// order: discovery, keys, health, public info, then client, user and admin reads.
+func SafeProbes() []Endpoint {
+	var out []Endpoint
+	for _, e := range Endpoints {
+		if e.SafeProbe {
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -265,3 +265,15 @@ func BenchmarkLookup(b *testing.B) {
 		Lookup("GET", UserPrefix+"/meetings/9f1c2d3e/participants")
 	}
 }
+
+func TestSafeProbesAreReadsOrIntrospection(t *testing.T) {
+	ps := SafeProbes()
+	if len(ps) < 20 {
+		t.Fatalf("only %d safe probes", len(ps))
+	}
+	for _, e := range ps {
+		if e.Method != "GET" && e.Path != "/oauth2/introspect" {
+			t.Errorf("%s %s: only GETs and introspection are safe", e.Method, e.Path)
+		}
+	}
+}
