@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -75,7 +76,7 @@ func parse(file string, data []byte, vars varLookup, envPath string) (in *integr
 // parseYAML parses exactly one YAML document into its node tree (nil for an
 // empty file).
 func parseYAML(file string, data []byte) (*yaml.Node, error) {
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
