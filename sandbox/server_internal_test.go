@@ -1,0 +1,53 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/Contio-AI/contio-doctor/internal/contio"
+)
+
+// TestRecoveredPanicIsAnErrorResponse: a handler bug becomes a 500 in the
+// documented shape with a request_id, and the panic value (which could hold
+// a secret) stays out of the body.
+func TestRecoveredPanicIsAnErrorResponse(t *testing.T) {
+	s := New(Options{Seed: 9})
+	s.routes = append(s.routes, &route{method: "GET", path: contio.UserPrefix + "/boom", class: contio.ClassUser,
+		h: func(http.ResponseWriter, *http.Request) *apiError { panic("secret-canary-value") }})
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", contio.UserPrefix+"/boom", nil))
+	var body map[string]string
+	_ = json.Unmarshal(rec.Body.Bytes(), &body)
+	if rec.Code != 500 || body["code"] != CodeInternal || body["error"] == "" || !strings.HasPrefix(body["request_id"], "req_") {
+		t.Fatalf("got %d %s", rec.Code, rec.Body)
+	}
+	if strings.Contains(rec.Body.String(), "secret-canary-value") {
+		t.Fatal("the panic value leaked into the response")
+	}
+	if got := s.Requests(); len(got) != 1 || got[0].Status != 500 {
+		t.Fatalf("request log: %+v", got)
+	}
+}
+
+// TestRoutesAgreeWithTheCatalogue: every simulated operation is one the
+// catalogue lists with the same class and scope, so scope checks and the
+// request log's class cannot drift from what the checks believe.
+func TestRoutesAgreeWithTheCatalogue(t *testing.T) {
+	if len(contio.Endpoints) == 0 {
+		t.Skip("the endpoint catalogue is empty")
+	}
+	s := New(Options{})
+	for _, rt := range s.routes {
+		ep, _ := contio.Lookup(rt.method, rt.path)
+		if ep == nil {
+			t.Errorf("%s %s is simulated but not in the catalogue", rt.method, rt.path)
+			continue
+		}
+		if ep.Class != rt.class || ep.Scope != rt.scope {
+			t.Errorf("%s %s: sandbox class %s scope %q, catalogue class %s scope %q", rt.method, rt.path, rt.class, rt.scope, ep.Class, ep.Scope)
+		}
+	}
+}
