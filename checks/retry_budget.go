@@ -45,15 +45,17 @@ func retryBudgetTooLong(_ context.Context, in *Input) ([]Finding, error) {
 	if !h.TimeoutSet || timeout <= 0 {
 		timeout = defaultClientTimeout
 	}
-	n := min(h.MaxRetries, 40) // beyond 2^40 s nothing changes the verdict
+	// Caps keep the arithmetic in range; past them the verdict is the same.
+	n := min(h.MaxRetries, 1_000_000)
 	var waits time.Duration
 	switch strings.ToLower(strings.TrimSpace(h.Backoff.Raw)) {
 	case "none":
 	case "fixed":
 		waits = time.Duration(n) * backoffBase
 	default: // exponential, and the SDK's default when unset
-		waits = (time.Duration(1)<<n - 1) * backoffBase
+		waits = (time.Duration(1)<<min(n, 30) - 1) * backoffBase
 	}
+	timeout = min(timeout, 24*time.Hour)
 	attempts := time.Duration(n + 1)
 	worst := attempts*timeout + waits
 	if worst <= retryBudgetLimit {
