@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -58,6 +59,9 @@ func (t *textRenderer) Render(w io.Writer, r *Report) error {
 			t.banner(&b, section)
 		}
 		t.group(&b, grp, r.Verbose)
+	}
+	if !r.Verbose {
+		t.skipped(&b, r.Results)
 	}
 	if len(r.Notes) > 0 {
 		t.banner(&b, "Notes")
@@ -140,7 +144,7 @@ func textFingerprint(fp string) string {
 }
 
 // display order within a group: what needs action first.
-var textStatusOrder = []checks.Status{checks.StatusFail, checks.StatusError, checks.StatusWaived, checks.StatusSkip, checks.StatusPass}
+var textStatusOrder = []checks.Status{checks.StatusFail, checks.StatusError, checks.StatusWaived, checks.StatusPass, checks.StatusSkip}
 
 func (t *textRenderer) group(b *strings.Builder, grp GuideGroup, verbose bool) {
 	b.WriteString("\n")
@@ -155,44 +159,45 @@ func (t *textRenderer) group(b *strings.Builder, grp GuideGroup, verbose bool) {
 		b.WriteString(t.paint(textStyles.entry, heading) + "\n  " + counts + "\n")
 	}
 
+	// Failures come first, a blank line between them and after the last
+	// one when more lines follow; the one-line results come after.
+	var fails, rest []checks.Result
 	for _, st := range textStatusOrder {
-		var rs []checks.Result
 		for _, r := range grp.Results {
-			if r.Status == st {
-				rs = append(rs, r)
+			switch {
+			case r.Status != st:
+			case st == checks.StatusFail:
+				fails = append(fails, r)
+			case st == checks.StatusPass && !verbose, st == checks.StatusSkip && !verbose:
+				// passes fold into the tally; skips are listed at the end
+			default:
+				rest = append(rest, r)
 			}
 		}
-		switch st {
-		case checks.StatusFail:
-			for i, r := range rs {
-				if i > 0 {
-					b.WriteString("\n")
-				}
-				t.fail(b, r, verbose)
-			}
-			if len(rs) > 0 && len(rs) < len(grp.Results) {
-				b.WriteString("\n")
-			}
+	}
+	for i, r := range fails {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		t.fail(b, r, verbose)
+	}
+	if len(fails) > 0 && len(rest) > 0 {
+		b.WriteString("\n")
+	}
+	for _, r := range rest {
+		switch r.Status {
 		case checks.StatusError:
-			for _, r := range rs {
-				t.errored(b, r, verbose)
-			}
+			t.errored(b, r, verbose)
 		case checks.StatusWaived:
-			for _, r := range rs {
-				t.waived(b, r)
-			}
+			t.waived(b, r)
 		case checks.StatusSkip:
-			t.skips(b, rs, verbose)
+			t.resultLine(b, r, r.Check.Name+" skipped: "+t.skipWhy(r), textStyles.faint)
 		case checks.StatusPass:
-			if verbose {
-				for _, r := range rs {
-					text := r.Check.Verifies
-					if text == "" {
-						text = r.Check.Title
-					}
-					t.resultLine(b, r, text, textStyles.plain)
-				}
+			text := r.Check.Verifies
+			if text == "" {
+				text = r.Check.Title
 			}
+			t.resultLine(b, r, text, textStyles.plain)
 		}
 	}
 }
@@ -322,42 +327,52 @@ func (t *textRenderer) waived(b *strings.Builder, r checks.Result) {
 	t.resultLine(b, r, text, textStyles.plain)
 }
 
-// skips lists skipped checks. Unless verbose, checks skipped for the same
-// reason share one line: an offline run skips every probe alike.
-func (t *textRenderer) skips(b *strings.Builder, rs []checks.Result, verbose bool) {
-	why := func(r checks.Result) string {
-		s := "skipped: " + r.SkipReason
-		if r.Enable != "" {
-			s += t.g.dash + r.Enable
-		}
-		return s
+func (t *textRenderer) skipWhy(r checks.Result) string {
+	s := r.SkipReason
+	if r.Enable != "" {
+		s += t.g.dash + r.Enable
 	}
-	if verbose {
-		for _, r := range rs {
-			t.resultLine(b, r, r.Check.Name+" "+why(r), textStyles.faint)
-		}
-		return
-	}
+	return s
+}
+
+// skipped lists, unless verbose, the checks that did not run, one line per
+// reason with what would enable them and the IDs under it: an offline run
+// skips every probe alike, and saying so once per section is noise.
+func (t *textRenderer) skipped(b *strings.Builder, results []checks.Result) {
 	type bucket struct {
-		text string
-		ids  []string
+		why string
+		ids []string
 	}
 	var buckets []*bucket
 	index := map[string]*bucket{}
-	for _, r := range rs {
-		w := why(r)
-		bk, ok := index[w]
-		if !ok {
-			bk = &bucket{text: w}
-			index[w] = bk
-			buckets = append(buckets, bk)
+	for _, grp := range ByGuide(results) {
+		for _, r := range grp.Results {
+			if r.Status != checks.StatusSkip {
+				continue
+			}
+			why := t.skipWhy(r)
+			bk, ok := index[why]
+			if !ok {
+				bk = &bucket{why: why}
+				index[why] = bk
+				buckets = append(buckets, bk)
+			}
+			bk.ids = append(bk.ids, r.Check.ID)
 		}
-		bk.ids = append(bk.ids, r.Check.ID)
 	}
-	m, mst := t.g.skip, textStyles.skip
+	if len(buckets) == 0 {
+		return
+	}
+	t.banner(b, "Not run")
+	b.WriteString("\n")
 	for _, bk := range buckets {
-		prefix := "  " + t.paint(mst, m) + " "
-		t.para(b, prefix, t.idColumn(), strings.Join(bk.ids, ", ")+"  "+bk.text, textStyles.faint)
+		n := "1 check"
+		if len(bk.ids) > 1 {
+			n = fmt.Sprintf("%d checks", len(bk.ids))
+		}
+		t.para(b, "  "+t.paint(textStyles.skip, t.g.skip)+" ", t.idColumn(), n+": "+bk.why, textStyles.plain)
+		slices.Sort(bk.ids)
+		t.para(b, strings.Repeat(" ", t.idColumn()), t.idColumn(), strings.Join(bk.ids, " "), textStyles.faint)
 	}
 }
 

@@ -344,8 +344,9 @@ func TestTextFailingCheckLines(t *testing.T) {
 		"    Request   req_01HZX3\n",
 		"    Guide     https://docs.contio.ai/partner-api/guides/troubleshooting/#basic-auth-encoding-issues\n",
 		"  ! CD3101  A requested scope is not one Contio grants\n",
-		"  - CD1500, CD1501 skipped: offline run — run without --offline to probe the API\n",
-		"  - CD1502 skipped: no API key configured — set admin.api_key (or CONTIO_API_KEY)\n",
+		"── Not run ─────────────────────────────────────────────────────────────────────────────────────────\n\n" +
+			"  - 2 checks: offline run — run without --offline to probe the API\n    CD1500 CD1501\n" +
+			"  - 1 check: no API key configured — set admin.api_key (or CONTIO_API_KEY)\n    CD1502\n",
 		"  ~ CD2104  The redirect URI points at a loopback address — waived until 2027-01-31: staging uses a\n",
 		"  E CD6501  live-reachability could not run: internal error: check panicked: boom\n",
 		"    Waiver    expired on 2025-01-31 (legacy loader); renew it in ignore: or fix the problem\n",
