@@ -394,3 +394,16 @@ func liveCall(c integration.Call) string {
 	}
 	return s
 }
+
+// transportError is how checks other than the connectivity ones report a
+// request that got no answer: they could not decide (status error), and
+// the connectivity checks name the failed step once.
+func transportError(what string, err error) error {
+	return fmt.Errorf("%s got no answer (%s failed; see CD6501/CD6502): %w", what, probe.Classify(err), err)
+}
+
+// errAppRejected skips checks whose call was refused because the partner
+// app itself is rejected: CD1501 reports that root cause once.
+func errAppRejected(r *probe.Response) error {
+	return Skip("the API rejected the partner app itself (invalid_client"+requestIDNote(r)+")", "fix the client credentials or reactivate the app (CD1501)")
+}

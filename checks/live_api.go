@@ -32,10 +32,17 @@ var _ = register(&Check{
 			return nil, err
 		}
 		ig := in.Integration
-		// Check the scope against the introspection first: no request is
+		// Check the token against the introspection first: no request is
 		// sent that is known to fail.
-		if r, ierr := accessIntrospection(ctx, in, false); ierr == nil && r.info.Active && len(r.info.Scopes()) > 0 && !slices.Contains(r.info.Scopes(), "profile") {
-			return nil, Skip("the token has no profile scope, so the profile call would fail (see CD3513)", "request the profile scope")
+		if !ig.OAuth.ClientSecret.Empty() {
+			if r, ierr := accessIntrospection(ctx, in, false); ierr == nil {
+				if !r.info.Active {
+					return nil, Skip("the access token is not active, so the call would answer 401 (see CD3510)", "connect again for a fresh token")
+				}
+				if !slices.Contains(r.info.Scopes(), "profile") {
+					return nil, Skip("the token has no profile scope, so the profile call would answer 403 (see CD3511-CD3513)", "request the profile scope")
+				}
+			}
 		}
 		u, err := l.apiEndpoint(contio.UserPrefix + "/profile")
 		if err != nil {
@@ -48,9 +55,10 @@ var _ = register(&Check{
 			if s := budgetOrLimited(err); s != nil {
 				return nil, s
 			}
-			f := networkFinding("GET /v1/partner/user/profile", err)
-			f.Location = ig.APIURL.From
-			return []Finding{f}, nil
+			return nil, transportError("GET /v1/partner/user/profile", err)
+		}
+		if resp.Code == "invalid_client" {
+			return nil, errAppRejected(resp)
 		}
 		return apiAnswerFindings(resp, "GET /v1/partner/user/profile", ig.Tokens.AccessToken.From), nil
 	},
@@ -115,9 +123,10 @@ var _ = register(&Check{
 			return nil, err
 		}
 		if ar.netErr != nil {
-			f := networkFinding("GET /v1/partner/admin/app", ar.netErr)
-			f.Location = in.Integration.APIURL.From
-			return []Finding{f}, nil
+			return nil, transportError("GET /v1/partner/admin/app", ar.netErr)
+		}
+		if ar.resp.Code == "invalid_client" {
+			return nil, errAppRejected(ar.resp)
 		}
 		loc := in.Integration.Admin.APIKey.From
 		if ar.resp.Code == "missing_client_id" {
@@ -175,7 +184,7 @@ func adminApp(ctx context.Context, in *Input) (*adminAppResult, error) {
 }
 
 var _ = register(&Check{
-	ID:       "CD7501",
+	ID:       "CD7601",
 	Name:     "webhook-registration",
 	Guide:    contio.GuideWebhookSignature,
 	Title:    "The webhook URL registered at Contio differs from the configured one",

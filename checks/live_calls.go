@@ -36,10 +36,10 @@ func declaredCallsAnswer(ctx context.Context, in *Input) ([]Finding, error) {
 	}
 	ig := in.Integration
 	var granted []string
-	haveGrant := false
+	haveGrant, tokenDead := false, false
 	if !ig.Tokens.AccessToken.Empty() && !ig.OAuth.ClientSecret.Empty() {
-		if r, ierr := accessIntrospection(ctx, in, false); ierr == nil && r.info.Active {
-			granted, haveGrant = r.info.Scopes(), true
+		if r, ierr := accessIntrospection(ctx, in, false); ierr == nil {
+			granted, haveGrant, tokenDead = r.info.Scopes(), r.info.Active, !r.info.Active
 		}
 	}
 	var out []Finding
@@ -56,6 +56,9 @@ func declaredCallsAnswer(ctx context.Context, in *Input) ([]Finding, error) {
 		}
 		if ep.Class == contio.ClassUser && ep.Scope != "" && haveGrant && !slices.Contains(granted, ep.Scope) {
 			continue // known to fail for lack of scope: CD3513 says so without a request
+		}
+		if tokenDead && strings.EqualFold(c.Auth.Raw, integration.AuthBearer) {
+			continue // known to answer 401: CD3510 says so without a request
 		}
 		h, ok := declaredAuthHeader(ig, c)
 		if !ok {
@@ -74,12 +77,12 @@ func declaredCallsAnswer(ctx context.Context, in *Input) ([]Finding, error) {
 			if budgetOrLimited(err) != nil {
 				break // out of budget: report what was learned so far
 			}
-			f := networkFinding(liveCall(c), err)
-			f.Location = c.At
-			out = append(out, f)
-			continue
+			return nil, transportError(liveCall(c), err)
 		}
 		sent++
+		if resp.Code == "invalid_client" {
+			return nil, errAppRejected(resp)
+		}
 		out = append(out, apiAnswerFindings(resp, "declared call "+liveCall(c), c.At)...)
 	}
 	if sent == 0 && len(out) == 0 {

@@ -38,9 +38,7 @@ func clientCredentialsAccepted(ctx context.Context, in *Input) ([]Finding, error
 		if s := budgetOrLimited(err); s != nil {
 			return nil, s
 		}
-		f := networkFinding("POST /oauth2/token", err)
-		f.Location = ig.AuthURL.From
-		return []Finding{f}, nil
+		return nil, transportError("POST /oauth2/token", err)
 	}
 	secret := ig.OAuth.ClientSecret.Raw
 	if cc.accepted {

@@ -38,13 +38,7 @@ var _ = register(&Check{
 			}}, nil
 		}
 		if ar.code == "invalid_client" || ar.code == "unauthorized_client" {
-			return []Finding{{
-				Message:   fmt.Sprintf("GET /oauth2/authorize rejected the client_id: %s %s%s", ar.code, ar.msg, requestIDNote(ar.resp)),
-				Cause:     "The authorization server does not know this client_id or the app is deactivated, so the redirect URI could not be checked.",
-				Fix:       "Fix the client_id first (see CD1501).",
-				Location:  in.Integration.OAuth.ClientID.From,
-				RequestID: ar.resp.RequestID,
-			}}, nil
+			return nil, errAppRejected(ar.resp)
 		}
 		return nil, nil
 	},
@@ -136,7 +130,7 @@ func authorizeProbe(ctx context.Context, in *Input) (*authorizeResult, error) {
 		if s := budgetOrLimited(err); s != nil {
 			return nil, s
 		}
-		return nil, fmt.Errorf("GET /oauth2/authorize: %s: %w", probe.Classify(err), err)
+		return nil, transportError("GET /oauth2/authorize", err)
 	}
 	return v.(*authorizeResult), nil
 }

@@ -41,6 +41,9 @@ var _ = register(&Check{
 			}
 			return nil, Skip("the client credentials could not be checked", "see CD1501")
 		}
+		if !cc.accepted {
+			return nil, Skip("the client credentials were rejected, and the scope list needs them", "fix the client credentials first (CD1501)")
+		}
 		u, err := l.authEndpoint("/oauth2/scopes")
 		if err != nil {
 			return nil, err
@@ -100,7 +103,7 @@ func accessIntrospection(ctx context.Context, in *Input, refresh bool) (*introsp
 		if s := budgetOrLimited(err); s != nil {
 			return nil, s
 		}
-		return nil, fmt.Errorf("introspection: %s: %w", probe.Classify(err), err)
+		return nil, transportError("POST /oauth2/introspect", err)
 	}
 	if r.info == nil {
 		return nil, fmt.Errorf("introspection answered HTTP %d %s%s", r.resp.Status, orNone(r.resp.Code), requestIDNote(r.resp))
@@ -242,6 +245,9 @@ var _ = register(&Check{
 			return nil, err
 		}
 		granted := r.info.Scopes()
+		if len(granted) == 0 {
+			return nil, Skip("the token has no scopes at all", "see CD3511")
+		}
 		var out []Finding
 		for _, c := range in.Integration.Calls {
 			scope := contio.ScopeFor(strings.ToUpper(c.Method.Raw), c.Path.Raw)

@@ -157,6 +157,9 @@ type Exchange struct {
 	Response *Response
 	Err      error
 	At       time.Time
+	// Started and Finished are wall-clock instants (monotonic), for
+	// ordering exchanges: no request of a class starts after its 429.
+	Started, Finished time.Time
 }
 
 // ErrBudget is returned when a class has used its budget.
@@ -204,22 +207,25 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		req.Body = nil
 	}
 
+	// The trace callbacks run on the transport's goroutines: guard them.
+	var tmu sync.Mutex
 	var t Timing
 	var dnsStart, connStart, tlsStart time.Time
 	start := time.Now()
+	at := func(f func()) { tmu.Lock(); f(); tmu.Unlock() }
 	trace := &httptrace.ClientTrace{
-		DNSStart:          func(httptrace.DNSStartInfo) { dnsStart = time.Now() },
-		DNSDone:           func(httptrace.DNSDoneInfo) { t.DNS = time.Since(dnsStart) },
-		ConnectStart:      func(string, string) { connStart = time.Now() },
-		ConnectDone:       func(string, string, error) { t.Connect = time.Since(connStart) },
-		TLSHandshakeStart: func() { tlsStart = time.Now() },
-		TLSHandshakeDone:  func(tls.ConnectionState, error) { t.TLS = time.Since(tlsStart) },
+		DNSStart:          func(httptrace.DNSStartInfo) { at(func() { dnsStart = time.Now() }) },
+		DNSDone:           func(httptrace.DNSDoneInfo) { at(func() { t.DNS = time.Since(dnsStart) }) },
+		ConnectStart:      func(string, string) { at(func() { connStart = time.Now() }) },
+		ConnectDone:       func(string, string, error) { at(func() { t.Connect = time.Since(connStart) }) },
+		TLSHandshakeStart: func() { at(func() { tlsStart = time.Now() }) },
+		TLSHandshakeDone:  func(tls.ConnectionState, error) { at(func() { t.TLS = time.Since(tlsStart) }) },
 		GotConn: func(info httptrace.GotConnInfo) {
 			if info.Conn != nil {
-				t.RemoteAddr = info.Conn.RemoteAddr().String()
+				at(func() { t.RemoteAddr = info.Conn.RemoteAddr().String() })
 			}
 		},
-		GotFirstResponseByte: func() { t.FirstByte = time.Since(start) },
+		GotFirstResponseByte: func() { at(func() { t.FirstByte = time.Since(start) }) },
 	}
 	if tr, ok := c.http.Transport.(*http.Transport); ok && tr.Proxy != nil {
 		if p, _ := tr.Proxy(req); p != nil {
@@ -228,8 +234,9 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
 
-	ex := &Exchange{Request: r, At: c.clock()}
+	ex := &Exchange{Request: r, At: c.clock(), Started: start}
 	resp, err := c.http.Do(req)
+	ex.Finished = time.Now()
 	if err != nil {
 		ex.Err = err
 		c.log(ex)
@@ -237,12 +244,15 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	defer resp.Body.Close()
 	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	tmu.Lock()
+	timing := t
+	tmu.Unlock()
 	out := &Response{
 		Status:  resp.StatusCode,
 		Header:  resp.Header,
 		Body:    body,
 		Latency: time.Since(start),
-		Timing:  t,
+		Timing:  timing,
 		TLS:     resp.TLS,
 	}
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
