@@ -120,7 +120,11 @@ const (
 // jsonForm is one way a framework re-serialises a parsed body.
 type jsonForm struct {
 	sortKeys bool
-	escape   escapeStyle
+	// envelopeOrder puts the top-level keys in the documented envelope
+	// order, the order Contio's generator presumably writes: it restores a
+	// body whose keys something else re-ordered.
+	envelopeOrder bool
+	escape        escapeStyle
 	// indent is "" for one line; otherwise the per-level indent.
 	indent string
 	// spaced is Python's default separators ", " and ": " on one line.
@@ -170,8 +174,11 @@ func (f jsonForm) write(b *bytes.Buffer, n *jsonNode, depth int) {
 		for i := range order {
 			order[i] = i
 		}
-		if f.sortKeys {
+		if f.sortKeys || (f.envelopeOrder && depth == 0) {
 			sort.SliceStable(order, func(i, j int) bool { return n.keys[order[i]] < n.keys[order[j]] })
+		}
+		if f.envelopeOrder && depth == 0 {
+			sort.SliceStable(order, func(i, j int) bool { return envelopeRank(n.keys[order[i]]) < envelopeRank(n.keys[order[j]]) })
 		}
 		b.WriteByte('{')
 		for i, k := range order {
@@ -286,13 +293,13 @@ func writeString(b *bytes.Buffer, s string, style escapeStyle) {
 func allForms() []jsonForm {
 	var out []jsonForm
 	for _, norm := range []bool{true, false} {
-		for _, sorted := range []bool{false, true} {
+		for _, keys := range []struct{ sorted, envelope bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
 			for _, esc := range []escapeStyle{escapeMinimal, escapeGoHTML, escapeASCII} {
 				for _, lay := range []struct {
 					indent string
 					spaced bool
 				}{{"", false}, {"", true}, {"  ", false}, {"    ", false}, {"\t", false}} {
-					out = append(out, jsonForm{sortKeys: sorted, escape: esc, indent: lay.indent, spaced: lay.spaced, normaliseNumbers: norm})
+					out = append(out, jsonForm{sortKeys: keys.sorted, envelopeOrder: keys.envelope, escape: esc, indent: lay.indent, spaced: lay.spaced, normaliseNumbers: norm})
 				}
 			}
 		}
@@ -316,9 +323,14 @@ func (f jsonForm) describe() string {
 		layout = "compact (no whitespace)"
 	}
 	parts := []string{layout}
-	if f.sortKeys {
+	switch {
+	case f.envelopeOrder && f.sortKeys:
+		parts = append(parts, "envelope keys in Contio's order and nested keys sorted")
+	case f.envelopeOrder:
+		parts = append(parts, "envelope keys in Contio's order")
+	case f.sortKeys:
 		parts = append(parts, "keys sorted alphabetically")
-	} else {
+	default:
 		parts = append(parts, "keys in their original order")
 	}
 	switch f.escape {
@@ -349,4 +361,16 @@ func (f jsonForm) producer() string {
 		return "a pretty-printer (a log formatter, an API gateway console or an editor)"
 	}
 	return "a JSON parse followed by a re-encode"
+}
+
+// envelopeFields is the envelope's field order in Contio's types.
+var envelopeFields = []string{"event_type", "event_id", "timestamp", "partner_app_id", "data", "actor_user_id", "for_user"}
+
+func envelopeRank(k string) int {
+	for i, f := range envelopeFields {
+		if f == k {
+			return i
+		}
+	}
+	return len(envelopeFields)
 }
