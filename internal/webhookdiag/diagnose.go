@@ -134,7 +134,9 @@ func Diagnose(in Input) Diagnosis {
 	d := Diagnosis{Header: ParseSignature(in.Header), Body: bodyFacts(in.Body)}
 	d.Secrets = append(d.Secrets, SecretPrint{in.Secret.Name, redact.Fingerprint(in.Secret.Value)})
 	for _, o := range in.Others {
-		if o.Value != "" {
+		// The same value under another name (the config's fall-back to the
+		// same variable) would only repeat the fingerprint.
+		if o.Value != "" && o.Value != in.Secret.Value {
 			d.Secrets = append(d.Secrets, SecretPrint{o.Name, redact.Fingerprint(o.Value)})
 		}
 	}
@@ -394,10 +396,12 @@ func bodyChanged(d *Diagnosis, m *match) {
 	if m.body.form != nil {
 		d.Code = CodeBodyReserialised
 		d.Verdict = "signature does not verify: the body was parsed and re-serialised before verification"
-		d.Why = append(d.Why,
-			"the signature matches the same JSON "+m.body.desc+", not the bytes given",
-			"so the bytes checked are not the bytes Contio signed: something parsed the JSON and wrote it out again — likely "+m.body.cause,
-		)
+		d.Why = append(d.Why, "the signature matches the same JSON "+m.body.desc+", not the bytes given")
+		if f := m.body.form; f.indent == "" && !f.spaced && f.escape == escapeGoHTML && !f.sortKeys {
+			d.Why = append(d.Why, "that is how Contio writes its deliveries, so the bytes given were re-serialised after they arrived: a parser, a logger or a pretty-printer wrote them out again")
+		} else {
+			d.Why = append(d.Why, "so the bytes checked are not the bytes Contio signed: something parsed the JSON and wrote it out again — likely "+m.body.cause)
+		}
 		d.Fix = append(d.Fix,
 			"verify the raw request body, byte for byte, before any JSON parsing; parse only after the signature passes",
 			"if the body you gave came from a log, log the raw bytes (or their SHA-256) rather than the parsed object",
