@@ -26,7 +26,7 @@ func newStyle() lipgloss.Style { return styleRenderer.NewStyle().Inline(true) }
 var textStyles = struct {
 	pass, failError, failWarning, failInfo, skip, waived, errored lipgloss.Style
 
-	plain, section, entry, id, message, label, command, faint, summary lipgloss.Style
+	plain, section, entry, id, message, label, command, faint, exitOK lipgloss.Style
 }{
 	pass:        newStyle().Foreground(lipgloss.Color("2")),
 	failError:   newStyle().Foreground(lipgloss.Color("1")).Bold(true),
@@ -37,14 +37,14 @@ var textStyles = struct {
 	errored:     newStyle().Foreground(lipgloss.Color("5")).Bold(true),
 
 	plain:   newStyle(),
-	section: newStyle().Bold(true).Underline(true),
+	section: newStyle().Bold(true),
 	entry:   newStyle().Bold(true),
 	id:      newStyle().Bold(true),
 	message: newStyle().Bold(true),
 	label:   newStyle().Faint(true),
 	command: newStyle().Foreground(lipgloss.Color("6")),
 	faint:   newStyle().Faint(true),
-	summary: newStyle().Bold(true),
+	exitOK:  newStyle().Foreground(lipgloss.Color("2")).Bold(true),
 }
 
 // glyphs are the marks and punctuation of the text report, in Unicode and

@@ -152,7 +152,7 @@ func (t *textRenderer) group(b *strings.Builder, grp GuideGroup, verbose bool) {
 	if grp.Entry.Key == contio.GuideNone {
 		heading = "Other checks"
 	}
-	counts, countsWidth := t.counts(checks.Count(grp.Results))
+	counts, countsWidth := t.counts(checks.Count(grp.Results), worstFailStyle(grp.Results))
 	if lipgloss.Width(heading+t.g.sep)+countsWidth <= t.width {
 		b.WriteString(t.paint(textStyles.entry, heading) + t.paint(textStyles.faint, t.g.sep) + counts + "\n")
 	} else { // a narrow terminal: the tally goes under the heading
@@ -204,7 +204,7 @@ func (t *textRenderer) group(b *strings.Builder, grp GuideGroup, verbose bool) {
 
 // counts is a group's tally, worst first, zero counts left out, and its
 // width on screen.
-func (t *textRenderer) counts(c checks.Counts) (string, int) {
+func (t *textRenderer) counts(c checks.Counts, failStyle lipgloss.Style) (string, int) {
 	var parts []string
 	width := 0
 	add := func(n int, word string, st lipgloss.Style) {
@@ -217,12 +217,29 @@ func (t *textRenderer) counts(c checks.Counts) (string, int) {
 			parts = append(parts, t.paint(st, s))
 		}
 	}
-	add(c.Fail, "failed", textStyles.failError)
+	add(c.Fail, "failed", failStyle)
 	add(c.Error, "could not run", textStyles.errored)
 	add(c.Waived, "waived", textStyles.waived)
 	add(c.Skip, "skipped", textStyles.skip)
 	add(c.Pass, "passed", textStyles.pass)
 	return strings.Join(parts, t.paint(textStyles.faint, t.g.sep)), width
+}
+
+// worstFailStyle colours a failure count by the worst failing severity.
+func worstFailStyle(results []checks.Result) lipgloss.Style {
+	worst := checks.SeverityNone
+	for _, r := range results {
+		if r.Status == checks.StatusFail {
+			worst = max(worst, r.Severity)
+		}
+	}
+	switch worst {
+	case checks.SeverityWarning:
+		return textStyles.failWarning
+	case checks.SeverityInfo:
+		return textStyles.failInfo
+	}
+	return textStyles.failError
 }
 
 // mark returns a result's mark and its style.
@@ -395,13 +412,8 @@ func (t *textRenderer) summary(b *strings.Builder, r *Report) {
 		failed += " (" + strings.Join(bySev, ", ") + ")"
 	}
 	failStyle := textStyles.pass
-	switch {
-	case sev[checks.SeverityError] > 0:
-		failStyle = textStyles.failError
-	case sev[checks.SeverityWarning] > 0:
-		failStyle = textStyles.failWarning
-	case sev[checks.SeverityInfo] > 0:
-		failStyle = textStyles.failInfo
+	if c.Fail > 0 {
+		failStyle = worstFailStyle(r.Results)
 	}
 	parts := []string{t.paint(textStyles.pass, fmt.Sprintf("%d passed", c.Pass)), t.paint(failStyle, failed)}
 	if c.Skip > 0 {
@@ -418,12 +430,12 @@ func (t *textRenderer) summary(b *strings.Builder, r *Report) {
 		failOn = "never"
 	}
 	exit := fmt.Sprintf("exit %d", r.ExitCode)
-	exitStyle := textStyles.pass
+	exitStyle := textStyles.exitOK
 	if r.ExitCode != 0 {
 		exitStyle = textStyles.failError
 	}
 	line := strings.Join(parts, t.paint(textStyles.faint, t.g.sep)) + t.paint(textStyles.faint, t.g.dash) +
-		t.paint(textStyles.summary, t.paint(exitStyle, exit)) + t.paint(textStyles.faint, " (--fail-on "+failOn+")")
+		t.paint(exitStyle, exit) + t.paint(textStyles.faint, " (--fail-on "+failOn+")")
 	b.WriteString(line + "\n")
 	if c.Fail > 0 || c.Error > 0 {
 		t.para(b, "", 0, "Run `contio-doctor explain <ID>` for the whole text of a check; -v lists what passed.", textStyles.faint)
