@@ -179,7 +179,7 @@ func (e *env) writeReports(rep *report.Report, o *runOptions, extra []reportTarg
 			return err
 		}
 	}
-	return nil
+	return e.writeGitHub(rep, o, red)
 }
 
 func writeFile(path string, rep *report.Report, format string, ropts report.Options, red *redact.Redactor) error {
