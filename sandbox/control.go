@@ -138,6 +138,22 @@ func (s *Sandbox) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"messages": msgs})
+	case route == "POST /_sandbox/tokens":
+		var in struct {
+			ClientID string   `json:"client_id"`
+			Email    string   `json:"email"`
+			Scopes   []string `json:"scopes"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+			fail(http.StatusBadRequest, CodeInvalidRequest, "the body is not valid JSON: "+err.Error())
+			return
+		}
+		tok, err := s.IssueTokens(TokenSpec{ClientID: in.ClientID, UserEmail: in.Email, Scopes: in.Scopes})
+		if err != nil {
+			fail(http.StatusBadRequest, CodeInvalidRequest, err.Error())
+			return
+		}
+		writeJSON(w, http.StatusCreated, tok)
 	case route == "GET /_sandbox/webhooks":
 		writeJSON(w, http.StatusOK, map[string]any{"deliveries": s.Deliveries()})
 	case route == "POST /_sandbox/webhooks/trigger":
