@@ -461,3 +461,35 @@ func firstDiff(want, got string) string {
 	}
 	return ""
 }
+
+// TestColourDecision: colour only on a terminal, and never with NO_COLOR,
+// --no-color or TERM=dumb; ASCII marks with --ascii or a non-UTF-8 locale.
+func TestColourDecision(t *testing.T) {
+	cases := []struct {
+		name       string
+		vars       map[string]string
+		noColor    bool
+		ascii      bool
+		terminal   bool
+		wantColour bool
+		wantASCII  bool
+	}{
+		{"terminal", nil, false, false, true, true, false},
+		{"not a terminal", nil, false, false, false, false, false},
+		{"NO_COLOR", map[string]string{"NO_COLOR": ""}, false, false, true, false, false},
+		{"--no-color", nil, true, false, true, false, false},
+		{"TERM=dumb", map[string]string{"TERM": "dumb"}, false, false, true, false, false},
+		{"--ascii", nil, false, true, true, true, true},
+		{"C locale", map[string]string{"LANG": "C"}, false, false, true, true, true},
+		{"UTF-8 locale", map[string]string{"LC_ALL": "en_US.UTF-8", "LANG": "C"}, false, false, true, true, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := &env{lookupEnv: func(k string) (string, bool) { v, ok := c.vars[k]; return v, ok }}
+			got := e.renderOptions(&runOptions{noColor: c.noColor, ascii: c.ascii}, c.terminal)
+			if got.Color != c.wantColour || got.ASCII != c.wantASCII {
+				t.Errorf("colour %v ascii %v, want %v %v", got.Color, got.ASCII, c.wantColour, c.wantASCII)
+			}
+		})
+	}
+}
