@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
@@ -42,8 +43,13 @@ func declaredCallsAnswer(ctx context.Context, in *Input) ([]Finding, error) {
 			granted, haveGrant, tokenDead = r.info.Scopes(), r.info.Active, !r.info.Active
 		}
 	}
-	var out []Finding
-	sent := 0
+	// Select the calls first, then send them in parallel: the run costs
+	// one round trip for all of them.
+	type replay struct {
+		c   integration.Call
+		req probe.Request
+	}
+	var todo []replay
 	for _, c := range ig.Calls {
 		method := strings.ToUpper(c.Method.Raw)
 		path := c.Path.Raw
@@ -71,19 +77,39 @@ func declaredCallsAnswer(ctx context.Context, in *Input) ([]Finding, error) {
 		if c.Query.Raw != "" {
 			u += "?" + c.Query.Raw
 		}
-		resp, err := l.Probe.Do(ctx, probe.Request{Method: method, URL: u, Class: ep.Class, Credentialed: true, Header: h,
-			Purpose: "replay the declared call " + liveCall(c) + " (read-only)"})
-		if err != nil {
-			if budgetOrLimited(err) != nil {
-				break // out of budget: report what was learned so far
+		todo = append(todo, replay{c, probe.Request{Method: method, URL: u, Class: ep.Class, Credentialed: true, Header: h,
+			Purpose: "replay the declared call " + liveCall(c) + " (read-only)"}})
+	}
+	type answer struct {
+		resp *probe.Response
+		err  error
+	}
+	answers := make([]answer, len(todo))
+	var wg sync.WaitGroup
+	for i, r := range todo {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := l.Probe.Do(ctx, r.req)
+			answers[i] = answer{resp, err}
+		}()
+	}
+	wg.Wait()
+	var out []Finding
+	sent := 0
+	for i, a := range answers {
+		c := todo[i].c
+		if a.err != nil {
+			if budgetOrLimited(a.err) != nil {
+				continue // out of budget or rate-limited: report what was learned
 			}
-			return nil, transportError(liveCall(c), err)
+			return nil, transportError(liveCall(c), a.err)
 		}
 		sent++
-		if resp.Code == "invalid_client" {
-			return nil, errAppRejected(resp)
+		if a.resp.Code == "invalid_client" {
+			return nil, errAppRejected(a.resp)
 		}
-		out = append(out, apiAnswerFindings(resp, "declared call "+liveCall(c), c.At)...)
+		out = append(out, apiAnswerFindings(a.resp, "declared call "+liveCall(c), c.At)...)
 	}
 	if sent == 0 && len(out) == 0 {
 		return nil, Skip("no declared call is a read of a concrete user or admin path with configured credentials", "declare the GET calls your app makes under calls")

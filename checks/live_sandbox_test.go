@@ -34,7 +34,9 @@ type liveWorld struct {
 	tok sandbox.Tokens
 }
 
-func newLiveWorld(t *testing.T, opts sandbox.Options) *liveWorld {
+func newLiveWorld(t *testing.T, opts sandbox.Options) *liveWorld { return newLiveWorldB(t, opts) }
+
+func newLiveWorldB(t testing.TB, opts sandbox.Options) *liveWorld {
 	t.Helper()
 	opts.Limits = sandbox.Limits{Off: true}
 	sb := sandbox.NewTest(t, opts)

@@ -192,7 +192,8 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	if c.opts.InsecureSkipVerify && !IsLoopback(u.Hostname()) && u.Scheme == "https" {
 		return nil, fmt.Errorf("--insecure-skip-verify is allowed for loopback hosts only, not %s", u.Hostname())
 	}
-	if err := c.take(r.Class); err != nil {
+	admitted, err := c.take(r.Class)
+	if err != nil {
 		return nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, bytes.NewReader(r.Body))
@@ -234,10 +235,10 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
 
-	ex := &Exchange{Request: r, At: c.clock(), Started: start}
+	ex := &Exchange{Request: r, At: c.clock(), Started: admitted}
 	resp, err := c.http.Do(req)
-	ex.Finished = time.Now()
 	if err != nil {
+		ex.Finished = time.Now()
 		ex.Err = err
 		c.log(ex)
 		return nil, err
@@ -260,7 +261,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	out.RequestID, out.Code, out.Message = parseErrorBody(body)
 	ex.Response = out
-	c.observe(r.Class, out)
+	ex.Finished = c.observe(r.Class, out)
 	c.log(ex)
 	if rerr != nil {
 		return out, fmt.Errorf("read response: %w", rerr)
@@ -268,21 +269,25 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	return out, nil
 }
 
-// take reserves one request of class, or says why not.
-func (c *Client) take(class contio.Class) error {
+// take reserves one request of class, or says why not. It returns the
+// instant of admission, taken under the same lock as observe's, so the
+// log orders admissions and 429s exactly.
+func (c *Client) take(class contio.Class) (time.Time, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if rl, ok := c.limited[class]; ok {
-		return &RateLimitedError{Limit: *rl}
+		return time.Time{}, &RateLimitedError{Limit: *rl}
 	}
 	if c.used[class] >= c.opts.Budget[class] {
-		return fmt.Errorf("%w (%s: %d)", ErrBudget, class, c.opts.Budget[class])
+		return time.Time{}, fmt.Errorf("%w (%s: %d)", ErrBudget, class, c.opts.Budget[class])
 	}
 	c.used[class]++
-	return nil
+	return time.Now(), nil
 }
 
-func (c *Client) observe(class contio.Class, r *Response) {
+// observe records a response's rate-limit state and returns the instant
+// it became known.
+func (c *Client) observe(class contio.Class, r *Response) time.Time {
 	rl, ok := ParseRateLimit(class, r.Header, c.clock())
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -295,6 +300,7 @@ func (c *Client) observe(class contio.Class, r *Response) {
 		c.limited[class] = &rl
 		c.rates[class] = rl
 	}
+	return time.Now()
 }
 
 func (c *Client) log(ex *Exchange) {

@@ -1,0 +1,33 @@
+package checks_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/internal/probe"
+	"github.com/Contio-AI/contio-doctor/sandbox"
+)
+
+// BenchmarkLiveRun100msLatency runs every live check against a sandbox
+// that delays each answer by 100 ms. Probes run in parallel and share
+// memoised results, so a run should cost about its longest dependency
+// chain (client credentials → introspection → user API: ≈ 3 × 100 ms),
+// not the sum of its ~20 requests (≈ 2 s).
+func BenchmarkLiveRun100msLatency(b *testing.B) {
+	w := newLiveWorldB(b, sandbox.Options{Faults: []sandbox.FaultRule{{Path: "/*", Kind: sandbox.FaultLatency, Latency: 100 * time.Millisecond}}})
+	list := networkChecks()
+	b.ResetTimer()
+	for b.Loop() {
+		live := checks.NewLive(w.ig, probe.Options{Clock: w.sb.Now})
+		in := &checks.Input{Integration: w.ig, Now: w.sb.Now(), Live: true, Shared: live}
+		res := checks.Run(context.Background(), list, in, checks.Options{CheckTimeout: 10 * time.Second})
+		for _, r := range res {
+			if r.Status == checks.StatusFail || r.Status == checks.StatusError {
+				b.Fatalf("%s: %s %q %+v", r.Check.ID, r.Status, r.Err, r.Findings)
+			}
+		}
+		b.ReportMetric(float64(len(live.Probe.Exchanges())), "requests/op")
+	}
+}
