@@ -87,3 +87,31 @@ func TestGitHubCleanRun(t *testing.T) {
 	}
 	_ = report.GitHubRenderer{}
 }
+
+// FuzzGitHubAnnotation: any message and path give one workflow command per
+// line, and the message reads back as it was.
+func FuzzGitHubAnnotation(f *testing.F) {
+	for _, s := range []string{"plain", "100%", "a\nb\r\nc", "::error::x", "%0A", "a:b,c"} {
+		f.Add(s, "dir/a,b:c.yaml")
+	}
+	f.Fuzz(func(t *testing.T, msg, file string) {
+		r := synthReport()
+		r.Results = r.Results[5:6] // the error result: its message is Err alone
+		r.Results[0].Err = msg
+		r.Run.ConfigPath = file
+		r.Notes = nil
+		out := render(t, "github", r)
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(lines) != 2 || !strings.HasPrefix(lines[0], "::error ") {
+			t.Fatalf("want one annotation and the summary, got %q", out)
+		}
+		_, data, ok := strings.Cut(lines[0][2:], "::")
+		if !ok {
+			t.Fatalf("no data separator: %q", lines[0])
+		}
+		back := strings.NewReplacer("%0D", "\r", "%0A", "\n", "%25", "%").Replace(data)
+		if back != msg {
+			t.Fatalf("message %q reads back as %q", msg, back)
+		}
+	})
+}

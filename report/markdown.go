@@ -71,7 +71,7 @@ func (markdownRenderer) Render(w io.Writer, r *Report) error {
 	if len(r.Notes) > 0 {
 		b.WriteString("\n## Notes\n\n")
 		for _, n := range r.Notes {
-			b.WriteString("- " + mdProse(n) + "\n")
+			b.WriteString("- " + mdText(n) + "\n")
 		}
 	}
 	if len(rest) > 0 {
@@ -143,7 +143,7 @@ func mdSummary(b *strings.Builder, r *Report) {
 
 func mdFailing(b *strings.Builder, res checks.Result) {
 	c := res.Check
-	fmt.Fprintf(b, "\n### %s %s: %s\n\n", c.ID, c.Name, mdProse(c.Title))
+	fmt.Fprintf(b, "\n### %s %s: %s\n\n", c.ID, c.Name, mdText(c.Title))
 	meta := fmt.Sprintf("Severity **%s**", res.Severity)
 	if u := guideURL(c.Guide); u != "" {
 		meta += fmt.Sprintf(" · Guide: [%s](%s)", mdProse(guideHeading(c.Guide)), u)
@@ -152,16 +152,16 @@ func mdFailing(b *strings.Builder, res checks.Result) {
 	b.WriteString(meta + "\n")
 	if res.WaiverExpired && res.Waiver != nil {
 		fmt.Fprintf(b, "\n> **Waiver expired** on %s, so this check fails again. The waiver said: %s\n",
-			res.Waiver.Until.Format("2006-01-02"), mdProse(res.Waiver.Reason))
+			res.Waiver.Until.Format("2006-01-02"), mdText(res.Waiver.Reason))
 	}
 	for i, f := range res.Findings {
 		if len(res.Findings) > 1 {
 			fmt.Fprintf(b, "\n**Finding %d of %d** (%s)\n", i+1, len(res.Findings), f.Severity)
 		}
-		fmt.Fprintf(b, "\n%s\n\n", mdProse(f.Message))
-		fmt.Fprintf(b, "- **Symptom:** %s\n", mdProse(f.Symptom))
-		fmt.Fprintf(b, "- **Cause:** %s\n", mdProse(f.Cause))
-		fmt.Fprintf(b, "- **Fix:** %s\n", mdProse(f.Fix))
+		fmt.Fprintf(b, "\n%s\n\n", mdText(f.Message))
+		fmt.Fprintf(b, "- **Symptom:** %s\n", mdText(f.Symptom))
+		fmt.Fprintf(b, "- **Cause:** %s\n", mdText(f.Cause))
+		fmt.Fprintf(b, "- **Fix:** %s\n", mdText(f.Fix))
 		if f.Evidence != "" {
 			if strings.Contains(f.Evidence, "\n") {
 				b.WriteString("- **Evidence:**\n\n" + mdFence(f.Evidence, "text", "  "))
@@ -224,20 +224,51 @@ func longestRun(s string, c byte) int {
 // mdCell makes s safe inside a table cell: pipes escaped, line breaks
 // as <br>, other Markdown kept inert.
 func mdCell(s string) string {
-	s = mdProse(s)
+	s = mdText(s)
 	s = strings.ReplaceAll(s, "|", `\|`)
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.ReplaceAll(s, "\n", "<br>")
+}
+
+// mdText renders text from the checks and the config: spans between
+// single backticks stay code spans (the check texts use them for commands
+// and header values), everything else is escaped prose. Text with an odd
+// number of backticks, or with doubled ones, is escaped whole.
+func mdText(s string) string {
+	if !strings.Contains(s, "`") {
+		return mdProse(s)
+	}
+	parts := strings.Split(s, "`")
+	if len(parts)%2 == 0 || strings.Contains(s, "``") {
+		return mdProse(s)
+	}
+	for i := 1; i < len(parts); i += 2 {
+		if parts[i] == "" || strings.ContainsAny(parts[i], "\r\n") {
+			return mdProse(s)
+		}
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		if i%2 == 0 {
+			b.WriteString(mdProseFrom(p, i == 0))
+		} else {
+			b.WriteString(mdCode(p))
+		}
+	}
+	return b.String()
 }
 
 // mdProse keeps text from the checks and the config from turning into
 // Markdown or HTML: it escapes the characters that start emphasis, code,
 // links and tags, and block markers at the start of a line. Underscores
 // inside words (redirect_uri) stay as they are, for readable source.
-func mdProse(s string) string {
+func mdProse(s string) string { return mdProseFrom(s, true) }
+
+// mdProseFrom is mdProse for text that starts a line only when atStart.
+func mdProseFrom(s string, atStart bool) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	lineStart := true
+	lineStart := atStart
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
 		switch {

@@ -24,7 +24,7 @@ func TestMarkdownReport(t *testing.T) {
 		// A problem: heading, guide link, message escaped, texts, commands fenced.
 		"### CD1499 synthetic-secret: Title of synthetic-secret\n\nSeverity **error** · Guide: [invalid_client - Bad Credentials](https://docs.contio.ai/partner-api/guides/troubleshooting/#invalid_client-bad-credentials) · More: `contio-doctor explain CD1499`",
 		"**Finding 1 of 2** (error)",
-		"oauth.client_secret ends in a pipe | and a \\`tick\\`, 100% sure: really, yes",
+		"oauth.client_secret ends in a pipe | and a `tick`, 100% sure: really, yes",
 		"- **Fix:** Remove the \\*stray\\* character \\<here\\>.",
 		"- **Evidence:** `s3cr…(40 chars, sha256:1a2b3c)`",
 		"- **Location:** `deploy/contio-doctor.yaml:7:18 ($CONTIO_CLIENT_SECRET)`",
@@ -57,13 +57,44 @@ func TestMarkdownReport(t *testing.T) {
 
 func TestMarkdownCodeSpans(t *testing.T) {
 	r := synthReport()
+	r.Results[1].Findings[0].Message = "odd ` tick and `code | pipe` - dash"
+	r.Results[2].Findings[0].Message = "use `printf '%s'` - not `echo`"
 	r.Results[0].Findings[0].Evidence = "has `one` and ``two`` ticks"
 	r.Results[0].Findings[1].Evidence = "line one\nline ```three``` two"
 	out := render(t, "markdown", r)
+	if !strings.Contains(out, "\nodd \\` tick and \\`code | pipe\\` - dash\n") {
+		t.Errorf("unbalanced backticks must all be escaped:\n%s", out)
+	}
+	if !strings.Contains(out, "\nuse `printf '%s'` - not `echo`\n") {
+		t.Errorf("balanced backticks stay code spans:\n%s", out)
+	}
 	if !strings.Contains(out, "- **Evidence:** ```has `one` and ``two`` ticks```") {
 		t.Errorf("code span fence must be longer than the ticks inside:\n%s", out)
 	}
 	if !strings.Contains(out, "  ````text\n  line one\n  line ```three``` two\n  ````\n") {
 		t.Errorf("multi-line evidence goes in a fence longer than the ticks inside:\n%s", out)
 	}
+}
+
+// FuzzMarkdownTableRow: whatever a waiver's reason holds, its table row
+// stays one row with its five cells.
+func FuzzMarkdownTableRow(f *testing.F) {
+	for _, s := range []string{"plain", "a | b", "`x | y`", "\\|", "line\nbreak\r\n", "<b>*_x_*</b>", "```", "- item"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, reason string) {
+		r := synthReport()
+		r.Results[3].Waiver.Reason = reason
+		out := render(t, "markdown", r)
+		for _, line := range strings.Split(out, "\n") {
+			if !strings.HasPrefix(line, "| CD5499") {
+				continue
+			}
+			if n := strings.Count(line, "|") - strings.Count(line, `\|`); n != 6 {
+				t.Fatalf("reason %q: row has %d cell separators, want 6: %s", reason, n, line)
+			}
+			return
+		}
+		t.Fatalf("reason %q broke the waived row:\n%s", reason, out)
+	})
 }
