@@ -56,6 +56,9 @@ type Report struct {
 	// Notes are run-level remarks shown after the results (e.g. a waiver
 	// that matches no check).
 	Notes []string
+	// Exchanges are the live probes' request/response transcripts, in the
+	// order they finished, secrets masked (filled only with -v).
+	Exchanges []string
 }
 
 // Counts tallies the results.

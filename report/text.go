@@ -63,6 +63,15 @@ func (t *textRenderer) Render(w io.Writer, r *Report) error {
 	if !r.Verbose {
 		t.skipped(&b, r.Results)
 	}
+	if r.Verbose && len(r.Exchanges) > 0 {
+		t.banner(&b, "Probe exchanges")
+		for _, ex := range r.Exchanges {
+			b.WriteString("\n")
+			for _, line := range strings.Split(strings.TrimRight(ex, "\n"), "\n") {
+				b.WriteString("  " + t.paint(textStyles.faint, textSanitize(line)) + "\n")
+			}
+		}
+	}
 	if len(r.Notes) > 0 {
 		t.banner(&b, "Notes")
 		b.WriteString("\n")

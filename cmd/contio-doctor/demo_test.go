@@ -2,6 +2,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
+	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -49,5 +53,47 @@ func TestDemoFixedIsClean(t *testing.T) {
 	}
 	if !strings.Contains(out, " 0 failed") || strings.Contains(out, "✗") {
 		t.Fatalf("demo --fixed is not clean:\n%s", out)
+	}
+}
+
+// TestDemoVerboseTranscriptsMaskSecrets: -v shows every probe exchange
+// like curl -v, and no secret of the generated .env appears in any form.
+func TestDemoVerboseTranscriptsMaskSecrets(t *testing.T) {
+	code, out, errOut := runDemoCLI(t, "-v", "--keep")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"Probe exchanges", "> POST ", "/oauth2/token", "< 400 Bad Request", "> Authorization: Basic "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("verbose demo lacks %q", want)
+		}
+	}
+	_, kept, ok := strings.Cut(errOut, "kept ")
+	if !ok {
+		t.Fatalf("no kept files in stderr: %s", errOut)
+	}
+	cfgPath, envPath, _ := strings.Cut(strings.TrimSpace(kept), " and ")
+	t.Cleanup(func() { os.RemoveAll(filepath.Dir(cfgPath)) })
+	raw, err := os.ReadFile(envPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[string]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			values[k] = v
+		}
+	}
+	for _, k := range []string{"CONTIO_CLIENT_SECRET", "CONTIO_ACCESS_TOKEN", "CONTIO_REFRESH_TOKEN", "CONTIO_API_KEY", "CONTIO_WEBHOOK_SECRET"} {
+		v := values[k]
+		if len(v) < 8 {
+			t.Fatalf("%s missing from the demo .env", k)
+		}
+		for _, form := range []string{v, base64.StdEncoding.EncodeToString([]byte(v)), url.QueryEscape(v),
+			base64.StdEncoding.EncodeToString([]byte(values["CONTIO_CLIENT_ID"] + ":" + v))} {
+			if strings.Contains(out, form) || strings.Contains(errOut, form) {
+				t.Errorf("%s appears in the verbose demo output", k)
+			}
+		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/Contio-AI/contio-doctor/checks"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
+	"github.com/Contio-AI/contio-doctor/internal/probe"
 	"github.com/Contio-AI/contio-doctor/internal/redact"
 	"github.com/Contio-AI/contio-doctor/report"
 )
@@ -103,6 +104,11 @@ func Run(ctx context.Context, ig *integration.Integration, opts Options) (*repor
 			at += ": "
 		}
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%swaiver for %q matches no check; remove it or fix the ID", at, w.Check))
+	}
+	if l, ok := opts.Shared.(*checks.Live); ok && opts.Verbose && l != nil {
+		for _, ex := range l.Probe.Exchanges() {
+			rep.Exchanges = append(rep.Exchanges, probe.Transcript(ex))
+		}
 	}
 	rep.ExitCode = checks.ExitCode(results, opts.FailOn)
 	if len(unmatched) > 0 && opts.FailOn != checks.SeverityNone && opts.FailOn <= checks.SeverityWarning {
