@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/Contio-AI/contio-doctor/sandbox"
 )
@@ -126,5 +127,32 @@ func TestAdminAPI(t *testing.T) {
 	}
 	if r := call(t, "GET", a+"/webhook-deliveries?limit=10", h, ""); r.Status != 200 || r.JSON["deliveries"] == nil {
 		t.Fatalf("deliveries: %s", r.Raw)
+	}
+}
+
+func TestIdempotencyKeyReplaysWrites(t *testing.T) {
+	sb, _ := newSB(t)
+	tok, _ := sb.IssueTokens(sandbox.TokenSpec{Scopes: []string{"action-items:read", "action-items:write"}})
+	h := bearerH(tok.AccessToken)
+	h["Idempotency-Key"] = "3f0c2a8e-op-1"
+	first := call(t, "POST", sb.URL()+"/v1/partner/user/action-items", h, `{"title":"Once"}`)
+	again := call(t, "POST", sb.URL()+"/v1/partner/user/action-items", h, `{"title":"Once"}`)
+	if first.Status != 201 || again.Status != 201 || first.str("id") != again.str("id") {
+		t.Fatalf("replay: %d %s / %d %s", first.Status, first.Raw, again.Status, again.Raw)
+	}
+	if first.Header.Get("Idempotent-Replayed") != "" || again.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("Idempotent-Replayed: first %q, again %q", first.Header.Get("Idempotent-Replayed"), again.Header.Get("Idempotent-Replayed"))
+	}
+	list := call(t, "GET", sb.URL()+"/v1/partner/user/action-items", bearerH(tok.AccessToken), "")
+	if list.JSON["total"] != float64(6) {
+		t.Fatalf("the write ran twice: total %v", list.JSON["total"])
+	}
+	sb.Advance(24 * time.Hour)
+	// The key belongs to the user and app, not to one token.
+	tok2, _ := sb.IssueTokens(sandbox.TokenSpec{Scopes: []string{"action-items:write"}})
+	h2 := bearerH(tok2.AccessToken)
+	h2["Idempotency-Key"] = h["Idempotency-Key"]
+	if late := call(t, "POST", sb.URL()+"/v1/partner/user/action-items", h2, `{"title":"Once"}`); late.Status != 201 || late.str("id") == first.str("id") {
+		t.Fatalf("a key older than 24 hours: %d %s", late.Status, late.Raw)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/Contio-AI/contio-doctor/sandbox"
 )
@@ -206,4 +207,64 @@ func TestIntrospectAndRevokeEdges(t *testing.T) {
 	}
 	wantError(t, call(t, "POST", sb.URL()+"/oauth2/token", formH(auth), form("grant_type", "password")), 400, "unsupported_grant_type")
 	wantError(t, call(t, "POST", sb.URL()+"/oauth2/token", formH(auth), form()), 400, "invalid_request")
+}
+
+// TestConcurrentRefresh: of many simultaneous refreshes with one refresh
+// token, exactly one rotates it; the losers see a reused token.
+func TestConcurrentRefresh(t *testing.T) {
+	sb, app := newSB(t)
+	tok, _ := sb.IssueTokens(sandbox.TokenSpec{Scopes: []string{"profile"}})
+	const n = 12
+	var wg sync.WaitGroup
+	statuses := make(chan int, n)
+	start := make(chan struct{})
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			statuses <- call(t, "POST", sb.URL()+"/oauth2/token", formH(basic(app.ClientID, app.ClientSecret)),
+				form("grant_type", "refresh_token", "refresh_token", tok.RefreshToken)).Status
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(statuses)
+	won := 0
+	for s := range statuses {
+		if s == 200 {
+			won++
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d of %d concurrent refreshes succeeded, want exactly 1", won, n)
+	}
+}
+
+// TestConcurrentAccess hammers every kind of route at once; run with -race.
+func TestConcurrentAccess(t *testing.T) {
+	sb, app := newSB(t)
+	tok, _ := sb.IssueTokens(sandbox.TokenSpec{Scopes: []string{"profile", "meetings:read", "meetings:write", "action-items:read"}})
+	auth := basic(app.ClientID, app.ClientSecret)
+	admin := map[string]string{"X-API-Key": app.APIKey, "X-Client-ID": app.ClientID}
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 10; j++ {
+				call(t, "GET", sb.URL()+"/v1/partner/user/meetings?limit=100", bearerH(tok.AccessToken), "")
+				call(t, "POST", sb.URL()+"/v1/partner/user/meetings", bearerH(tok.AccessToken), `{"title":"load"}`)
+				call(t, "POST", sb.URL()+"/oauth2/introspect", formH(auth), form("token", tok.AccessToken))
+				call(t, "POST", sb.URL()+"/auth/initiate", jsonH(auth), `{"client_id":"`+app.ClientID+`","email":"load@example.com"}`)
+				call(t, "GET", sb.URL()+"/v1/partner/admin/connections", admin, "")
+				call(t, "GET", sb.URL()+"/_sandbox/requests", nil, "")
+				sb.Advance(time.Second)
+			}
+		}()
+	}
+	wg.Wait()
+	if r := call(t, "GET", sb.URL()+"/v1/partner/user/meetings", bearerH(tok.AccessToken), ""); r.JSON["total"] != float64(83) {
+		t.Fatalf("after 80 concurrent creates: total %v, want 83", r.JSON["total"])
+	}
 }

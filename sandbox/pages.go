@@ -52,7 +52,7 @@ func (s *Sandbox) renderPage(w http.ResponseWriter, status int, name string, d p
 }
 
 func (s *Sandbox) renderErrorPage(w http.ResponseWriter, r *http.Request, e *apiError) {
-	s.renderPage(w, e.Status, "error.html", pageData{Title: "Sign-in failed", Code: e.Code, Message: e.Message,
+	s.renderPage(w, e.Status, "error.html", pageData{Title: "Sign-in failed", Code: e.Code, Message: sentence(e.Message),
 		RequestID: stateOf(r).requestID})
 }
 
@@ -111,7 +111,7 @@ func (s *Sandbox) handlePageStep(w http.ResponseWriter, r *http.Request) *apiErr
 	case "otp":
 		if e := s.verifyOTP(fc.req.ClientID, fc.email, strings.TrimSpace(vals.Get("code")), fc.session); e != nil {
 			stateOf(r).errCode = e.Code
-			base.Title, base.Error = "Enter your code", e.Message
+			base.Title, base.Error = "Enter your code", sentence(e.Message)
 			s.renderPage(w, http.StatusBadRequest, "otp.html", base)
 			return nil
 		}
@@ -166,4 +166,16 @@ func (s *Sandbox) updateFlow(id string, f func(*authFlow)) {
 	if fl, ok := s.st.flows[id]; ok {
 		f(fl)
 	}
+}
+
+// sentence capitalises an error message for a page ("the code is wrong" → "The code is wrong.").
+func sentence(msg string) string {
+	if msg == "" {
+		return msg
+	}
+	msg = strings.ToUpper(msg[:1]) + msg[1:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
 }

@@ -122,6 +122,7 @@ type state struct {
 	flows       map[string]*authFlow     // browser sign-in flows
 	connections map[string]*connection   // by client_id|user_id
 	data        map[string]*userData     // by user id
+	idem        map[string]*idemRecord   // by credential|method|Idempotency-Key
 
 	defaultClient, defaultUser string
 }
@@ -132,7 +133,7 @@ func newState() *state {
 		tokens: map[string]*token{}, codes: map[string]*authCode{},
 		challenges: map[string]*otpChallenge{}, sessions: map[string]*authSession{},
 		flows: map[string]*authFlow{}, connections: map[string]*connection{},
-		data: map[string]*userData{},
+		data: map[string]*userData{}, idem: map[string]*idemRecord{},
 	}
 }
 

@@ -64,6 +64,9 @@ func (s *Sandbox) userAuth(h handlerFunc) handlerFunc {
 			return e
 		}
 		stateOf(r).tok = t
+		if usesIdempotency(r) {
+			return s.idempotent(w, r, t.clientID+"|"+t.userID, h)
+		}
 		return h(w, r)
 	}
 }

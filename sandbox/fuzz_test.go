@@ -1,0 +1,89 @@
+package sandbox
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// FuzzHandler sends arbitrary requests to the whole sandbox: whatever
+// arrives, the answer is never a recovered panic, and every error is JSON
+// with a code and a request_id (or an HTML page for a browser).
+func FuzzHandler(f *testing.F) {
+	seeds := []struct{ method, path, query, authz, ctype, body string }{
+		{"POST", "/oauth2/token", "", "Basic " + base64.StdEncoding.EncodeToString([]byte("a:b")), "application/x-www-form-urlencoded", "grant_type=authorization_code&code=x"},
+		{"POST", "/auth/initiate", "", "", "application/json", `{"client_id":"x","email":"a@b"}`},
+		{"POST", "/auth/verify", "", "", "application/json", `{"client_id":1,"email":[],"code":{}}`},
+		{"POST", "/oauth2/check-consent", "", "Basic !!!", "application/json", `{"scopes":["a",1,null]}`},
+		{"GET", "/oauth2/authorize", "client_id=x&redirect_uri=%zz", "", "", ""},
+		{"POST", "/oauth2/authorize", "", "", "application/x-www-form-urlencoded", "flow=x&step=consent"},
+		{"GET", "/v1/partner/user/meetings", "limit=-1&offset=x", "Bearer cto_at_v1_x", "", ""},
+		{"POST", "/v1/partner/user/meetings", "", "Bearer x", "application/json", `{"title":5}`},
+		{"GET", "/v1/partner/admin/webhook-deliveries/%00", "", "", "", ""},
+		{"POST", "/_sandbox/faults", "", "", "application/json", `{"kind":"latency","latency":"-1s"}`},
+		{"GET", "/.well-known/openid_configuration", "", "", "", ""},
+	}
+	for _, s := range seeds {
+		f.Add(s.method, s.path, s.query, s.authz, s.ctype, s.body)
+	}
+	s := New(Options{Seed: 1, Limits: Limits{Off: true}})
+	app := s.DefaultApp()
+	tok, _ := s.IssueTokens(TokenSpec{Scopes: []string{"meetings:read", "meetings:write"}})
+	f.Fuzz(func(t *testing.T, method, path, query, authz, ctype, body string) {
+		if !strings.HasPrefix(path, "/") || strings.Contains(path, "/_sandbox/reset") || strings.Contains(path, "/_sandbox/faults") {
+			return // faults would make answers unpredictable on purpose
+		}
+		authz = strings.NewReplacer("APPKEY", app.APIKey, "TOKEN", tok.AccessToken).Replace(authz)
+		req := &http.Request{Method: method, URL: &url.URL{Path: path, RawQuery: query}, Host: "sandbox.test",
+			Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body)), RemoteAddr: "127.0.0.1:1234", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
+		req = req.WithContext(t.Context())
+		if authz != "" {
+			req.Header.Set("Authorization", authz)
+		}
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Code == http.StatusInternalServerError {
+			t.Fatalf("%s %s: 500 %s", method, path, rec.Body)
+		}
+		if rec.Code >= 400 && !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			var e map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || e["code"] == nil || e["request_id"] == nil {
+				t.Fatalf("%s %s: %d with a body that is not a documented error: %q", method, path, rec.Code, rec.Body)
+			}
+		}
+	})
+}
+
+// FuzzBasicCredentials: any Authorization value decodes or is refused
+// with invalid_client, never a panic; a decoded pair always splits on the
+// first colon.
+func FuzzBasicCredentials(f *testing.F) {
+	for _, s := range []string{"a:b", "a%3Ab:c", "no-colon", "a:b:c", ":", "%zz:%", "id:secret\n"} {
+		f.Add("Basic " + base64.StdEncoding.EncodeToString([]byte(s)))
+	}
+	f.Add("Basic not base64")
+	f.Add("Bearer x")
+	f.Fuzz(func(t *testing.T, header string) {
+		pairs, isBasic, e := basicCredentials(header)
+		if e != nil {
+			if !isBasic || e.Code != CodeInvalidClient {
+				t.Fatalf("%q: %+v", header, e)
+			}
+			return
+		}
+		if isBasic && len(pairs) == 0 {
+			t.Fatalf("%q: Basic without a reading", header)
+		}
+		if len(pairs) > 0 && strings.Contains(pairs[0][0], ":") {
+			t.Fatalf("%q: client_id %q holds a colon", header, pairs[0][0])
+		}
+	})
+}

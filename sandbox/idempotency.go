@@ -1,0 +1,97 @@
+package sandbox
+
+import (
+	"bytes"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// idempotencyWindow is how long a stored response is replayed for a key.
+const idempotencyWindow = 24 * time.Hour
+
+type idemRecord struct {
+	created  time.Time
+	inFlight bool
+	status   int
+	header   http.Header
+	body     []byte
+}
+
+// captureWriter passes a response through and keeps a copy for replay.
+type captureWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (c *captureWriter) WriteHeader(code int) {
+	if c.status == 0 {
+		c.status = code
+	}
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *captureWriter) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	c.body.Write(b)
+	return c.ResponseWriter.Write(b)
+}
+
+// usesIdempotency reports whether the API honours the request's
+// Idempotency-Key: writes only, and not multipart uploads.
+func usesIdempotency(r *http.Request) bool {
+	if r.Header.Get("Idempotency-Key") == "" || r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return false
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return ct != "multipart/form-data"
+}
+
+// idempotent runs h once per (credential, Idempotency-Key) for 24 hours:
+// a repeat gets the stored response with Idempotent-Replayed, a repeat
+// while the first is still running gets 409 with Retry-After.
+func (s *Sandbox) idempotent(w http.ResponseWriter, r *http.Request, owner string, h handlerFunc) *apiError {
+	key := owner + "|" + r.Method + "|" + r.Header.Get("Idempotency-Key")
+	now := s.Now()
+	s.mu.Lock()
+	if rec, ok := s.st.idem[key]; ok && now.Before(rec.created.Add(idempotencyWindow)) {
+		s.mu.Unlock()
+		if rec.inFlight {
+			return newErr(http.StatusConflict, "conflict", "a request with this Idempotency-Key is still being processed; retry later").
+				with("Retry-After", strconv.Itoa(1))
+		}
+		for k, vs := range rec.header {
+			w.Header()[k] = vs
+		}
+		w.Header().Set("Idempotent-Replayed", "true")
+		w.WriteHeader(rec.status)
+		_, _ = w.Write(rec.body)
+		return nil
+	}
+	rec := &idemRecord{created: now, inFlight: true}
+	s.st.idem[key] = rec
+	s.mu.Unlock()
+
+	cw := &captureWriter{ResponseWriter: w}
+	if e := h(cw, r); e != nil {
+		s.writeError(cw, r, e)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cw.status >= 500 || cw.status == 0 {
+		delete(s.st.idem, key) // a failure the client should retry is not pinned
+		return nil
+	}
+	rec.inFlight, rec.status, rec.body = false, cw.status, cw.body.Bytes()
+	rec.header = http.Header{}
+	for _, k := range []string{"Content-Type", "Location"} {
+		if v := w.Header().Get(k); v != "" {
+			rec.header.Set(k, v)
+		}
+	}
+	return nil
+}
