@@ -85,6 +85,17 @@ type idSource struct {
 }
 
 func newIDSource(seed uint64) *idSource {
+	return &idSource{rng: rand.NewChaCha8(seedKey(seed))}
+}
+
+// reseed restarts the sequence, so a Reset repeats the IDs of a fresh start.
+func (s *idSource) reseed(seed uint64) {
+	s.mu.Lock()
+	s.rng = rand.NewChaCha8(seedKey(seed))
+	s.mu.Unlock()
+}
+
+func seedKey(seed uint64) [32]byte {
 	var key [32]byte
 	if seed == 0 {
 		_, _ = crand.Read(key[:])
@@ -92,7 +103,7 @@ func newIDSource(seed uint64) *idSource {
 		binary.LittleEndian.PutUint64(key[:], seed)
 		copy(key[8:], "contio-sandbox-ids-seed-")
 	}
-	return &idSource{rng: rand.NewChaCha8(key)}
+	return key
 }
 
 func (s *idSource) bytes(n int) []byte {

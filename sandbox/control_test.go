@@ -130,3 +130,22 @@ func TestControlPlane(t *testing.T) {
 	}
 	wantError(t, call(t, "GET", base+"/nothing", nil, ""), http.StatusNotFound, "not_found")
 }
+
+// TestResetWhileServing: Reset may race with requests in flight (-race).
+func TestResetWhileServing(t *testing.T) {
+	sb, _ := newSB(t)
+	tok, _ := sb.IssueTokens(sandbox.TokenSpec{Scopes: []string{"profile"}})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 20; i++ {
+			sb.Reset()
+		}
+	}()
+	for i := 0; i < 20; i++ {
+		if r := call(t, "GET", sb.URL()+"/v1/partner/user/profile", bearerH(tok.AccessToken), ""); r.Status != 200 && r.Status != 401 {
+			t.Fatalf("status %d during resets", r.Status)
+		}
+	}
+	<-done
+}

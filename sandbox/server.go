@@ -110,7 +110,11 @@ func New(opts Options) *Sandbox {
 // reset puts the state back to what New made: fresh seeded IDs, the
 // default app and user, and the configured faults.
 func (s *Sandbox) reset() {
-	s.ids = newIDSource(s.opts.Seed)
+	if s.ids == nil {
+		s.ids = newIDSource(s.opts.Seed)
+	} else {
+		s.ids.reseed(s.opts.Seed)
+	}
 	s.mu.Lock()
 	s.st = newState()
 	s.inbox = nil
