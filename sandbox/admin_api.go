@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/Contio-AI/contio-doctor/internal/contio"
 )
 
 // apiKey authenticates an admin API call: X-API-Key and X-Client-ID, both.
@@ -53,7 +55,7 @@ func appJSON(a *App) map[string]any {
 	return map[string]any{
 		"id": a.ID, "client_id": a.ClientID, "name": a.Name, "company_name": a.CompanyName, "status": status,
 		"webhook_url": a.WebhookURL, "webhook_enabled": !a.WebhooksDisabled && a.WebhookURL != "",
-		"webhook_filter": nil, "slug": strings.ToLower(strings.ReplaceAll(a.Name, " ", "-")),
+		"webhook_filter": a.WebhookFilter, "slug": strings.ToLower(strings.ReplaceAll(a.Name, " ", "-")),
 		"created_at": TestEpoch, "updated_at": TestEpoch,
 	}
 }
@@ -132,15 +134,41 @@ func (s *Sandbox) setWebhookFilter(w http.ResponseWriter, r *http.Request) *apiE
 	if in.Type != "include" && in.Type != "exclude" {
 		return newErr(http.StatusBadRequest, CodeValidation, "type must be include or exclude")
 	}
-	markWrite(r)
-	writeJSON(w, http.StatusOK, map[string]any{"type": in.Type, "events": in.Events})
-	return nil
+	for _, ev := range in.Events {
+		if !slices.Contains(webhookEventTypes, ev) {
+			body := errorBody(contio.ClassAdmin, newErr(http.StatusBadRequest, CodeValidation, "unknown event type "+ev), stateOf(r).requestID)
+			body["valid_event_types"] = webhookEventTypes
+			stateOf(r).errCode = CodeValidation
+			writeJSON(w, http.StatusBadRequest, body)
+			return nil
+		}
+	}
+	return s.changeApp(w, r, func(a *App) *apiError {
+		a.WebhookFilter = &WebhookFilter{Type: in.Type, Events: slices.Clone(in.Events)}
+		return nil
+	})
 }
 
 func (s *Sandbox) removeWebhookFilter(w http.ResponseWriter, r *http.Request) *apiError {
+	s.mu.Lock()
+	s.st.apps[stateOf(r).app.ClientID].WebhookFilter = nil
+	s.mu.Unlock()
 	markWrite(r)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// webhookEventTypes are the 35 event types of the AsyncAPI spec.
+var webhookEventTypes = []string{
+	"action_button.triggered", "action_item.completed", "action_item.created", "action_item.updated",
+	"agenda_item.created", "agenda_item.deleted", "agenda_item.updated", "automation.assignment.created",
+	"calendar_event.created", "calendar_event.deleted", "calendar_event.updated", "canvas_template.applied",
+	"meeting.completed", "meeting.context.created", "meeting.context.deleted", "meeting.context.processed",
+	"meeting.created", "meeting.updated", "meeting_template.applied", "next_step.completed",
+	"participant.added", "participant.removed", "partner.idp.domain_revoked", "partner.idp.domain_verification_failed",
+	"partner.idp.domain_verified", "session.expired", "session.turn.completed", "session.turn.failed",
+	"user.connection.revoked", "workflow.run.completed", "workflow.run.failed", "workflow.run.started",
+	"workflow.step.completed", "workflow.task.created", "workflow.task.resolved",
 }
 
 func (s *Sandbox) listDeliveries(w http.ResponseWriter, r *http.Request) *apiError {

@@ -112,6 +112,9 @@ func (s *Sandbox) routeTable() []*route {
 // served on the path when the method is wrong; ep is the catalogue's entry
 // for the operation, when it has one.
 func (s *Sandbox) match(method, path string) (rt *route, allowed []string, ep *contio.Endpoint) {
+	if method == http.MethodHead {
+		method = http.MethodGet // net/http drops the body of a HEAD response
+	}
 	ep, epAllowed := contio.Lookup(method, path)
 	best := -1
 	for _, r := range s.routes {

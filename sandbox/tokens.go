@@ -35,8 +35,24 @@ type App struct {
 	WebhookSecret string
 	// WebhooksDisabled turns deliveries off (admin webhook-status).
 	WebhooksDisabled bool
+	// WebhookFilter limits deliveries by event type; nil delivers all.
+	WebhookFilter *WebhookFilter
 	// Deactivated apps get invalid_client everywhere.
 	Deactivated bool
+}
+
+// WebhookFilter includes or excludes event types from delivery.
+type WebhookFilter struct {
+	Type   string   `json:"type"` // include or exclude
+	Events []string `json:"events"`
+}
+
+// allows reports whether an event type passes the filter.
+func (f *WebhookFilter) allows(eventType string) bool {
+	if f == nil {
+		return true
+	}
+	return slices.Contains(f.Events, eventType) == (f.Type == "include")
 }
 
 // User is a Contio user who can sign in with an e-mail OTP.
@@ -212,6 +228,11 @@ func cloneApp(a *App) App {
 	c := *a
 	c.RedirectURIs = slices.Clone(a.RedirectURIs)
 	c.Scopes = slices.Clone(a.Scopes)
+	if a.WebhookFilter != nil {
+		f := *a.WebhookFilter
+		f.Events = slices.Clone(a.WebhookFilter.Events)
+		c.WebhookFilter = &f
+	}
 	return c
 }
 

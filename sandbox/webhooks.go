@@ -106,7 +106,7 @@ func (s *Sandbox) emit(clientID, eventType, userID string, data map[string]any) 
 		forUser = map[string]string{"id": u.ID, "email": u.Email}
 	}
 	s.mu.Unlock()
-	if a.WebhookURL == "" || a.WebhooksDisabled {
+	if a.WebhookURL == "" || a.WebhooksDisabled || !a.WebhookFilter.allows(eventType) {
 		return nil, nil
 	}
 	now := s.Now()
@@ -150,7 +150,7 @@ func (s *Sandbox) TriggerWebhook(clientID, eventType string, data map[string]any
 		return Delivery{}, err
 	}
 	if d == nil {
-		return Delivery{}, fmt.Errorf("sandbox: app %s has no webhook URL or has webhooks disabled", clientID)
+		return Delivery{}, fmt.Errorf("sandbox: app %s has no webhook URL, has webhooks disabled, or filters out %s", clientID, eventType)
 	}
 	return s.hooks.snapshot(d), nil
 }

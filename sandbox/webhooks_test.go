@@ -152,3 +152,52 @@ func TestWebhooksStayOnLoopback(t *testing.T) {
 		t.Fatalf("a non-loopback delivery was attempted: %+v", d)
 	}
 }
+
+func TestWebhookFilterAndManualRetry(t *testing.T) {
+	sb, app := newSB(t)
+	rc := &receiver{statuses: []int{503}}
+	_ = sb.UpdateApp(app.ClientID, func(a *sandbox.App) { a.WebhookURL = startReceiver(t, rc) })
+	admin := map[string]string{"X-API-Key": app.APIKey, "X-Client-ID": app.ClientID, "Content-Type": "application/json"}
+	a := sb.URL() + "/v1/partner/admin"
+	bad := call(t, "PUT", a+"/webhook-filter", admin, `{"type":"include","events":["meeting.exploded"]}`)
+	wantError(t, bad, 400, "validation_error")
+	if v, _ := bad.JSON["valid_event_types"].([]any); len(v) != 35 {
+		t.Fatalf("valid_event_types: %s", bad.Raw)
+	}
+	if r := call(t, "PUT", a+"/app/webhook-filter", admin, `{"type":"include","events":["meeting.created"]}`); r.Status != 200 {
+		t.Fatal(r.Raw)
+	}
+	if _, err := sb.TriggerWebhook("", "action_item.created", nil); err == nil {
+		t.Fatal("a filtered-out event was sent")
+	}
+	d, err := sb.TriggerWebhook("", "meeting.created", map[string]any{"meeting_id": "m1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.WaitWebhooks()
+	if got := sb.Deliveries()[0]; got.HTTPStatus != 503 || got.Status != "pending" {
+		t.Fatalf("first attempt: %+v", got)
+	}
+	// The partner asks for a retry now instead of waiting for the schedule.
+	if r := call(t, "POST", a+"/webhook-deliveries/"+d.ID+"/retry", admin, ""); r.Status != 200 {
+		t.Fatalf("retry: %d %s", r.Status, r.Raw)
+	}
+	sb.WaitWebhooks()
+	got := call(t, "GET", a+"/webhook-deliveries/"+d.ID, admin, "")
+	if got.str("delivery_status") != "delivered" || got.str("event_id") != d.EventID {
+		t.Fatalf("after a manual retry: %s", got.Raw)
+	}
+	if r := call(t, "DELETE", a+"/webhook-filter", admin, ""); r.Status != 204 {
+		t.Fatal(r.Raw)
+	}
+	if _, err := sb.TriggerWebhook("", "action_item.created", nil); err != nil {
+		t.Fatalf("after removing the filter: %v", err)
+	}
+}
+
+func TestHeadIsServedLikeGet(t *testing.T) {
+	sb, _ := newSB(t)
+	if r := call(t, "HEAD", sb.URL()+"/oauth2/health", nil, ""); r.Status != 200 || r.Raw != "" {
+		t.Fatalf("HEAD: %d %q", r.Status, r.Raw)
+	}
+}
