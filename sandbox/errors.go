@@ -91,10 +91,10 @@ func (s *Sandbox) writeError(w http.ResponseWriter, r *http.Request, e *apiError
 }
 
 // wantsHTML reports whether the caller is a browser rather than an API
-// client: JSON wins unless the Accept header names HTML.
+// client: the spec documents JSON error bodies, so JSON wins unless the
+// Accept header names HTML, as browsers' does.
 func wantsHTML(r *http.Request) bool {
-	a := r.Header.Get("Accept")
-	return strings.Contains(a, "text/html") || a == ""
+	return strings.Contains(r.Header.Get("Accept"), "text/html")
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/Contio-AI/contio-doctor/sandbox"
@@ -79,4 +80,39 @@ func TestFullJSONFlow(t *testing.T) {
 			t.Fatalf("introspect after revoke = %d %s, want exactly {\"active\":false}", gone.Status, gone.Raw)
 		}
 	}
+}
+
+// TestLogKeepsSecretsOut: the sandbox log shows OTPs (that is its job) but
+// never a client secret, API key, webhook secret or token, even when calls fail.
+func TestLogKeepsSecretsOut(t *testing.T) {
+	var log strings.Builder
+	sb := sandbox.NewTest(t, sandbox.Options{Seed: 11, Log: &syncWriter{w: &log}})
+	app := sb.DefaultApp()
+	signIn(t, sb, app, "ada@example.com")
+	tok := exchange(t, sb, app, authorize(t, sb, app, "ada@example.com", "profile"))
+	call(t, "POST", sb.URL()+"/oauth2/token", formH(basic(app.ClientID, app.ClientSecret+"x")), form("grant_type", "client_credentials"))
+	call(t, "GET", sb.URL()+"/v1/partner/admin/app", map[string]string{"X-API-Key": app.APIKey}, "")
+	_, _ = sb.AddFault(sandbox.FaultRule{Kind: sandbox.FaultStatus, Status: 500, Times: 1})
+	call(t, "GET", sb.URL()+"/v1/partner/user/profile", bearerH(tok.str("access_token")), "")
+	out := log.String()
+	if !strings.Contains(out, sb.LastOTP("ada@example.com")) {
+		t.Fatalf("the OTP is not in the log:\n%s", out)
+	}
+	for name, secret := range map[string]string{"client secret": app.ClientSecret, "API key": app.APIKey, "webhook secret": app.WebhookSecret,
+		"access token": tok.str("access_token"), "refresh token": tok.str("refresh_token")} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log shows the %s", name)
+		}
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  *strings.Builder
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }
