@@ -80,11 +80,8 @@ func callAuth(c integration.Call) string {
 // falling back to the path's class for paths the catalogue lacks. ok is
 // false when nothing is known.
 func expectedAuth(path string) (auth contio.Auth, ep *contio.Endpoint, ok bool) {
-	for i := range contio.Endpoints {
-		e := &contio.Endpoints[i]
-		if contio.PathMatches(e.Path, path) {
-			return e.Auth, e, true
-		}
+	if m := contio.Matching(path); len(m) > 0 {
+		return m[0].Auth, m[0], true
 	}
 	switch contio.ClassOf(path) {
 	case contio.ClassUser:

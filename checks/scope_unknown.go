@@ -55,13 +55,10 @@ func nearestScope(s string) (string, string) {
 	if contio.KnownScope(lower) {
 		return lower, "scopes are lower case"
 	}
-	// Separators people swap: action_items, actionitems, meeting.read.
-	squash := func(x string) string {
-		return strings.NewReplacer("-", "", "_", "", ".", ":", " ", "").Replace(strings.ToLower(x))
-	}
+	squashed := squashScope(s)
 	best, bestD := "", 3
 	for _, name := range contio.ScopeNames() {
-		if squash(name) == squash(s) {
+		if squashScope(name) == squashed {
 			return name, "the separator differs"
 		}
 		if d := Levenshtein(lower, name); d < bestD {
@@ -73,3 +70,9 @@ func nearestScope(s string) (string, string) {
 	}
 	return "", ""
 }
+
+// scopeSeparators drops the separators people swap (action_items,
+// actionitems, meeting.read); built once, as a Replacer's tables are costly.
+var scopeSeparators = strings.NewReplacer("-", "", "_", "", ".", ":", " ", "")
+
+func squashScope(x string) string { return scopeSeparators.Replace(strings.ToLower(x)) }

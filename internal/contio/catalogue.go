@@ -19,7 +19,10 @@ const (
 // documents, in one table the checks, the probes and the sandbox share.
 // Rows where SDK and spec disagree appear once per spelling, each naming
 // the other in AltPath.
-func init() { Endpoints = catalogue() }
+func init() {
+	Endpoints = catalogue()
+	indexEndpoints()
+}
 
 func catalogue() []Endpoint {
 	var eps []Endpoint
@@ -225,11 +228,11 @@ func ScopeFor(method, path string) string {
 // Template returns the catalogue template a concrete path matches
 // (literal segments preferred), or "" when no endpoint serves it.
 func Template(path string) string {
+	var buf [16]int
 	best, bestLit := "", -1
-	for i := range Endpoints {
-		e := &Endpoints[i]
-		if PathMatches(e.Path, path) && literalSegments(e.Path) > bestLit {
-			best, bestLit = e.Path, literalSegments(e.Path)
+	for _, i := range matchIndices(path, buf[:0]) {
+		if lit := literalSegments(Endpoints[i].Path); lit > bestLit {
+			best, bestLit = Endpoints[i].Path, lit
 		}
 	}
 	return best
@@ -237,11 +240,10 @@ func Template(path string) string {
 
 // AllowedMethods lists, sorted, the methods the catalogue serves at path.
 func AllowedMethods(path string) []string {
+	var buf [16]int
 	var out []string
-	for i := range Endpoints {
-		if PathMatches(Endpoints[i].Path, path) {
-			out = appendUnique(out, Endpoints[i].Method)
-		}
+	for _, i := range matchIndices(path, buf[:0]) {
+		out = appendUnique(out, Endpoints[i].Method)
 	}
 	slices.Sort(out)
 	return out

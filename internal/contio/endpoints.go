@@ -1,6 +1,9 @@
 package contio
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Auth is the authentication scheme an endpoint expects.
 type Auth string
@@ -56,23 +59,28 @@ func PathMatches(template, path string) bool {
 	if len(path) > 1 {
 		path = strings.TrimSuffix(path, "/")
 	}
-	ts := strings.Split(template, "/")
-	ps := strings.Split(path, "/")
-	if len(ts) != len(ps) {
-		return false
-	}
-	for i := range ts {
-		if strings.HasPrefix(ts[i], "{") && strings.HasSuffix(ts[i], "}") {
-			if ps[i] == "" {
+	// Walk both paths segment by segment without splitting: the checks call
+	// this for every catalogue row and declared call, and allocation
+	// dominated their run.
+	t, p := template, path
+	for {
+		ts, trest, tmore := strings.Cut(t, "/")
+		ps, prest, pmore := strings.Cut(p, "/")
+		if isParam(ts) {
+			if ps == "" {
 				return false
 			}
-			continue
-		}
-		if ts[i] != ps[i] {
+		} else if ts != ps {
 			return false
 		}
+		if tmore != pmore { // different number of segments
+			return false
+		}
+		if !tmore {
+			return true
+		}
+		t, p = trest, prest
 	}
-	return true
 }
 
 // Lookup finds the endpoint for method and path. It returns the endpoint
@@ -80,12 +88,10 @@ func PathMatches(template, path string) bool {
 // path serves (empty: the path is unknown). A literal segment beats a
 // parameter, so /meetings/{id} does not swallow /meetings/export-like paths.
 func Lookup(method, path string) (ep *Endpoint, allowed []string) {
+	var buf [16]int
 	best := -1
-	for i := range Endpoints {
+	for _, i := range matchIndices(path, buf[:0]) {
 		e := &Endpoints[i]
-		if !PathMatches(e.Path, path) {
-			continue
-		}
 		if e.Method == method {
 			if best < 0 || literalSegments(e.Path) > literalSegments(Endpoints[best].Path) {
 				best = i
@@ -98,6 +104,117 @@ func Lookup(method, path string) (ep *Endpoint, allowed []string) {
 		return &Endpoints[best], nil
 	}
 	return nil, allowed
+}
+
+// Matching returns the endpoints whose template matches path
+// (PathMatches), in catalogue order.
+func Matching(path string) []*Endpoint {
+	var buf [16]int
+	idx := matchIndices(path, buf[:0])
+	out := make([]*Endpoint, len(idx))
+	for k, i := range idx {
+		out[k] = &Endpoints[i]
+	}
+	return out
+}
+
+// matchIndices appends to buf the indices, ascending, of the Endpoints
+// whose template matches path. It walks the segment index built at init;
+// should Endpoints have been replaced since, it falls back to a scan.
+func matchIndices(path string, buf []int) []int {
+	if !pathIndex.current() {
+		for i := range Endpoints {
+			if PathMatches(Endpoints[i].Path, path) {
+				buf = append(buf, i)
+			}
+		}
+		return buf
+	}
+	path, _, _ = strings.Cut(path, "?")
+	if len(path) > 1 {
+		path = strings.TrimSuffix(path, "/")
+	}
+	buf = pathIndex.root.match(path, buf)
+	slices.Sort(buf) // a literal and a {param} branch may both match
+	return buf
+}
+
+// pathIndex is a trie over the templates' segments: a lookup walks the
+// few segments of one path instead of matching ~140 templates, which the
+// offline checks do for every declared call.
+var pathIndex segmentIndex
+
+type segmentIndex struct {
+	root *segmentNode
+	// base and n identify the Endpoints slice the index was built from.
+	base *Endpoint
+	n    int
+}
+
+type segmentNode struct {
+	lit   map[string]*segmentNode
+	param *segmentNode // a {name} segment: any non-empty segment
+	eps   []int        // templates ending here, as Endpoints indices
+}
+
+// indexEndpoints (re)builds pathIndex from Endpoints; the catalogue is
+// read-only afterwards.
+func indexEndpoints() {
+	root := &segmentNode{}
+	for i := range Endpoints {
+		n := root
+		for rest, more := Endpoints[i].Path, true; more; {
+			var seg string
+			seg, rest, more = strings.Cut(rest, "/")
+			n = n.child(seg)
+		}
+		n.eps = append(n.eps, i)
+	}
+	pathIndex = segmentIndex{root: root, n: len(Endpoints)}
+	if len(Endpoints) > 0 {
+		pathIndex.base = &Endpoints[0]
+	}
+}
+
+func (x *segmentIndex) current() bool {
+	return x.root != nil && x.n == len(Endpoints) && (x.n == 0 || x.base == &Endpoints[0])
+}
+
+func (n *segmentNode) child(seg string) *segmentNode {
+	if isParam(seg) {
+		if n.param == nil {
+			n.param = &segmentNode{}
+		}
+		return n.param
+	}
+	if n.lit == nil {
+		n.lit = map[string]*segmentNode{}
+	}
+	c := n.lit[seg]
+	if c == nil {
+		c = &segmentNode{}
+		n.lit[seg] = c
+	}
+	return c
+}
+
+// match appends the templates below n that match the segments of rest.
+func (n *segmentNode) match(rest string, out []int) []int {
+	seg, rest, more := strings.Cut(rest, "/")
+	if c := n.lit[seg]; c != nil {
+		out = c.matchRest(rest, more, out)
+	}
+	if n.param != nil && seg != "" {
+		out = n.param.matchRest(rest, more, out)
+	}
+	return out
+}
+
+func (n *segmentNode) matchRest(rest string, more bool, out []int) []int {
+	if !more {
+		return append(out, n.eps...)
+	}
+	return n.match(rest, out)
 }
 
 // ClassOf classifies a path by prefix, for paths the catalogue lacks.
@@ -115,7 +232,9 @@ func ClassOf(path string) Class {
 
 func literalSegments(p string) int {
 	n := 0
-	for _, s := range strings.Split(p, "/") {
+	for rest, more := p, true; more; {
+		var s string
+		s, rest, more = strings.Cut(rest, "/")
 		if s != "" && !strings.HasPrefix(s, "{") {
 			n++
 		}
