@@ -3,9 +3,11 @@ package checks
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/Contio-AI/contio-doctor/internal/integration"
@@ -58,9 +60,14 @@ func Select(all []*Check, only, skip []string) ([]*Check, error) {
 	return out, nil
 }
 
-// Run executes checks concurrently, each under its own deadline, and
-// returns one Result per check in the order given. A panic in a check
-// becomes that check's error result; the others are unaffected.
+// Run executes checks concurrently and returns one Result per check in the
+// order given. A panic in a check becomes that check's error result; the
+// others are unaffected.
+//
+// Network checks each run in their own goroutine under their own deadline.
+// Offline checks take microseconds, so a goroutine, timer and channel
+// apiece would cost more than the checks themselves: they run on a small
+// worker pool under one deadline shared by the batch (see runPool).
 func Run(ctx context.Context, list []*Check, in *Input, opts Options) []Result {
 	timeout := opts.CheckTimeout
 	if timeout <= 0 {
@@ -78,12 +85,17 @@ func Run(ctx context.Context, list []*Check, in *Input, opts Options) []Result {
 	// Two phases: ordinary checks concurrently, then the late ones.
 	for _, late := range []bool{false, true} {
 		var wg sync.WaitGroup
+		var offline []int
 		for i, c := range list {
 			if c.Late != late {
 				continue
 			}
 			if r, skip := precheck(c, in, opts); skip {
 				results[i] = r
+				continue
+			}
+			if c.Needs&NeedsNetwork == 0 {
+				offline = append(offline, i)
 				continue
 			}
 			wg.Add(1)
@@ -96,9 +108,76 @@ func Run(ctx context.Context, list []*Check, in *Input, opts Options) []Result {
 				results[i] = runOne(ctx, c, in, timeout, clock)
 			}()
 		}
+		runPool(ctx, list, offline, results, in, timeout, clock, sem)
 		wg.Wait()
 	}
 	return results
+}
+
+// runPool runs the checks list[idx] on min(GOMAXPROCS, len(idx)) workers
+// and stores their results. The trade-off against runOne: the deadline is
+// shared, so every check must finish within timeout of the batch's start
+// rather than of its own; a check that ignores its context holds its worker
+// until the deadline, when the runner stops waiting, reports it, and
+// abandons the worker, as runOne abandons a stuck check.
+func runPool(parent context.Context, list []*Check, idx []int, results []Result, in *Input,
+	timeout time.Duration, clock func() time.Time, sem chan struct{}) {
+	if len(idx) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(parent, timeout)
+	defer cancel()
+	type done struct {
+		i   int
+		res Result
+	}
+	// Buffered for every check so that an abandoned worker never blocks,
+	// and results travel by value: nothing is written after Run returns.
+	out := make(chan done, len(idx))
+	started := make([]atomic.Bool, len(idx))
+	var next atomic.Int64
+	work := func() {
+		for {
+			k := int(next.Add(1)) - 1
+			if k >= len(idx) || ctx.Err() != nil {
+				return
+			}
+			started[k].Store(true)
+			c := list[idx[k]]
+			if sem != nil {
+				sem <- struct{}{}
+			}
+			start := clock()
+			o := execute(ctx, c, in)
+			if sem != nil {
+				<-sem
+			}
+			out <- done{idx[k], result(c, o, clock().Sub(start))}
+		}
+	}
+	for range min(runtime.GOMAXPROCS(0), len(idx)) {
+		go work()
+	}
+	finished := make(map[int]bool, len(idx))
+	for len(finished) < len(idx) {
+		select {
+		case d := <-out:
+			results[d.i] = d.res
+			finished[d.i] = true
+		case <-ctx.Done():
+			for k, i := range idx {
+				if finished[i] {
+					continue
+				}
+				err := fmt.Errorf("did not finish within %s: %w", timeout, ctx.Err())
+				if !started[k].Load() {
+					err = fmt.Errorf("not started within %s: other checks held every worker: %w", timeout, ctx.Err())
+				}
+				results[i] = result(list[i], outcome{err: err}, timeout)
+			}
+			return
+		}
+	}
 }
 
 // precheck turns unmet Needs into a skip without running the check.
@@ -134,28 +213,13 @@ func precheck(c *Check, in *Input, opts Options) (Result, bool) {
 	return Result{}, false
 }
 
-func runOne(parent context.Context, c *Check, in *Input, timeout time.Duration, clock func() time.Time) (res Result) {
+func runOne(parent context.Context, c *Check, in *Input, timeout time.Duration, clock func() time.Time) Result {
 	start := clock()
-	res = Result{Check: c}
 	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
 
-	type outcome struct {
-		findings []Finding
-		err      error
-	}
 	done := make(chan outcome, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				// The panic value and stack may hold input values; the
-				// report passes every byte through redaction.
-				done <- outcome{err: fmt.Errorf("internal error: check panicked: %v\n%s", p, firstFrames(debug.Stack()))}
-			}
-		}()
-		f, err := c.Run(ctx, in)
-		done <- outcome{f, err}
-	}()
+	go func() { done <- execute(ctx, c, in) }()
 
 	var out outcome
 	select {
@@ -163,7 +227,31 @@ func runOne(parent context.Context, c *Check, in *Input, timeout time.Duration, 
 	case <-ctx.Done():
 		out = outcome{err: fmt.Errorf("did not finish within %s: %w", timeout, ctx.Err())}
 	}
-	res.Duration = clock().Sub(start)
+	return result(c, out, clock().Sub(start))
+}
+
+// outcome is what one call of a check's Run returned.
+type outcome struct {
+	findings []Finding
+	err      error
+}
+
+// execute calls c.Run, turning a panic into an error outcome.
+func execute(ctx context.Context, c *Check, in *Input) (out outcome) {
+	defer func() {
+		if p := recover(); p != nil {
+			// The panic value and stack may hold input values; the
+			// report passes every byte through redaction.
+			out = outcome{err: fmt.Errorf("internal error: check panicked: %v\n%s", p, firstFrames(debug.Stack()))}
+		}
+	}()
+	f, err := c.Run(ctx, in)
+	return outcome{f, err}
+}
+
+// result turns an outcome into c's Result.
+func result(c *Check, out outcome, took time.Duration) Result {
+	res := Result{Check: c, Duration: took}
 	if out.err != nil {
 		if s, ok := IsSkip(out.err); ok {
 			res.Status, res.SkipReason, res.Enable = StatusSkip, s.Reason, s.Enable
@@ -171,7 +259,6 @@ func runOne(parent context.Context, c *Check, in *Input, timeout time.Duration, 
 		}
 		res.Status = StatusError
 		res.Err = out.err.Error()
-		res.Findings = nil
 		return res
 	}
 	if len(out.findings) == 0 {

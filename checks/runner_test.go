@@ -3,7 +3,10 @@ package checks
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -142,5 +145,124 @@ func TestSelectSuggests(t *testing.T) {
 	_, err := Select(All(), []string{c.Name + "x"}, nil)
 	if err == nil || !strings.Contains(err.Error(), "did you mean "+c.Name) {
 		t.Fatalf("err = %v, want a did-you-mean for %s", err, c.Name)
+	}
+}
+
+// Offline checks share a worker pool: one that ignores its context must
+// not keep the others from finishing, and is reported at the deadline.
+func TestRunPoolStuckCheckDoesNotHoldOthers(t *testing.T) {
+	block := make(chan struct{})
+	defer close(block)
+	var list []*Check
+	for i := range 6 {
+		list = append(list, fakeCheck(fmt.Sprintf("CD91%02d", i), func(context.Context, *Input) ([]Finding, error) { return nil, nil }))
+	}
+	list = append(list, fakeCheck("CD9110", func(context.Context, *Input) ([]Finding, error) {
+		<-block
+		return nil, nil
+	}))
+	res := Run(context.Background(), list, &Input{Integration: &integration.Integration{}}, Options{CheckTimeout: 200 * time.Millisecond})
+	for _, r := range res[:6] {
+		if r.Status != StatusPass {
+			t.Errorf("%s: %s %q, want pass", r.Check.ID, r.Status, r.Err)
+		}
+	}
+	if r := res[6]; r.Status != StatusError || !strings.Contains(r.Err, "did not finish within 200ms") {
+		t.Errorf("stuck check: %s %q, want error 'did not finish within 200ms'", r.Status, r.Err)
+	}
+}
+
+// When stuck checks hold every worker, the checks behind them are reported
+// as not started rather than as slow.
+func TestRunPoolReportsChecksNeverStarted(t *testing.T) {
+	block := make(chan struct{})
+	defer close(block)
+	var list []*Check
+	for i := range runtime.GOMAXPROCS(0) {
+		list = append(list, fakeCheck(fmt.Sprintf("CD92%02d", i), func(context.Context, *Input) ([]Finding, error) {
+			<-block
+			return nil, nil
+		}))
+	}
+	list = append(list, fakeCheck("CD9299", func(context.Context, *Input) ([]Finding, error) { return nil, nil }))
+	res := Run(context.Background(), list, &Input{Integration: &integration.Integration{}}, Options{CheckTimeout: 30 * time.Millisecond})
+	last := res[len(res)-1]
+	if last.Status != StatusError || !strings.Contains(last.Err, "not started") {
+		t.Errorf("check behind the stuck ones: %s %q, want error 'not started'", last.Status, last.Err)
+	}
+	for _, r := range res[:len(res)-1] {
+		if r.Status != StatusError || !strings.Contains(r.Err, "did not finish") {
+			t.Errorf("%s: %s %q, want 'did not finish'", r.Check.ID, r.Status, r.Err)
+		}
+	}
+}
+
+// Offline checks receive a context that carries the run's deadline.
+func TestRunPoolContextHasDeadline(t *testing.T) {
+	c := fakeCheck("CD9120", func(ctx context.Context, _ *Input) ([]Finding, error) {
+		if _, ok := ctx.Deadline(); !ok {
+			return []Finding{{Message: "no deadline"}}, nil
+		}
+		return nil, nil
+	})
+	res := Run(context.Background(), []*Check{c}, &Input{Integration: &integration.Integration{}}, Options{})
+	if res[0].Status != StatusPass {
+		t.Errorf("%s %q %v, want pass", res[0].Status, res[0].Err, res[0].Findings)
+	}
+}
+
+// A cancelled run reports its offline checks as errors naming the
+// cancellation, never as passes.
+func TestRunPoolCancelled(t *testing.T) {
+	parent, cancel := context.WithCancel(context.Background())
+	cancel()
+	c := fakeCheck("CD9121", func(ctx context.Context, _ *Input) ([]Finding, error) { return nil, ctx.Err() })
+	res := Run(parent, []*Check{c}, &Input{Integration: &integration.Integration{}}, Options{})
+	if res[0].Status != StatusError || !strings.Contains(res[0].Err, "canceled") {
+		t.Errorf("cancelled run: %s %q, want an error naming the cancellation", res[0].Status, res[0].Err)
+	}
+}
+
+// Parallel bounds the offline pool too.
+func TestRunPoolHonoursParallel(t *testing.T) {
+	var running, peak atomic.Int32
+	var list []*Check
+	for i := range 8 {
+		list = append(list, fakeCheck(fmt.Sprintf("CD93%02d", i), func(context.Context, *Input) ([]Finding, error) {
+			n := running.Add(1)
+			defer running.Add(-1)
+			for {
+				p := peak.Load()
+				if n <= p || peak.CompareAndSwap(p, n) {
+					break
+				}
+			}
+			runtime.Gosched()
+			return nil, nil
+		}))
+	}
+	Run(context.Background(), list, &Input{Integration: &integration.Integration{}}, Options{Parallel: 1})
+	if p := peak.Load(); p != 1 {
+		t.Errorf("%d offline checks ran at once with Parallel 1", p)
+	}
+}
+
+// Network checks keep their own goroutine and deadline beside the pool;
+// results stay in the order given.
+func TestRunMixesNetworkAndOffline(t *testing.T) {
+	block := make(chan struct{})
+	defer close(block)
+	net := fakeCheck("CD9650", func(context.Context, *Input) ([]Finding, error) { <-block; return nil, nil })
+	net.Needs = NeedsNetwork
+	off := fakeCheck("CD9130", func(context.Context, *Input) ([]Finding, error) {
+		return []Finding{{Message: "bad"}}, nil
+	})
+	res := Run(context.Background(), []*Check{net, off}, &Input{Integration: &integration.Integration{}, Live: true},
+		Options{CheckTimeout: 30 * time.Millisecond})
+	if res[0].Check != net || res[0].Status != StatusError || !strings.Contains(res[0].Err, "did not finish") {
+		t.Errorf("network check: %s %s %q", res[0].Check.ID, res[0].Status, res[0].Err)
+	}
+	if res[1].Check != off || res[1].Status != StatusFail || res[1].Findings[0].Fix != "f" {
+		t.Errorf("offline check: %s %s %+v", res[1].Check.ID, res[1].Status, res[1].Findings)
 	}
 }
