@@ -91,6 +91,9 @@ const (
 	NeedsWebhookProbe
 	// NeedsCalls: at least one entry in calls.
 	NeedsCalls
+	// NeedsCapture: a HAR capture (`contio-doctor har FILE`); config runs
+	// skip these checks.
+	NeedsCapture
 )
 
 // String lists the flags in words, for `contio-doctor checks`.
@@ -104,6 +107,7 @@ func (n Needs) String() string {
 		{NeedsAccessToken, "access token"}, {NeedsRefreshToken, "refresh token"},
 		{NeedsAPIKey, "API key"}, {NeedsWebhook, "webhook URL"}, {NeedsWebhookProbe, "webhook probe opt-in"},
 		{NeedsCalls, "calls"},
+		{NeedsCapture, "HAR capture"},
 	}
 	for _, x := range names {
 		if n&x.f != 0 {

@@ -207,6 +207,9 @@ func precheck(c *Check, in *Input, opts Options) (Result, bool) {
 	if c.Needs&NeedsWebhookProbe != 0 && !(ig.Webhooks.Probe || in.ProbeWebhook) {
 		return skip("sends test deliveries to your server; not enabled", "set webhooks.probe: true or pass --probe-webhook")
 	}
+	if c.Needs&NeedsCapture != 0 && ig.Capture == nil {
+		return skip("reads traffic from a HAR capture", "run `contio-doctor har FILE.har` on a capture of the app's traffic")
+	}
 	if c.Needs&NeedsCalls != 0 && len(ig.Calls) == 0 {
 		return skip("no calls declared", "list the requests your code makes under calls")
 	}

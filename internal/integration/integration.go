@@ -118,6 +118,11 @@ type Call struct {
 	RequestID string
 	Started   time.Time
 	Duration  time.Duration
+	// ErrorCode is the "code" (or "error") of a JSON error response.
+	ErrorCode string
+	// ResponseHeaders holds the response headers checks read on observed
+	// calls (Retry-After, X-RateLimit-*, WWW-Authenticate), by canonical name.
+	ResponseHeaders map[string][]string
 }
 
 // HasHeader reports whether the call sends a header with that exact name
@@ -233,6 +238,10 @@ type Integration struct {
 	Webhooks Webhooks
 	Ignore   []Waiver
 
+	// Capture holds what a HAR capture shows beyond the calls; nil when
+	// the integration came from a config.
+	Capture *Capture
+
 	// Env is the snapshot of environment variables that checks may read
 	// (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and lower-case forms), so checks
 	// stay pure functions of the Integration.
@@ -273,6 +282,11 @@ func (in *Integration) Secrets() []Secret {
 	for i, c := range in.Calls {
 		add(fmt.Sprintf("calls[%d].authorization", i), c.Authorization)
 	}
+	if in.Capture != nil {
+		for i, s := range in.Capture.Secrets {
+			add(fmt.Sprintf("capture.secrets[%d]", i), Value{Raw: s, Set: true})
+		}
+	}
 	return out
 }
 
@@ -293,4 +307,66 @@ func (in *Integration) Credentials() []Secret {
 	add("tokens.access_token", in.Tokens.AccessToken)
 	add("tokens.refresh_token", in.Tokens.RefreshToken)
 	return out
+}
+
+// Capture is what a HAR capture shows beyond its calls: the OAuth and
+// sign-in steps in order with their times, and every secret seen in it, so
+// capture-only checks can judge the flow and no output prints a secret.
+type Capture struct {
+	// File is the capture's path; Entries the number of entries read.
+	File    string
+	Entries int
+	// Steps are the OAuth and sign-in requests, in capture order.
+	Steps []FlowStep
+	// Secrets are values seen in the capture (headers, cookies, tokens,
+	// codes, OTPs) that must never be printed.
+	Secrets []string
+}
+
+// FlowKind names a step of the OAuth or sign-in flow.
+type FlowKind string
+
+// Flow steps.
+const (
+	FlowAuthorize  FlowKind = "authorize"  // the authorization request (GET /oauth2/authorize)
+	FlowConsent    FlowKind = "consent"    // POST /oauth2/authorize or /oauth2/check-consent
+	FlowCode       FlowKind = "code"       // a response or redirect that hands out a code
+	FlowToken      FlowKind = "token"      // POST /oauth2/token
+	FlowIntrospect FlowKind = "introspect" // POST /oauth2/introspect
+	FlowInitiate   FlowKind = "initiate"   // POST /auth/initiate
+	FlowVerify     FlowKind = "verify"     // POST /auth/verify
+)
+
+// FlowStep is one OAuth or sign-in step seen in a capture. Fields marked
+// secret are kept for comparison only: never print them (show
+// redact.Fingerprint instead).
+type FlowStep struct {
+	Kind FlowKind
+	// At points at the entry (At.HARTime is when it started).
+	At        Source
+	Status    int
+	ErrorCode string
+
+	ClientID    string
+	RedirectURI string
+	Scope       string
+	GrantType   string
+	Email       string
+
+	// Code is the authorization code issued (FlowCode) or presented
+	// (FlowToken). Secret.
+	Code string
+	// RefreshToken is the refresh token presented in a refresh grant. Secret.
+	RefreshToken string
+	// Token is the token an introspection asked about. Secret.
+	Token string
+	// Session is the OTP session issued (initiate) or presented (verify). Secret.
+	Session string
+	// IssuedAccess and IssuedRefresh are what a successful token response
+	// handed out. Secret.
+	IssuedAccess, IssuedRefresh string
+	// GrantedScope is the scope of a token response or an introspection.
+	GrantedScope string
+	// Active is an introspection's answer.
+	Active bool
 }

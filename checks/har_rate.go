@@ -1,0 +1,249 @@
+package checks
+
+// Capture-only checks of request rates and retries (CD5401-CD5403): the
+// per-minute rate per endpoint class over sliding windows, retries that
+// did not wait out a 429, and retry storms after failures.
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/Contio-AI/contio-doctor/internal/contio"
+	"github.com/Contio-AI/contio-doctor/internal/integration"
+)
+
+var _ = register(&Check{
+	ID:      "CD5401",
+	Name:    "har-rate-over-limit",
+	Guide:   contio.GuideRateLimitExceeded,
+	Title:   "The capture sends more requests per minute to an endpoint class than its limit",
+	Symptom: "Bursts of calls answer 429 rate_limit_exceeded.",
+	Cause: "Contio counts requests per endpoint class over a minute (user API 100, admin API 50, OAuth 20). Somewhere in the " +
+		"capture, one minute holds more requests of a class than that.",
+	Fix: "Cache answers that change rarely, page less often, spread scheduled work over time, and refresh tokens once per expiry " +
+		"rather than per request.",
+	Verifies: "no 60-second window of the capture holds more requests of one class than the class's limit.",
+	Severity: SeverityError,
+	Needs:    NeedsConfig | NeedsCapture,
+	Run:      harRateOverLimit,
+})
+
+var _ = register(&Check{
+	ID:      "CD5402",
+	Name:    "har-retry-before-reset",
+	Guide:   contio.GuideRateLimitExceeded,
+	Title:   "After a 429 the app called again before Retry-After or X-RateLimit-Reset allowed",
+	Symptom: "One 429 turns into a run of 429s and the window never clears.",
+	Cause: "A 429 says how long to wait (Retry-After in seconds, X-RateLimit-Reset as a Unix time). Calls of the same class " +
+		"sent before then count against the exhausted window and are refused too.",
+	Fix:      "On 429, pause every request of that class until Retry-After (or X-RateLimit-Reset) has passed, then retry with backoff.",
+	Verifies: "after every 429 in the capture, the next call of its class waited as long as the response asked.",
+	Severity: SeverityError,
+	Needs:    NeedsConfig | NeedsCapture,
+	Run:      harRetryBeforeReset,
+})
+
+var _ = register(&Check{
+	ID:      "CD5403",
+	Name:    "har-retry-storm",
+	Guide:   contio.GuideRateLimitExceeded,
+	Title:   "The same request was retried in quick succession after failures",
+	Symptom: "A failing call is repeated many times a second, and the API starts answering 429 to everything else too.",
+	Cause:   "The client retries 5xx, 429 or dropped requests immediately, without backoff, so one failure becomes a burst.",
+	Fix: "Retry with exponential backoff and jitter (for example 1 s, 2 s, 4 s), cap the attempts, honour Retry-After, and never " +
+		"retry a code exchange.",
+	Verifies: "no request in the capture was retried three or more times, each within a second of a failure.",
+	Severity: SeverityWarning,
+	Needs:    NeedsConfig | NeedsCapture,
+	Run:      harRetryStorm,
+})
+
+// harTimed are the observed calls with a start time, in time order.
+func harTimed(ig *integration.Integration) []integration.Call {
+	var out []integration.Call
+	for _, c := range ig.Calls {
+		if c.Observed && !c.Started.IsZero() {
+			out = append(out, c)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Started.Before(out[j].Started) })
+	return out
+}
+
+func harRateOverLimit(_ context.Context, in *Input) ([]Finding, error) {
+	byClass := map[contio.Class][]integration.Call{}
+	for _, c := range harTimed(in.Integration) {
+		cl := rateCallClass(c)
+		byClass[cl] = append(byClass[cl], c)
+	}
+	var out []Finding
+	for _, rl := range contio.RateLimits {
+		calls := byClass[rl.Class]
+		best, bestAt := 0, 0
+		lo := 0
+		for hi := range calls {
+			for calls[hi].Started.Sub(calls[lo].Started) >= rl.Per {
+				lo++
+			}
+			if n := hi - lo + 1; n > best {
+				best, bestAt = n, lo
+			}
+		}
+		if best <= rl.Requests {
+			continue
+		}
+		first, last := calls[bestAt], calls[bestAt+best-1]
+		out = append(out, Finding{
+			Message: fmt.Sprintf("%d %s-class requests within %s (entries %d to %d, from %s) against a limit of %d per minute",
+				best, rl.Class, last.Started.Sub(first.Started).Round(time.Second), first.At.HAREntry, last.At.HAREntry,
+				first.Started.UTC().Format("15:04:05"), rl.Requests),
+			Location: first.At,
+			Evidence: harTopPaths(calls[bestAt : bestAt+best]),
+		})
+	}
+	return out, nil
+}
+
+// harTopPaths lists the busiest endpoints of a window: "GET /v1/partner/user/meetings: 90".
+func harTopPaths(calls []integration.Call) string {
+	count := map[string]int{}
+	for _, c := range calls {
+		count[callMethod(c)+" "+harPathTemplate(c)]++
+	}
+	keys := make([]string, 0, len(count))
+	for k := range count {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if count[keys[i]] != count[keys[j]] {
+			return count[keys[i]] > count[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	if len(keys) > 5 {
+		keys = keys[:5]
+	}
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s: %d", k, count[k]))
+	}
+	return strings.Join(parts, "\n")
+}
+
+// harWaitUntil is when a 429 allowed the next call: Retry-After (seconds
+// or an HTTP date), else X-RateLimit-Reset (Unix seconds).
+func harWaitUntil(c integration.Call) (time.Time, string, bool) {
+	if vs := c.ResponseHeaders["Retry-After"]; len(vs) > 0 {
+		v := strings.TrimSpace(vs[0])
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+			return c.Started.Add(c.Duration).Add(time.Duration(n) * time.Second), "Retry-After: " + v, true
+		}
+		if t, err := time.Parse(time.RFC1123, v); err == nil {
+			return t, "Retry-After: " + v, true
+		}
+	}
+	if vs := c.ResponseHeaders["X-Ratelimit-Reset"]; len(vs) > 0 {
+		v := strings.TrimSpace(vs[0])
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 1_000_000_000 {
+			return time.Unix(n, 0), "X-RateLimit-Reset: " + v, true
+		}
+	}
+	return time.Time{}, "", false
+}
+
+func harRetryBeforeReset(_ context.Context, in *Input) ([]Finding, error) {
+	calls := harTimed(in.Integration)
+	var out []Finding
+	for i, c := range calls {
+		if c.Status != 429 {
+			continue
+		}
+		until, header, ok := harWaitUntil(c)
+		if !ok {
+			continue
+		}
+		cl := rateCallClass(c)
+		for _, n := range calls[i+1:] {
+			if rateCallClass(n) != cl {
+				continue
+			}
+			if n.Started.Before(until) {
+				out = append(out, Finding{
+					Message: fmt.Sprintf("%s %s at %s came %s after the 429 at %s, which asked to wait until %s (%s early; answer %s)",
+						callMethod(n), n.Path.Raw, harAt(n.At), n.Started.Sub(c.Started).Round(time.Millisecond), harAt(c.At),
+						until.UTC().Format("15:04:05"), until.Sub(n.Started).Round(time.Millisecond), harCallStatus(n)),
+					Location:  n.At,
+					RequestID: c.RequestID,
+					Evidence:  header,
+				})
+			}
+			break
+		}
+	}
+	return out, nil
+}
+
+// stormGap is the longest pause after a failure that still counts as an
+// immediate retry.
+const stormGap = time.Second
+
+// stormRetries is how many immediate retries make a storm.
+const stormRetries = 3
+
+func harRetryStorm(_ context.Context, in *Input) ([]Finding, error) {
+	byReq := map[string][]integration.Call{}
+	var keys []string
+	for _, c := range harTimed(in.Integration) {
+		k := callMethod(c) + " " + c.Host.Raw + c.Path.Raw + "?" + c.Query.Raw
+		if byReq[k] == nil {
+			keys = append(keys, k)
+		}
+		byReq[k] = append(byReq[k], c)
+	}
+	var out []Finding
+	for _, k := range keys {
+		calls := byReq[k]
+		run := []integration.Call{calls[0]}
+		flush := func() {
+			if len(run)-1 >= stormRetries {
+				first, last := run[0], run[len(run)-1]
+				statuses := map[string]int{}
+				for _, c := range run[:len(run)-1] {
+					statuses[harCallStatus(c)]++
+				}
+				var parts []string
+				for s, n := range statuses {
+					parts = append(parts, fmt.Sprintf("%s ×%d", s, n))
+				}
+				sort.Strings(parts)
+				out = append(out, Finding{
+					Message: fmt.Sprintf("%s %s was sent %d times in %s (entries %s), each retry within %s of a failure",
+						callMethod(first), first.Path.Raw, len(run), last.Started.Sub(first.Started).Round(time.Millisecond), harEntryList(run), stormGap),
+					Location:  first.At,
+					RequestID: first.RequestID,
+					Evidence:  "failures: " + strings.Join(parts, ", "),
+				})
+			}
+		}
+		for _, c := range calls[1:] {
+			prev := run[len(run)-1]
+			if harRetryable(prev) && c.Started.Sub(prev.Started.Add(prev.Duration)) <= stormGap {
+				run = append(run, c)
+				continue
+			}
+			flush()
+			run = []integration.Call{c}
+		}
+		flush()
+	}
+	return out, nil
+}
+
+// harRetryable reports whether a call failed in a way clients retry.
+func harRetryable(c integration.Call) bool {
+	return c.Status == 0 || c.Status == 429 || c.Status >= 500
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/internal/doctor"
+	"github.com/Contio-AI/contio-doctor/internal/har"
+	"github.com/Contio-AI/contio-doctor/internal/redact"
+	"github.com/Contio-AI/contio-doctor/report"
+)
+
+func init() { extraCommands = append(extraCommands, (*env).harCmd) }
+
+// harOptions are the flags of `contio-doctor har`: run's output flags plus
+// the capture's own.
+type harOptions struct {
+	runOptions
+	apiURL, authURL string
+	redactOut       string
+}
+
+func (e *env) harCmd() *cobra.Command {
+	o := &harOptions{}
+	cmd := &cobra.Command{
+		Use:   "har FILE.har",
+		Short: "Diagnose real traffic from a HAR capture",
+		Long: `har reads a HAR capture (browser devtools, Charles, mitmproxy, Proxyman) and runs
+the same checks as run on the Contio requests it holds: methods, auth schemes,
+headers and Basic credentials of every call, each error response mapped to its
+troubleshooting-guide entry, the OAuth flow's order and timing (late or reused
+codes, redirect_uri drift, expired OTPs and sessions, rotated refresh tokens) and
+the request rate per endpoint class. Findings point at the entry, its time and URL.
+
+The file is streamed entry by entry, so captures of any size work. Secrets in it
+(Authorization headers, cookies, API keys, tokens, codes, OTPs) are never printed;
+--redact-out writes a copy with them replaced by fingerprints, safe to attach to
+a support ticket.`,
+		Example: `  contio-doctor har session.har
+  contio-doctor har --api-url http://127.0.0.1:8080 --format json capture.har
+  contio-doctor har --redact-out ticket.har capture.har`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.runHAR(cmd, args[0], o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&o.only, "only", nil, "run only these checks (IDs or names, comma-separated)")
+	f.StringSliceVar(&o.skip, "skip", nil, "skip these checks (IDs or names, comma-separated)")
+	f.StringVar(&o.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning, info or never")
+	f.StringVarP(&o.format, "format", "f", "text", "output format: "+strings.Join(report.FormatNames(), ", "))
+	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of stdout")
+	f.StringArrayVar(&o.reports, "report", nil, "also write FORMAT=FILE (repeatable), e.g. --report sarif=doctor.sarif")
+	f.DurationVar(&o.timeout, "timeout", 60*time.Second, "bound for the whole run")
+	f.BoolVar(&o.noColor, "no-color", false, "never colour the output (NO_COLOR is honoured too)")
+	f.BoolVar(&o.ascii, "ascii", false, "use ASCII marks instead of ✓ ✗ ! - ~")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "also list passed checks and what they verified")
+	f.StringVar(&o.apiURL, "api-url", "", "also treat this API base URL's host as Contio (sandbox, staging, a proxy)")
+	f.StringVar(&o.authURL, "auth-url", "", "also treat this OAuth base URL's host as Contio")
+	f.StringVar(&o.redactOut, "redact-out", "", "write a copy of the capture with every secret replaced by a fingerprint")
+	return cmd
+}
+
+func (e *env) runHAR(cmd *cobra.Command, path string, o *harOptions) error {
+	failOn, err := checks.ParseSeverity(o.failOn)
+	if err != nil {
+		return usageErr(fmt.Errorf("--fail-on: %w", err))
+	}
+	if _, err := report.For(o.format, report.Options{}); err != nil {
+		return usageErr(fmt.Errorf("--format: %w", err))
+	}
+	extra, err := parseReports(o.reports)
+	if err != nil {
+		return usageErr(err)
+	}
+	if o.redactOut != "" && sameFile(o.redactOut, path) {
+		return usageErr(errors.New("--redact-out must not be the capture itself"))
+	}
+	ig, err := har.LoadFile(path, har.Options{File: path, APIURL: o.apiURL, AuthURL: o.authURL})
+	if err != nil {
+		// Load errors quote positions and field names, never values.
+		return usageErr(err)
+	}
+	red := doctor.Redactor(ig)
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	rep, err := doctor.Run(ctx, ig, doctor.Options{
+		Checks:  checks.Options{Only: o.only, Skip: o.skip, CheckTimeout: o.timeout},
+		FailOn:  failOn,
+		Verbose: o.verbose,
+		Clock:   e.clock,
+		RunID:   e.runID,
+	})
+	if err != nil {
+		return usageErr(red.Error(err))
+	}
+	rep.Notes = append(rep.Notes, captureNote(ig.Capture.Entries, len(ig.Calls)))
+	if o.redactOut != "" {
+		if err := writeRedactedCopy(path, o.redactOut, red); err != nil {
+			return &exitError{code: doctor.ExitInternal, err: red.Error(err)}
+		}
+	}
+	if err := e.writeReports(rep, &o.runOptions, extra, red); err != nil {
+		return &exitError{code: doctor.ExitInternal, err: red.Error(err)}
+	}
+	if rep.ExitCode != 0 {
+		return exitCode(rep.ExitCode)
+	}
+	return nil
+}
+
+func captureNote(entries, calls int) string {
+	return fmt.Sprintf("capture: %d entries, %d of them Contio requests", entries, calls)
+}
+
+// writeRedactedCopy writes the redacted capture next to its destination
+// and renames it into place, so a failed run never leaves half a file.
+func writeRedactedCopy(src, dst string, red *redact.Redactor) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return fmt.Errorf("open capture: %w", err)
+	}
+	defer in.Close()
+	if dir := filepath.Dir(dst); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("create %s: %w", dir, err)
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(dst), ".redacted-*.har")
+	if err != nil {
+		return fmt.Errorf("write redacted capture: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	werr := har.WriteRedacted(tmp, in, red)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		return fmt.Errorf("write redacted capture: %w", err)
+	}
+	return nil
+}
+
+func sameFile(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
