@@ -251,7 +251,10 @@ func (b *builder) add(e *Entry) {
 		u = nil
 	}
 	reqForm := requestParams(&e.Request)
-	respJSON := jsonFields(&e.Response.Content)
+	var respJSON map[string]string
+	if u == nil || worthParsing(e, u) {
+		respJSON = jsonFields(&e.Response.Content)
+	}
 	b.harvest(e, u, reqForm, respJSON)
 	if u == nil {
 		return
@@ -467,6 +470,25 @@ func requestParams(q *Request) map[string]string {
 		}
 	}
 	return out
+}
+
+// worthParsing reports whether a response body may hold what the doctor
+// reads (an error, a token, a code, a session): parsing every JSON body of
+// a large capture would cost more than reading it.
+func worthParsing(e *Entry, u *url.URL) bool {
+	if e.Response.Status >= 300 || contio.ClassOf(u.Path) == contio.ClassOAuth {
+		return true
+	}
+	t := e.Response.Content.Text
+	if strings.EqualFold(e.Response.Content.Encoding, "base64") {
+		return len(t) < 16<<10
+	}
+	for _, k := range []string{"_token", "secret", "session", "api_key"} {
+		if strings.Contains(t, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // jsonFields are the top-level string (and boolean) fields of a JSON

@@ -34,7 +34,9 @@ type scanner struct {
 const windowSize = 256 << 10
 
 func newScanner(r io.Reader) *scanner {
-	return &scanner{r: r, buf: make([]byte, windowSize)}
+	// Start small (most fuzz inputs and test captures are tiny) and grow
+	// to the full window once the input proves large.
+	return &scanner{r: r, buf: make([]byte, 4<<10)}
 }
 
 // SyntaxError is malformed input, with where it was found.
@@ -90,6 +92,9 @@ func (s *scanner) fill() bool {
 		n := copy(s.buf, s.buf[s.pos:s.end])
 		s.base += int64(s.pos)
 		s.end, s.pos = n, 0
+	}
+	if s.end == len(s.buf) && len(s.buf) < windowSize {
+		s.buf = append(s.buf, make([]byte, len(s.buf))...)[:min(2*len(s.buf), windowSize)]
 	}
 	if s.end == len(s.buf) {
 		// Only ensure() asks for more than one byte, and never for more
