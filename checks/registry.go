@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 )
@@ -72,9 +73,10 @@ func Levenshtein(a, b string) int {
 	return prev[len(rb)]
 }
 
+// Only Validate (the registry test) needs these: compiled on first use.
 var (
-	idPattern   = regexp.MustCompile(`^CD[1-7][0-9]{3}$`)
-	namePattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	idPattern   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^CD[1-7][0-9]{3}$`) })
+	namePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 )
 
 // Validate reports every defect of the registry: malformed or duplicate
@@ -88,14 +90,14 @@ func Validate(all []*Check) []error {
 		bad := func(format string, a ...any) {
 			errs = append(errs, fmt.Errorf("%s (%s): %s", c.ID, c.Name, fmt.Sprintf(format, a...)))
 		}
-		if !idPattern.MatchString(c.ID) {
+		if !idPattern().MatchString(c.ID) {
 			bad("ID must look like CD1103")
 		}
 		if ids[c.ID] {
 			bad("duplicate ID")
 		}
 		ids[c.ID] = true
-		if !namePattern.MatchString(c.Name) {
+		if !namePattern().MatchString(c.Name) {
 			bad("name must be kebab-case")
 		}
 		if names[c.Name] {

@@ -3,18 +3,48 @@ package checks
 // Token shapes shared by the CD31xx token checks.
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 )
 
-// opaqueShort matches what an authorization code or OTP session id looks
-// like when pasted as a token: a short run of URL-safe characters.
-var opaqueShort = regexp.MustCompile(`^[A-Za-z0-9._~-]{8,64}$`)
+// isOpaqueShort matches what an authorization code or OTP session id looks
+// like when pasted as a token: a short run of URL-safe characters, i.e.
+// ^[A-Za-z0-9._~-]{8,64}$. Written out because compiling that regexp was
+// the costliest step of the binary's start.
+func isOpaqueShort(v string) bool {
+	if len(v) < 8 || len(v) > 64 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._~-", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
 
-// uuidShape is a UUID, the shape of many identity providers' codes.
-var uuidShape = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+// isUUID matches a UUID (8-4-4-4-12 hex digits), the shape of many
+// identity providers' codes.
+func isUUID(v string) bool {
+	if len(v) != 36 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if c != '-' {
+				return false
+			}
+			continue
+		}
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
 
 // tokenKind names what a configured token value is: "access", "refresh",
 // "jwt", "header" (a whole "Bearer …" value), "placeholder", "code" (a
@@ -34,9 +64,9 @@ func tokenKind(raw string) string {
 		return "jwt"
 	case placeholderKind(v) != "" || strings.HasPrefix(strings.ToLower(v), "your"):
 		return "placeholder"
-	case uuidShape.MatchString(v):
+	case isUUID(v):
 		return "code"
-	case opaqueShort.MatchString(v) && !strings.HasPrefix(v, "cto_") && hasLetterAndDigit(v):
+	case isOpaqueShort(v) && !strings.HasPrefix(v, "cto_") && hasLetterAndDigit(v):
 		return "code"
 	}
 	return "other"

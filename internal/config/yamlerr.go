@@ -5,12 +5,14 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
+// Compiled on the first syntax error, not at every start of the binary.
 var (
-	yamlLine   = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-	yamlAnchor = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
+	yamlLine   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
+	yamlAnchor = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`) })
 )
 
 // yamlHints add what to do to yaml.v3's terse syntax messages.
@@ -32,7 +34,7 @@ var yamlHints = map[string]string{
 func yamlError(file string, data []byte, err error) error {
 	msg := err.Error()
 	e := &Error{File: file}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 		if isParserProblem(msg) {
@@ -45,8 +47,8 @@ func yamlError(file string, data []byte, err error) error {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 		switch {
-		case yamlAnchor.MatchString(err.Error()):
-			name := yamlAnchor.FindStringSubmatch(err.Error())[1]
+		case yamlAnchor().MatchString(err.Error()):
+			name := yamlAnchor().FindStringSubmatch(err.Error())[1]
 			e.Line, e.Column = offsetPosition(data, bytes.Index(data, []byte("*"+name)))
 			msg = "an alias refers to an anchor that is not defined above it"
 		case strings.Contains(msg, "control characters") || strings.Contains(msg, "UTF-8"):
