@@ -13,7 +13,7 @@ import (
 	"github.com/Contio-AI/contio-doctor/report"
 )
 
-// Synthetic checks in ID ranges no real check uses, so the tests do not
+// Synthetic checks in ID ranges no real check uses (x999 and nearby), so the tests do not
 // depend on the registry's contents.
 func synthCheck(id, name string, guide contio.GuideKey, sev checks.Severity) *checks.Check {
 	return &checks.Check{
@@ -30,7 +30,7 @@ func synthCheck(id, name string, guide contio.GuideKey, sev checks.Severity) *ch
 var (
 	ckSecret   = synthCheck("CD1499", "synthetic-secret", contio.GuideInvalidClient, checks.SeverityError)
 	ckEnv      = synthCheck("CD2499", "synthetic-env", contio.GuideNone, checks.SeverityWarning)
-	ckHAR      = synthCheck("CD4499", "synthetic-har", contio.GuideMethodNotAllowed, checks.SeverityInfo)
+	ckHAR      = synthCheck("CD4999", "synthetic-har", contio.GuideMethodNotAllowed, checks.SeverityInfo)
 	ckWaived   = synthCheck("CD5499", "synthetic-waived", contio.GuideRateLimitExceeded, checks.SeverityError)
 	ckExpired  = synthCheck("CD5498", "synthetic-expired", contio.GuideNone, checks.SeverityWarning)
 	ckError    = synthCheck("CD6999", "synthetic-error", contio.GuideNetworkError, checks.SeverityError)

@@ -18,7 +18,7 @@ func TestGitHubAnnotations(t *testing.T) {
 		"::error file=deploy/contio-doctor.yaml,line=9,title=CD1499 synthetic-secret%3A Title of synthetic-secret::second finding%0ACause: Cause of synthetic-secret.%0AFix: Fix of synthetic-secret.%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#invalid_client-bad-credentials",
 		// No file position: the config file, no line.
 		"::warning file=deploy/contio-doctor.yaml,title=CD2499 synthetic-env%3A Title of synthetic-env::redirect_uri comes from the environment (from $CONTIO_REDIRECT_URI)%0ACause: Cause of synthetic-env.%0AFix: Fix of synthetic-env.",
-		"::notice file=capture.har,title=CD4499 synthetic-har%3A Title of synthetic-har::POST sent where GET is expected%0ACause: Cause of synthetic-har.%0AFix: Fix of synthetic-har.%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#405-method-not-allowed",
+		"::notice file=capture.har,title=CD4999 synthetic-har%3A Title of synthetic-har::POST sent where GET is expected%0ACause: Cause of synthetic-har.%0AFix: Fix of synthetic-har.%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#405-method-not-allowed",
 		"::notice file=deploy/contio-doctor.yaml,line=30,col=3,title=CD5499 synthetic-waived (waived)::no backoff%0AWaived: staging | loopback (until 2027-01-31)",
 		"::warning file=deploy/contio-doctor.yaml,line=31,col=3,title=CD5498 synthetic-expired%3A Title of synthetic-expired::retries on 400%0AWaiver expired on 2026-01-01: old excuse%0ACause: Cause of synthetic-expired.%0AFix: Fix of synthetic-expired.",
 		"::error file=deploy/contio-doctor.yaml,title=CD6999 synthetic-error%3A could not decide::dial tcp: connection refused",

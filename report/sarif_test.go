@@ -101,7 +101,7 @@ func TestSARIFResults(t *testing.T) {
 		}
 		byID[r.RuleID+"/"+r.Message.Text] = r
 	}
-	// Two findings of CD1499, one each of CD2499, CD4499, CD5499 (waived),
+	// Two findings of CD1499, one each of CD2499, CD4999, CD5499 (waived),
 	// CD5498 (expired waiver): errors and skips and passes are not results.
 	if len(run.Results) != 6 {
 		t.Fatalf("want 6 results, got %d: %v", len(run.Results), byID)
@@ -123,7 +123,7 @@ func TestSARIFResults(t *testing.T) {
 		env.Locations[0].PhysicalLocation.ArtifactLocation.URI != "deploy/contio-doctor.yaml" {
 		t.Errorf("env-var finding: %+v", env)
 	}
-	har := byID["CD4499/POST sent where GET is expected (HAR entry 3)"]
+	har := byID["CD4999/POST sent where GET is expected (HAR entry 3)"]
 	if har.Level != "note" || har.Locations[0].PhysicalLocation.ArtifactLocation.URI != "capture.har" {
 		t.Errorf("HAR finding: %+v", har)
 	}
