@@ -19,13 +19,10 @@ const (
 // documents, in one table the checks, the probes and the sandbox share.
 // Rows where SDK and spec disagree appear once per spelling, each naming
 // the other in AltPath.
-func init() {
-	Endpoints = catalogue()
-	indexEndpoints()
-}
+func init() { Endpoints = catalogue() }
 
 func catalogue() []Endpoint {
-	var eps []Endpoint
+	eps := make([]Endpoint, 0, 160) // room for the whole table: no regrowth at start
 	add := func(e Endpoint) { eps = append(eps, e) }
 
 	// --- OAuth and passwordless endpoints on the auth host (they also answer on the API host).

@@ -3,6 +3,7 @@ package contio
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Auth is the authentication scheme an endpoint expects.
@@ -119,9 +120,10 @@ func Matching(path string) []*Endpoint {
 }
 
 // matchIndices appends to buf the indices, ascending, of the Endpoints
-// whose template matches path. It walks the segment index built at init;
-// should Endpoints have been replaced since, it falls back to a scan.
+// whose template matches path. It walks the segment index, built on the
+// first lookup; should Endpoints have been replaced since, it scans.
 func matchIndices(path string, buf []int) []int {
+	pathIndexOnce.Do(indexEndpoints)
 	if !pathIndex.current() {
 		for i := range Endpoints {
 			if PathMatches(Endpoints[i].Path, path) {
@@ -142,7 +144,10 @@ func matchIndices(path string, buf []int) []int {
 // pathIndex is a trie over the templates' segments: a lookup walks the
 // few segments of one path instead of matching ~140 templates, which the
 // offline checks do for every declared call.
-var pathIndex segmentIndex
+var (
+	pathIndex     segmentIndex
+	pathIndexOnce sync.Once
+)
 
 type segmentIndex struct {
 	root *segmentNode
@@ -152,13 +157,14 @@ type segmentIndex struct {
 }
 
 type segmentNode struct {
-	lit   map[string]*segmentNode
-	param *segmentNode // a {name} segment: any non-empty segment
-	eps   []int        // templates ending here, as Endpoints indices
+	seg   string         // the literal segment leading here
+	lit   []*segmentNode // a short list scans faster than a map builds
+	param *segmentNode   // a {name} segment: any non-empty segment
+	eps   []int          // templates ending here, as Endpoints indices
 }
 
-// indexEndpoints (re)builds pathIndex from Endpoints; the catalogue is
-// read-only afterwards.
+// indexEndpoints builds pathIndex from Endpoints, once, on the first
+// lookup: commands that never look a path up do not pay for it.
 func indexEndpoints() {
 	root := &segmentNode{}
 	for i := range Endpoints {
@@ -187,21 +193,27 @@ func (n *segmentNode) child(seg string) *segmentNode {
 		}
 		return n.param
 	}
-	if n.lit == nil {
-		n.lit = map[string]*segmentNode{}
+	if c := n.literal(seg); c != nil {
+		return c
 	}
-	c := n.lit[seg]
-	if c == nil {
-		c = &segmentNode{}
-		n.lit[seg] = c
-	}
+	c := &segmentNode{seg: seg}
+	n.lit = append(n.lit, c)
 	return c
+}
+
+func (n *segmentNode) literal(seg string) *segmentNode {
+	for _, c := range n.lit {
+		if c.seg == seg {
+			return c
+		}
+	}
+	return nil
 }
 
 // match appends the templates below n that match the segments of rest.
 func (n *segmentNode) match(rest string, out []int) []int {
 	seg, rest, more := strings.Cut(rest, "/")
-	if c := n.lit[seg]; c != nil {
+	if c := n.literal(seg); c != nil {
 		out = c.matchRest(rest, more, out)
 	}
 	if n.param != nil && seg != "" {

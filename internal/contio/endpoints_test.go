@@ -134,6 +134,10 @@ func concretePaths() []string {
 }
 
 func TestIndexAgreesWithScan(t *testing.T) {
+	matchIndices("/", nil) // builds the index
+	if !pathIndex.current() {
+		t.Fatal("the segment index is not in use for the catalogue")
+	}
 	for _, p := range concretePaths() {
 		if got, want := matchIndices(p, nil), scanIndices(p); !slices.Equal(got, want) {
 			t.Errorf("matchIndices(%q) = %v, scan gives %v", p, got, want)
@@ -142,6 +146,7 @@ func TestIndexAgreesWithScan(t *testing.T) {
 }
 
 func TestIndexFallsBackWhenCatalogueReplaced(t *testing.T) {
+	pathIndexOnce.Do(indexEndpoints) // the index describes the real catalogue
 	saved := Endpoints
 	t.Cleanup(func() { Endpoints = saved })
 	Endpoints = []Endpoint{{Method: "GET", Path: "/only/{x}", Scope: "s"}}
@@ -175,4 +180,13 @@ func FuzzIndex(f *testing.F) {
 			t.Errorf("matchIndices(%q) = %v, scan gives %v", path, got, want)
 		}
 	})
+}
+
+// BenchmarkIndexEndpoints is the one-off cost of building the segment
+// index, paid on the first lookup of a process.
+func BenchmarkIndexEndpoints(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		indexEndpoints()
+	}
 }
