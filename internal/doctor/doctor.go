@@ -56,6 +56,17 @@ func Run(ctx context.Context, ig *integration.Integration, opts Options) (*repor
 	if err != nil {
 		return nil, err
 	}
+	if ig.Capture == nil && len(opts.Checks.Only) == 0 {
+		// Checks that read traffic have nothing to say about a config:
+		// listing them as skipped in every config run is noise.
+		kept := list[:0:0]
+		for _, c := range list {
+			if c.Needs&checks.NeedsCapture == 0 {
+				kept = append(kept, c)
+			}
+		}
+		list = kept
+	}
 	started := clock()
 	in := &checks.Input{
 		Integration:  ig,
