@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
+	"github.com/Contio-AI/contio-doctor/internal/textdist"
 	"github.com/Contio-AI/contio-doctor/internal/uri"
 )
 
@@ -72,12 +73,12 @@ func baseURLUnknownHost(_ context.Context, in *Input) ([]Finding, error) {
 // a known host.
 func looksLikeContio(host string) bool {
 	for _, k := range contio.KnownHosts {
-		if Levenshtein(host, k) <= 2 {
+		if textdist.Distance(host, k) <= 2 {
 			return true
 		}
 	}
 	for _, label := range strings.FieldsFunc(host, func(r rune) bool { return r == '.' || r == '-' }) {
-		if len(label) >= 5 && Levenshtein(label, "contio") <= 2 {
+		if len(label) >= 5 && textdist.Distance(label, "contio") <= 2 {
 			return true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
+	"github.com/Contio-AI/contio-doctor/internal/textdist"
 )
 
 // registry holds every check, filled at init and read-only afterwards.
@@ -43,34 +44,12 @@ func Suggest(s string) string {
 	best, bestD := "", 4
 	for _, c := range registry {
 		for _, cand := range []string{c.ID, c.Name} {
-			if d := Levenshtein(strings.ToLower(s), strings.ToLower(cand)); d < bestD {
+			if d := textdist.Distance(strings.ToLower(s), strings.ToLower(cand)); d < bestD {
 				best, bestD = cand, d
 			}
 		}
 	}
 	return best
-}
-
-// Levenshtein is the edit distance between a and b.
-func Levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // Only Validate (the registry test) needs these: compiled on first use.

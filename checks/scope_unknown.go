@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
+	"github.com/Contio-AI/contio-doctor/internal/textdist"
 )
 
 var _ = register(&Check{
@@ -61,7 +62,7 @@ func nearestScope(s string) (string, string) {
 		if squashScope(name) == squashed {
 			return name, "the separator differs"
 		}
-		if d := Levenshtein(lower, name); d < bestD {
+		if d := textdist.Distance(lower, name); d < bestD {
 			best, bestD = name, d
 		}
 	}

@@ -3,6 +3,8 @@ package contio
 import (
 	"slices"
 	"strings"
+
+	"github.com/Contio-AI/contio-doctor/internal/textdist"
 )
 
 // Spellings of a path when the SDK (@contio/partner-sdk 1.9.0) and the
@@ -313,7 +315,7 @@ func segmentDistance(tmpl, path []string) int {
 			}
 			return 0
 		}
-		return levenshtein(t, p)
+		return textdist.Distance(t, p)
 	}
 	prev := make([]int, len(path)+1)
 	cur := make([]int, len(path)+1)
@@ -332,27 +334,6 @@ func segmentDistance(tmpl, path []string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(path)]
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			c := 1
-			if ra[i-1] == rb[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // SafeProbes lists the endpoints a live run may call (S1), in catalogue
