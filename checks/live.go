@@ -386,15 +386,6 @@ func probeNow(in *Input) time.Time {
 
 func sha256Sum(s string) [32]byte { return sha256.Sum256([]byte(s)) }
 
-// liveCall names a declared call in live findings: its name, method and path.
-func liveCall(c integration.Call) string {
-	s := strings.ToUpper(c.Method.Raw) + " " + c.Path.Raw
-	if c.Name.Raw != "" {
-		s = fmt.Sprintf("%q (%s)", c.Name.Raw, s)
-	}
-	return s
-}
-
 // transportError is how checks other than the connectivity ones report a
 // request that got no answer: they could not decide (status error), and
 // the connectivity checks name the failed step once.

@@ -46,11 +46,12 @@ func declaredCallsAnswer(ctx context.Context, in *Input) ([]Finding, error) {
 	// Select the calls first, then send them in parallel: the run costs
 	// one round trip for all of them.
 	type replay struct {
+		i   int
 		c   integration.Call
 		req probe.Request
 	}
 	var todo []replay
-	for _, c := range ig.Calls {
+	for i, c := range ig.Calls {
 		method := strings.ToUpper(c.Method.Raw)
 		path := c.Path.Raw
 		ep, _ := contio.Lookup(method, path)
@@ -77,8 +78,8 @@ func declaredCallsAnswer(ctx context.Context, in *Input) ([]Finding, error) {
 		if c.Query.Raw != "" {
 			u += "?" + c.Query.Raw
 		}
-		todo = append(todo, replay{c, probe.Request{Method: method, URL: u, Class: ep.Class, Credentialed: true, Header: h,
-			Purpose: "replay the declared call " + liveCall(c) + " (read-only)"}})
+		todo = append(todo, replay{i, c, probe.Request{Method: method, URL: u, Class: ep.Class, Credentialed: true, Header: h,
+			Purpose: "replay the declared call " + callLabel(i, c) + " (read-only)"}})
 	}
 	type answer struct {
 		resp *probe.Response
@@ -98,18 +99,18 @@ func declaredCallsAnswer(ctx context.Context, in *Input) ([]Finding, error) {
 	var out []Finding
 	sent := 0
 	for i, a := range answers {
-		c := todo[i].c
+		c, label := todo[i].c, callLabel(todo[i].i, todo[i].c)
 		if a.err != nil {
 			if budgetOrLimited(a.err) != nil {
 				continue // out of budget or rate-limited: report what was learned
 			}
-			return nil, transportError(liveCall(c), a.err)
+			return nil, transportError(label, a.err)
 		}
 		sent++
 		if a.resp.Code == "invalid_client" {
 			return nil, errAppRejected(a.resp)
 		}
-		out = append(out, apiAnswerFindings(a.resp, "declared call "+liveCall(c), c.At)...)
+		out = append(out, apiAnswerFindings(a.resp, label, c.At)...)
 	}
 	if sent == 0 && len(out) == 0 {
 		return nil, Skip("no declared call is a read of a concrete user or admin path with configured credentials", "declare the GET calls your app makes under calls")

@@ -182,6 +182,7 @@ var _ = register(&Check{
 		return []Finding{{
 			Message:   "the access token is active but has no scopes: consent was never completed" + requestIDNote(r.resp),
 			Evidence:  ev,
+			Commands:  []string{introspectCommand(in.Integration)},
 			Location:  in.Integration.Tokens.AccessToken.From,
 			RequestID: r.resp.RequestID,
 		}}, nil
@@ -221,6 +222,7 @@ var _ = register(&Check{
 		return []Finding{{
 			Message:   fmt.Sprintf("the token lacks %d requested scope(s): %s", len(missing), strings.Join(missing, ", ")),
 			Evidence:  "granted: " + strings.Join(granted, " "),
+			Commands:  []string{introspectCommand(in.Integration)},
 			Location:  in.Integration.OAuth.ScopesFrom,
 			RequestID: r.resp.RequestID,
 		}}, nil
@@ -249,13 +251,13 @@ var _ = register(&Check{
 			return nil, Skip("the token has no scopes at all", "see CD3511")
 		}
 		var out []Finding
-		for _, c := range in.Integration.Calls {
+		for i, c := range in.Integration.Calls {
 			scope := contio.ScopeFor(strings.ToUpper(c.Method.Raw), c.Path.Raw)
 			if scope == "" || slices.Contains(granted, scope) {
 				continue
 			}
 			out = append(out, Finding{
-				Message:   fmt.Sprintf("call %s needs scope %s, which the token does not have", liveCall(c), scope),
+				Message:   fmt.Sprintf("%s needs scope %s, which the token does not have", callLabel(i, c), scope),
 				Evidence:  "granted: " + strings.Join(granted, " "),
 				Location:  c.At,
 				RequestID: r.resp.RequestID,
