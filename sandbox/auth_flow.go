@@ -61,20 +61,31 @@ func (s *Sandbox) LastOTP(email string) string {
 	return ""
 }
 
-// startOTP e-mails (that is, logs and files in the inbox) a fresh OTP.
-func (s *Sandbox) startOTP(clientID, email, name string) (session string, provisioned bool) {
+// startOTP e-mails (that is, logs and files in the inbox) a fresh OTP. A
+// new user is provisioned into workspaceID when it is set, else into a
+// personal workspace.
+func (s *Sandbox) startOTP(clientID, email, name, workspaceID string) (session string, provisioned bool, e *apiError) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := s.Now()
 	s.mu.Lock()
+	user := User{Email: email, Name: name}
+	if workspaceID != "" {
+		ws, e := s.joinWorkspaceLocked(clientID, email, workspaceID)
+		if e != nil {
+			s.mu.Unlock()
+			return "", false, e
+		}
+		user.WorkspaceID, user.WorkspaceName = ws.ID, ws.Name
+	}
 	_, existed := s.st.userByEmail[email]
-	s.addUserLocked(User{Email: email, Name: name})
+	s.addUserLocked(user)
 	ch := &otpChallenge{session: "sbx_sess_" + s.ids.hex(16), email: email, clientID: clientID,
 		code: s.ids.digits(6), issued: now}
 	s.st.challenges[ch.session] = ch
 	s.inbox = append(s.inbox, InboxMessage{To: email, ClientID: clientID, Code: ch.code, Session: ch.session, SentAt: now})
 	s.mu.Unlock()
 	s.logf("OTP for %s is %s (valid %s)", email, ch.code, contio.OTPTTL)
-	return ch.session, !existed
+	return ch.session, !existed, nil
 }
 
 // verifyOTP checks and consumes an OTP and opens a 30-minute session.
@@ -150,7 +161,14 @@ func (s *Sandbox) handleInitiate(w http.ResponseWriter, r *http.Request) *apiErr
 	if !strings.Contains(email, "@") {
 		return newErr(http.StatusBadRequest, CodeInvalidRequest, "email is missing or not an e-mail address")
 	}
-	session, provisioned := s.startOTP(app.ClientID, email, vals.Get("name"))
+	workspaceID := strings.ToLower(vals.Get("workspace_id"))
+	if workspaceID != "" && !isUUID(workspaceID) {
+		return newErr(http.StatusBadRequest, CodeBadRequest, "workspace_id must be a UUID (8-4-4-4-12 hex digits)")
+	}
+	session, provisioned, e := s.startOTP(app.ClientID, email, vals.Get("name"), workspaceID)
+	if e != nil {
+		return e
+	}
 	markWrite(r)
 	writeJSON(w, http.StatusOK, map[string]any{
 		"challenge_name": "CUSTOM_CHALLENGE", "challenge_params": map[string]string{"email": strings.ToLower(email)},

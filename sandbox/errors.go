@@ -43,6 +43,9 @@ type apiError struct {
 	Message string
 	// Header holds extra response headers (WWW-Authenticate, Retry-After, Allow).
 	Header http.Header
+	// Fields are extra body fields some operations document
+	// (workspace_id on workspace_conflict, valid_event_types).
+	Fields map[string]any
 }
 
 func newErr(status int, code, message string) *apiError {
@@ -57,6 +60,15 @@ func (e *apiError) with(key, value string) *apiError {
 	return e
 }
 
+// field adds a body field to the error response.
+func (e *apiError) field(key string, value any) *apiError {
+	if e.Fields == nil {
+		e.Fields = map[string]any{}
+	}
+	e.Fields[key] = value
+	return e
+}
+
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
 
 // errorBody renders the two documented shapes: the user and admin API add
@@ -65,6 +77,9 @@ func errorBody(class contio.Class, e *apiError, requestID string) map[string]any
 	body := map[string]any{"code": e.Code, "message": e.Message, "request_id": requestID}
 	if class == contio.ClassUser || class == contio.ClassAdmin {
 		body["error"] = e.Message
+	}
+	for k, v := range e.Fields {
+		body[k] = v
 	}
 	return body
 }

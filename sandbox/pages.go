@@ -103,7 +103,7 @@ func (s *Sandbox) handlePageStep(w http.ResponseWriter, r *http.Request) *apiErr
 			s.renderPage(w, http.StatusBadRequest, "email.html", base)
 			return nil
 		}
-		session, _ := s.startOTP(fc.req.ClientID, email, "")
+		session, _, _ := s.startOTP(fc.req.ClientID, email, "", "") // no workspace_id: cannot fail
 		s.updateFlow(fc.id, func(f *authFlow) { f.email, f.session, f.verified = strings.ToLower(email), session, false })
 		markWrite(r)
 		base.Title, base.Email = "Enter your code", strings.ToLower(email)

@@ -139,6 +139,7 @@ type state struct {
 	connections map[string]*connection   // by client_id|user_id
 	data        map[string]*userData     // by user id
 	idem        map[string]*idemRecord   // by credential|method|Idempotency-Key
+	workspaces  map[string]*Workspace    // shared workspaces, by id
 
 	defaultClient, defaultUser string
 }
@@ -150,6 +151,7 @@ func newState() *state {
 		challenges: map[string]*otpChallenge{}, sessions: map[string]*authSession{},
 		flows: map[string]*authFlow{}, connections: map[string]*connection{},
 		data: map[string]*userData{}, idem: map[string]*idemRecord{},
+		workspaces: map[string]*Workspace{},
 	}
 }
 
