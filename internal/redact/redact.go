@@ -27,8 +27,11 @@ const minSecretLen = 4
 // Safe for concurrent use.
 type Redactor struct {
 	mu    sync.RWMutex
-	pairs []pair // sorted longest first, so a longer form wins
+	pairs []pair // sorted longest first (when sorted), so a longer form wins
 	seen  map[string]bool
+	// sorted is false after Add until the next replacement sorts pairs
+	// once: registering many secrets stays linear.
+	sorted bool
 }
 
 type pair struct{ from, to string }
@@ -93,7 +96,7 @@ func (r *Redactor) Add(secret string) {
 			add(q[1 : len(q)-1])
 		}
 	}
-	sort.SliceStable(r.pairs, func(i, j int) bool { return len(r.pairs[i].from) > len(r.pairs[j].from) })
+	r.sorted = false
 }
 
 // AddPair registers the Basic-auth forms of id:secret (and its newline
@@ -131,7 +134,24 @@ func (r *Redactor) addEncoded(v, secret string) {
 			r.pairs = append(r.pairs, pair{form, fp})
 		}
 	}
-	sort.SliceStable(r.pairs, func(i, j int) bool { return len(r.pairs[i].from) > len(r.pairs[j].from) })
+	r.sorted = false
+}
+
+// ensureSorted sorts the pairs longest first, once after any Adds. The
+// caller must not hold the lock.
+func (r *Redactor) ensureSorted() {
+	r.mu.RLock()
+	done := r.sorted
+	r.mu.RUnlock()
+	if done {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.sorted {
+		sort.SliceStable(r.pairs, func(i, j int) bool { return len(r.pairs[i].from) > len(r.pairs[j].from) })
+		r.sorted = true
+	}
 }
 
 // variants are the secret as stored and as an app may have mangled it:
@@ -175,6 +195,7 @@ func (r *Redactor) String(s string) string {
 	if r == nil {
 		return s
 	}
+	r.ensureSorted()
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	for _, p := range r.pairs {
@@ -190,6 +211,7 @@ func (r *Redactor) Bytes(b []byte) []byte {
 	if r == nil {
 		return b
 	}
+	r.ensureSorted()
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	for _, p := range r.pairs {

@@ -1,0 +1,133 @@
+package redact
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+)
+
+const (
+	id     = "ctp_client_123"
+	secret = "s3cr+t/with%odd chars-0123456789"
+)
+
+func TestFingerprint(t *testing.T) {
+	fp := Fingerprint(secret)
+	if !regexp.MustCompile(`^s3cr…\(32 chars, sha256:[0-9a-f]{6}\)$`).MatchString(fp) {
+		t.Fatalf("Fingerprint = %q", fp)
+	}
+	if Fingerprint(secret) != fp || Fingerprint(secret+"x") == fp {
+		t.Fatal("fingerprints must be stable and tell values apart")
+	}
+	// A short secret shows no prefix: four characters of eight would be half of it.
+	if short := Fingerprint("abcd1234"); strings.HasPrefix(short, "abcd") {
+		t.Fatalf("short secret shows its prefix: %q", short)
+	}
+}
+
+func TestRedactsDerivedForms(t *testing.T) {
+	r := New(secret)
+	r.AddPair(id, secret)
+	forms := map[string]string{
+		"raw":              secret,
+		"query-escaped":    url.QueryEscape(secret),
+		"path-escaped":     url.PathEscape(secret),
+		"base64":           base64.StdEncoding.EncodeToString([]byte(secret)),
+		"base64url":        base64.RawURLEncoding.EncodeToString([]byte(secret)),
+		"basic":            base64.StdEncoding.EncodeToString([]byte(id + ":" + secret)),
+		"basic+newline":    base64.StdEncoding.EncodeToString([]byte(id + ":" + secret + "\n")),
+		"basic rfc-encode": base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(secret))),
+		"go %q":            fmt.Sprintf("%q", secret+"\n"),
+	}
+	for name, form := range forms {
+		out := r.String("before " + form + " after")
+		if strings.Contains(out, form) {
+			t.Errorf("%s form survives: %s", name, out)
+		}
+		if !strings.Contains(out, "[REDACTED "+Fingerprint(secret)+"]") {
+			t.Errorf("%s form not replaced by the fingerprint: %s", name, out)
+		}
+		if got := r.Bytes([]byte(form)); bytes.Contains(got, []byte(form)) {
+			t.Errorf("%s form survives Bytes", name)
+		}
+	}
+}
+
+func TestLongerFormWins(t *testing.T) {
+	// The Basic form contains neither secret as a substring; the secret's own
+	// base64 is shorter. Both must vanish whatever order they were added in.
+	r := New()
+	r.Add("second-secret-value-abcdef")
+	r.AddPair(id, "second-secret-value-abcdef")
+	r.Add("second-secret")
+	in := base64.StdEncoding.EncodeToString([]byte(id+":second-secret-value-abcdef")) + " second-secret-value-abcdef"
+	out := r.String(in)
+	if strings.Contains(out, "second-secret") || strings.Count(out, "[REDACTED") != 2 {
+		t.Fatalf("got %q", out)
+	}
+}
+
+func TestShortValuesAreNotRedacted(t *testing.T) {
+	r := New("abc")
+	if got := r.String("abcabc"); got != "abcabc" {
+		t.Fatalf("a 3-byte value shredded the text: %q", got)
+	}
+}
+
+func TestWriterBuffersWholeDocument(t *testing.T) {
+	var buf bytes.Buffer
+	w := New(secret).Writer(&buf)
+	half := len(secret) / 2
+	fmt.Fprint(w, "x="+secret[:half])
+	fmt.Fprint(w, secret[half:]+"\n")
+	if buf.Len() != 0 {
+		t.Fatal("wrote before Close")
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), secret) {
+		t.Fatalf("a secret split across writes survived: %q", buf.String())
+	}
+}
+
+func TestErrorKeepsChain(t *testing.T) {
+	base := errors.New("dial failed")
+	err := New(secret).Error(fmt.Errorf("token %s: %w", secret, base))
+	if strings.Contains(err.Error(), secret) || !errors.Is(err, base) {
+		t.Fatalf("Error() = %q, Is(base) = %v", err, errors.Is(err, base))
+	}
+	if New(secret).Error(nil) != nil {
+		t.Fatal("nil error must stay nil")
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	r := New()
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(2)
+		go func() { defer wg.Done(); r.Add(fmt.Sprintf("secret-number-%02d-xyz", i)) }()
+		go func() { defer wg.Done(); _ = r.String("secret-number-03-xyz") }()
+	}
+	wg.Wait()
+	if got := r.String("secret-number-03-xyz"); strings.Contains(got, "secret-number") {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func BenchmarkAdd(b *testing.B) {
+	for b.Loop() {
+		r := New()
+		for i := range 12 {
+			r.Add(fmt.Sprintf("secret-%02d-abcdefghijklmnop", i))
+		}
+		_ = r.String("x")
+	}
+}
