@@ -29,8 +29,11 @@ func MarkdownTable() string {
 		b.WriteString("| ID | name | what it finds | runs | default |\n|---|---|---|---|---|\n")
 		for _, c := range rows {
 			runs := "offline"
-			if c.Needs&NeedsNetwork != 0 {
+			switch {
+			case c.Needs&NeedsNetwork != 0:
 				runs = fmt.Sprintf("live (S%d)", c.Safety)
+			case c.Needs&NeedsCapture != 0:
+				runs = "HAR capture"
 			}
 			fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s | %s |\n", c.ID, c.Name, strings.ReplaceAll(c.Title, "|", `\|`), runs, c.Severity)
 		}
