@@ -459,10 +459,15 @@ func (r *Reader) pairs(what string, into []Header) ([]Header, error) {
 			}
 			return err
 		})
-		if err == nil && len(into) < maxHeaders {
-			into = append(into, h)
+		if err != nil {
+			return err
 		}
-		return err
+		if len(into) == maxHeaders {
+			// Dropping the rest could hide the one header a check needs.
+			return s.errorf("%s has more than %d items", what, maxHeaders)
+		}
+		into = append(into, h)
+		return nil
 	})
 	return into, err
 }

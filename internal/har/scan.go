@@ -22,8 +22,11 @@ type scanner struct {
 	end   int   // bytes of buf holding input
 	base  int64 // stream offset of buf[0]
 	lines int   // newlines before buf[0]
-	eof   bool
-	rerr  error
+	// lineStart is the stream offset where the line holding buf[0]
+	// starts, for columns once the start of the line has left buf.
+	lineStart int64
+	eof       bool
+	rerr      error
 	// scratch holds the bytes of the string being read.
 	scratch []byte
 	// markPos/markLines cache the newline count of buf[:markPos], so
@@ -43,7 +46,7 @@ func newScanner(r io.Reader) *scanner {
 type SyntaxError struct {
 	Offset int64 // byte offset, 0-based
 	Line   int   // 1-based
-	Column int   // 1-based, in bytes; 0 when unknown
+	Column int   // 1-based, in bytes
 	Msg    string
 }
 
@@ -61,8 +64,8 @@ func (s *scanner) errorf(format string, args ...any) error {
 	col := 0
 	if nl := bytes.LastIndexByte(consumed, '\n'); nl >= 0 {
 		col = s.pos - nl
-	} else if s.base == 0 {
-		col = s.pos + 1
+	} else {
+		col = int(s.base+int64(s.pos)-s.lineStart) + 1
 	}
 	return &SyntaxError{Offset: s.base + int64(s.pos), Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
 }
@@ -88,6 +91,9 @@ func (s *scanner) fill() bool {
 	}
 	if s.pos > 0 {
 		s.lines += s.linesBefore(s.pos)
+		if nl := bytes.LastIndexByte(s.buf[:s.pos], '\n'); nl >= 0 {
+			s.lineStart = s.base + int64(nl) + 1
+		}
 		s.markPos, s.markLines = 0, 0
 		n := copy(s.buf, s.buf[s.pos:s.end])
 		s.base += int64(s.pos)
@@ -101,7 +107,13 @@ func (s *scanner) fill() bool {
 		// than a window; a full window here means there is nothing to do.
 		return true
 	}
-	for {
+	for empty := 0; ; empty++ {
+		if empty == maxEmptyReads {
+			// A reader that never returns data nor an error would spin
+			// here forever.
+			s.eof, s.rerr = true, io.ErrNoProgress
+			return false
+		}
 		n, err := s.r.Read(s.buf[s.end:])
 		s.end += n
 		if err != nil {
@@ -116,6 +128,10 @@ func (s *scanner) fill() bool {
 		}
 	}
 }
+
+// maxEmptyReads is how many (0, nil) reads in a row fill tolerates, as
+// bufio does.
+const maxEmptyReads = 100
 
 // ensure makes n bytes available from pos, if the input has them.
 func (s *scanner) ensure(n int) bool {
