@@ -2,7 +2,6 @@ package checks
 
 import (
 	"encoding/base64"
-	"fmt"
 	"strings"
 
 	"github.com/Contio-AI/contio-doctor/internal/integration"
@@ -140,10 +139,6 @@ func withoutLineEnd(s string) string {
 	return s
 }
 
-// callName names a call for messages: calls[2] (exchange code).
-func callName(i int, c integration.Call) string {
-	if c.Name.Raw != "" {
-		return fmt.Sprintf("calls[%d] (%s)", i, c.Name.Raw)
-	}
-	return fmt.Sprintf("calls[%d]", i)
-}
+// callName names a call for messages: calls[2] (exchange code), or an
+// observed call's entry (see callRef).
+func callName(i int, c integration.Call) string { return callRef(i, c, false) }

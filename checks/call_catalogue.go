@@ -14,9 +14,31 @@ import (
 )
 
 // callLabel names a call the way findings do: its index and name, then
-// method and path, e.g. `calls[2] (list meetings) GET /v1/partner/user/meetings`.
-func callLabel(i int, c integration.Call) string {
-	return fmt.Sprintf("%s %s %s", callName(i, c), callMethod(c), c.Path.Raw)
+// method and path, e.g. `calls[2] (list meetings) GET /v1/partner/user/meetings`;
+// an observed call by its HAR entry, e.g. `entry 12 (POST https://auth.contio.ai/oauth2/token)`.
+func callLabel(i int, c integration.Call) string { return callRef(i, c, true) }
+
+// callRef is the one way findings name a call (callLabel, callName). A
+// declared call is calls[i] with its name, followed by method and path
+// when withRequest; an observed call is its capture entry with method and
+// URL (secret query values already masked), which is what the user can
+// find in the HAR.
+func callRef(i int, c integration.Call, withRequest bool) string {
+	if c.Observed && c.At.HAREntry > 0 {
+		target := c.At.URL
+		if target == "" {
+			target = c.Host.Raw + c.Path.Raw
+		}
+		return fmt.Sprintf("entry %d (%s %s)", c.At.HAREntry, callMethod(c), target)
+	}
+	name := fmt.Sprintf("calls[%d]", i)
+	if c.Name.Raw != "" {
+		name = fmt.Sprintf("calls[%d] (%s)", i, c.Name.Raw)
+	}
+	if !withRequest {
+		return name
+	}
+	return fmt.Sprintf("%s %s %s", name, callMethod(c), c.Path.Raw)
 }
 
 // callMethod is the call's method in upper case: HTTP clients upper-case
