@@ -58,7 +58,8 @@ func (s *Sandbox) idempotent(w http.ResponseWriter, r *http.Request, owner strin
 	key := owner + "|" + r.Method + "|" + r.Header.Get("Idempotency-Key")
 	now := s.Now()
 	s.mu.Lock()
-	if rec, ok := s.st.idem[key]; ok && now.Before(rec.created.Add(idempotencyWindow)) {
+	if stored, ok := s.st.idem[key]; ok && now.Before(stored.created.Add(idempotencyWindow)) {
+		rec := *stored // settleIdempotent writes the record under the lock
 		s.mu.Unlock()
 		if rec.inFlight {
 			return newErr(http.StatusConflict, "conflict", "a request with this Idempotency-Key is still being processed; retry later").
@@ -77,21 +78,33 @@ func (s *Sandbox) idempotent(w http.ResponseWriter, r *http.Request, owner strin
 	s.mu.Unlock()
 
 	cw := &captureWriter{ResponseWriter: w}
+	completed := false
+	// Deferred so that a handler panic unpins the key instead of leaving it in flight for 24 hours.
+	defer func() { s.settleIdempotent(key, rec, cw, completed) }()
+	if s.inFlightHook != nil {
+		s.inFlightHook(r)
+	}
 	if e := h(cw, r); e != nil {
 		s.writeError(cw, r, e)
 	}
+	completed = true
+	return nil
+}
+
+// settleIdempotent stores the response of a keyed request for replay, or
+// forgets the key when the request failed in a way the client should retry.
+func (s *Sandbox) settleIdempotent(key string, rec *idemRecord, cw *captureWriter, completed bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if cw.status >= 500 || cw.status == 0 {
-		delete(s.st.idem, key) // a failure the client should retry is not pinned
-		return nil
+	if !completed || cw.status >= 500 || cw.status == 0 {
+		delete(s.st.idem, key)
+		return
 	}
 	rec.inFlight, rec.status, rec.body = false, cw.status, cw.body.Bytes()
 	rec.header = http.Header{}
 	for _, k := range []string{"Content-Type", "Location"} {
-		if v := w.Header().Get(k); v != "" {
+		if v := cw.Header().Get(k); v != "" {
 			rec.header.Set(k, v)
 		}
 	}
-	return nil
 }

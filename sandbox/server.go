@@ -83,6 +83,10 @@ type Sandbox struct {
 	logMu   sync.Mutex
 	stopped chan struct{}
 	stopMu  sync.Once
+
+	// inFlightHook, set only by tests before Start, runs while a request
+	// with an Idempotency-Key is in flight, so a test can hold it there.
+	inFlightHook func(r *http.Request)
 }
 
 // New returns a sandbox seeded with one active partner app and one user
