@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
@@ -16,7 +17,11 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var pages = template.Must(template.ParseFS(templateFS, "templates/*.html"))
+// pages parses the templates on first use: most processes that link the
+// sandbox never serve a page, and parsing costs every start otherwise.
+var pages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(templateFS, "templates/*.html"))
+})
 
 // authFlow is one browser sign-in: the validated authorization request and
 // how far the user got.
@@ -41,7 +46,7 @@ type scopeView struct{ ID, Name, Grants string }
 
 func (s *Sandbox) renderPage(w http.ResponseWriter, status int, name string, d pageData) {
 	var buf bytes.Buffer
-	if err := pages.ExecuteTemplate(&buf, name, d); err != nil {
+	if err := pages().ExecuteTemplate(&buf, name, d); err != nil {
 		http.Error(w, "the sandbox could not render the page", http.StatusInternalServerError)
 		return
 	}

@@ -51,3 +51,19 @@ func TestRoutesAgreeWithTheCatalogue(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryPageTemplateRenders: the templates parse on first use, so a
+// broken one would panic in the middle of a sign-in; render each here.
+func TestEveryPageTemplateRenders(t *testing.T) {
+	s := New(Options{Seed: 3})
+	d := pageData{Title: "T", Flow: "sbx_flow_x", Email: "ada@example.com", AppName: "App", Code: "invalid_code",
+		Message: "M.", RequestID: "req_1", Scopes: []scopeView{{ID: "profile", Name: "profile", Grants: "your profile"}},
+		Messages: []InboxMessage{{To: "ada@example.com", Code: "123456"}}}
+	for _, name := range []string{"email.html", "otp.html", "consent.html", "error.html", "inbox.html"} {
+		rec := httptest.NewRecorder()
+		s.renderPage(rec, http.StatusOK, name, d)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "ada@example.com") && !strings.Contains(rec.Body.String(), "req_1") {
+			t.Errorf("%s: %d %s", name, rec.Code, rec.Body)
+		}
+	}
+}
