@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/Contio-AI/contio-doctor/internal/contio"
 )
 
 // apiKey authenticates an admin API call: X-API-Key and X-Client-ID, both.
@@ -136,11 +134,7 @@ func (s *Sandbox) setWebhookFilter(w http.ResponseWriter, r *http.Request) *apiE
 	}
 	for _, ev := range in.Events {
 		if !slices.Contains(webhookEventTypes, ev) {
-			body := errorBody(contio.ClassAdmin, newErr(http.StatusBadRequest, CodeValidation, "unknown event type "+ev), stateOf(r).requestID)
-			body["valid_event_types"] = webhookEventTypes
-			stateOf(r).errCode = CodeValidation
-			writeJSON(w, http.StatusBadRequest, body)
-			return nil
+			return newErr(http.StatusBadRequest, CodeValidation, "unknown event type "+ev).field("valid_event_types", webhookEventTypes)
 		}
 	}
 	return s.changeApp(w, r, func(a *App) *apiError {

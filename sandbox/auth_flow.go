@@ -148,12 +148,21 @@ func (s *Sandbox) clientFromBody(r *http.Request, vals url.Values) (*App, *apiEr
 	return s.activeApp(vals.Get("client_id"))
 }
 
-func (s *Sandbox) handleInitiate(w http.ResponseWriter, r *http.Request) *apiError {
+// clientRequest reads the parameters of a sign-in step and the app they name.
+func (s *Sandbox) clientRequest(r *http.Request) (url.Values, *App, *apiError) {
 	vals, e := requestValues(r)
 	if e != nil {
-		return e
+		return nil, nil, e
 	}
 	app, e := s.clientFromBody(r, vals)
+	if e != nil {
+		return nil, nil, e
+	}
+	return vals, app, nil
+}
+
+func (s *Sandbox) handleInitiate(w http.ResponseWriter, r *http.Request) *apiError {
+	vals, app, e := s.clientRequest(r)
 	if e != nil {
 		return e
 	}
@@ -178,11 +187,7 @@ func (s *Sandbox) handleInitiate(w http.ResponseWriter, r *http.Request) *apiErr
 }
 
 func (s *Sandbox) handleVerify(w http.ResponseWriter, r *http.Request) *apiError {
-	vals, e := requestValues(r)
-	if e != nil {
-		return e
-	}
-	app, e := s.clientFromBody(r, vals)
+	vals, app, e := s.clientRequest(r)
 	if e != nil {
 		return e
 	}
@@ -217,11 +222,7 @@ func requestedScopes(vals url.Values) []string {
 }
 
 func (s *Sandbox) handleCheckConsent(w http.ResponseWriter, r *http.Request) *apiError {
-	vals, e := requestValues(r)
-	if e != nil {
-		return e
-	}
-	app, e := s.clientFromBody(r, vals)
+	vals, app, e := s.clientRequest(r)
 	if e != nil {
 		return e
 	}

@@ -51,29 +51,24 @@ func TestGuideInvalidGrant(t *testing.T) {
 		sb, app := newSB(t)
 		tok, _ := sb.IssueTokens(sandbox.TokenSpec{Scopes: []string{"profile"}})
 		sb.RevokeToken(tok.RefreshToken)
-		r := call(t, "POST", sb.URL()+"/oauth2/token", formH(basic(app.ClientID, app.ClientSecret)),
-			form("grant_type", "refresh_token", "refresh_token", tok.RefreshToken))
-		wantError(t, r, 400, "invalid_grant")
+		wantError(t, refresh(t, sb, app, tok.RefreshToken), 400, "invalid_grant")
 	})
 	t.Run("refresh token expired", func(t *testing.T) {
 		sb, app := newSB(t)
 		tok, _ := sb.IssueTokens(sandbox.TokenSpec{Scopes: []string{"profile"}})
 		sb.Advance(30 * 24 * time.Hour)
-		r := call(t, "POST", sb.URL()+"/oauth2/token", formH(basic(app.ClientID, app.ClientSecret)),
-			form("grant_type", "refresh_token", "refresh_token", tok.RefreshToken))
-		wantError(t, r, 400, "invalid_grant")
+		wantError(t, refresh(t, sb, app, tok.RefreshToken), 400, "invalid_grant")
 	})
 	t.Run("rotated refresh token reused", func(t *testing.T) {
 		sb, app := newSB(t)
 		tok, _ := sb.IssueTokens(sandbox.TokenSpec{Scopes: []string{"profile"}})
-		auth := basic(app.ClientID, app.ClientSecret)
-		first := call(t, "POST", sb.URL()+"/oauth2/token", formH(auth), form("grant_type", "refresh_token", "refresh_token", tok.RefreshToken))
+		first := refresh(t, sb, app, tok.RefreshToken)
 		if first.Status != 200 {
 			t.Fatal(first.Raw)
 		}
-		wantError(t, call(t, "POST", sb.URL()+"/oauth2/token", formH(auth), form("grant_type", "refresh_token", "refresh_token", tok.RefreshToken)), 400, "invalid_grant")
+		wantError(t, refresh(t, sb, app, tok.RefreshToken), 400, "invalid_grant")
 		// Reuse revokes the family, the newest refresh token too.
-		wantError(t, call(t, "POST", sb.URL()+"/oauth2/token", formH(auth), form("grant_type", "refresh_token", "refresh_token", first.str("refresh_token"))), 400, "invalid_grant")
+		wantError(t, refresh(t, sb, app, first.str("refresh_token")), 400, "invalid_grant")
 	})
 	t.Run("code issued to a different client", func(t *testing.T) {
 		sb, app := newSB(t)

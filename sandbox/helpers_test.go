@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/Contio-AI/contio-doctor/sandbox"
@@ -127,6 +128,37 @@ func exchange(t *testing.T, sb *sandbox.Sandbox, app sandbox.App, code string) r
 	t.Helper()
 	return call(t, "POST", sb.URL()+"/oauth2/token", formH(basic(app.ClientID, app.ClientSecret)),
 		form("grant_type", "authorization_code", "code", code, "redirect_uri", app.RedirectURIs[0]))
+}
+
+// refresh sends the SDK's refresh grant for rt.
+func refresh(t *testing.T, sb *sandbox.Sandbox, app sandbox.App, rt string) reply {
+	t.Helper()
+	return call(t, "POST", sb.URL()+"/oauth2/token", formH(basic(app.ClientID, app.ClientSecret)),
+		form("grant_type", "refresh_token", "refresh_token", rt))
+}
+
+// atOnce runs f n times in parallel, released together, and counts the
+// statuses it returns.
+func atOnce(n int, f func() int) map[int]int {
+	var wg sync.WaitGroup
+	statuses := make(chan int, n)
+	start := make(chan struct{})
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			statuses <- f()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	return count
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -21,24 +21,13 @@ type idemRecord struct {
 
 // captureWriter passes a response through and keeps a copy for replay.
 type captureWriter struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-func (c *captureWriter) WriteHeader(code int) {
-	if c.status == 0 {
-		c.status = code
-	}
-	c.ResponseWriter.WriteHeader(code)
+	statusRecorder
+	body bytes.Buffer
 }
 
 func (c *captureWriter) Write(b []byte) (int, error) {
-	if c.status == 0 {
-		c.status = http.StatusOK
-	}
 	c.body.Write(b)
-	return c.ResponseWriter.Write(b)
+	return c.statusRecorder.Write(b)
 }
 
 // usesIdempotency reports whether the API honours the request's
@@ -77,7 +66,7 @@ func (s *Sandbox) idempotent(w http.ResponseWriter, r *http.Request, owner strin
 	s.st.idem[key] = rec
 	s.mu.Unlock()
 
-	cw := &captureWriter{ResponseWriter: w}
+	cw := &captureWriter{statusRecorder: statusRecorder{ResponseWriter: w}}
 	completed := false
 	// Deferred so that a handler panic unpins the key instead of leaving it in flight for 24 hours.
 	defer func() { s.settleIdempotent(key, rec, cw, completed) }()

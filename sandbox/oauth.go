@@ -308,18 +308,26 @@ func checkScopes(app *App, scopes []string) *apiError {
 	return nil
 }
 
-func (s *Sandbox) handleIntrospect(w http.ResponseWriter, r *http.Request) *apiError {
+// tokenRequest reads an introspection or revocation request: the client,
+// which must authenticate, and the token it asks about.
+func (s *Sandbox) tokenRequest(r *http.Request) (app *App, token string, e *apiError) {
 	vals, e := requestValues(r)
 	if e != nil {
-		return e
+		return nil, "", e
 	}
-	app, e := s.authenticateClient(r, vals, true)
+	if app, e = s.authenticateClient(r, vals, true); e != nil {
+		return nil, "", e
+	}
+	if token = vals.Get("token"); token == "" {
+		return nil, "", newErr(http.StatusBadRequest, CodeInvalidRequest, "token is missing")
+	}
+	return app, token, nil
+}
+
+func (s *Sandbox) handleIntrospect(w http.ResponseWriter, r *http.Request) *apiError {
+	app, value, e := s.tokenRequest(r)
 	if e != nil {
 		return e
-	}
-	value := vals.Get("token")
-	if value == "" {
-		return newErr(http.StatusBadRequest, CodeInvalidRequest, "token is missing")
 	}
 	now := s.Now()
 	s.mu.Lock()
@@ -350,17 +358,9 @@ func (s *Sandbox) handleIntrospect(w http.ResponseWriter, r *http.Request) *apiE
 }
 
 func (s *Sandbox) handleRevoke(w http.ResponseWriter, r *http.Request) *apiError {
-	vals, e := requestValues(r)
+	app, value, e := s.tokenRequest(r)
 	if e != nil {
 		return e
-	}
-	app, e := s.authenticateClient(r, vals, true)
-	if e != nil {
-		return e
-	}
-	value := vals.Get("token")
-	if value == "" {
-		return newErr(http.StatusBadRequest, CodeInvalidRequest, "token is missing")
 	}
 	s.mu.Lock()
 	// RFC 7009: unknown tokens, and other clients' tokens, still get 200.

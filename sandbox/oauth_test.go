@@ -20,29 +20,10 @@ func TestConcurrentCodeRedemption(t *testing.T) {
 	for round := 0; round < 5; round++ {
 		code := authorize(t, sb, app, "ada@example.com", "profile")
 		const n = 16
-		var wg sync.WaitGroup
-		statuses := make(chan int, n)
-		start := make(chan struct{})
-		for i := 0; i < n; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				statuses <- exchange(t, sb, app, code).Status
-			}()
-		}
-		close(start)
-		wg.Wait()
-		close(statuses)
-		won := 0
-		for s := range statuses {
-			switch s {
-			case 200:
-				won++
-			case 400:
-			default:
-				t.Errorf("unexpected status %d", s)
-			}
+		count := atOnce(n, func() int { return exchange(t, sb, app, code).Status })
+		won := count[200]
+		if other := n - count[200] - count[400]; other != 0 {
+			t.Errorf("round %d: %d answers neither 200 nor 400: %v", round, other, count)
 		}
 		if won != 1 {
 			t.Fatalf("round %d: %d of %d concurrent redemptions succeeded, want exactly 1", round, won, n)
@@ -215,27 +196,7 @@ func TestConcurrentRefresh(t *testing.T) {
 	sb, app := newSB(t)
 	tok, _ := sb.IssueTokens(sandbox.TokenSpec{Scopes: []string{"profile"}})
 	const n = 12
-	var wg sync.WaitGroup
-	statuses := make(chan int, n)
-	start := make(chan struct{})
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			statuses <- call(t, "POST", sb.URL()+"/oauth2/token", formH(basic(app.ClientID, app.ClientSecret)),
-				form("grant_type", "refresh_token", "refresh_token", tok.RefreshToken)).Status
-		}()
-	}
-	close(start)
-	wg.Wait()
-	close(statuses)
-	won := 0
-	for s := range statuses {
-		if s == 200 {
-			won++
-		}
-	}
+	won := atOnce(n, func() int { return refresh(t, sb, app, tok.RefreshToken).Status })[200]
 	if won != 1 {
 		t.Fatalf("%d of %d concurrent refreshes succeeded, want exactly 1", won, n)
 	}

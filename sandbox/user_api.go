@@ -256,6 +256,63 @@ func (s *Sandbox) withData(r *http.Request, f func(u *User, d *userData) *apiErr
 	return f(s.st.users[t.userID], s.st.data[t.userID])
 }
 
+// inMeeting runs f on the meeting the path's {id} names, under the state lock.
+func (s *Sandbox) inMeeting(r *http.Request, f func(u *User, d *userData, m *meeting) *apiError) *apiError {
+	return s.withData(r, func(u *User, d *userData) *apiError {
+		m, e := s.meetingOf(d, r)
+		if e != nil {
+			return e
+		}
+		return f(u, d, m)
+	})
+}
+
+// webhookEvent is one event a write sends to the partner's webhook.
+type webhookEvent struct {
+	typ  string
+	data map[string]any
+}
+
+// commit finishes a successful write: it marks the request as one, sends
+// the webhooks before the reply (so a client that reads the reply finds
+// the delivery), then answers body with status, or status alone if body is nil.
+func (s *Sandbox) commit(w http.ResponseWriter, r *http.Request, status int, body any, events ...webhookEvent) *apiError {
+	markWrite(r)
+	for _, ev := range events {
+		s.emitFor(r, ev.typ, ev.data)
+	}
+	if body == nil {
+		w.WriteHeader(status)
+		return nil
+	}
+	writeJSON(w, status, body)
+	return nil
+}
+
+// writePage answers one page of items.
+func writePage[T any](w http.ResponseWriter, r *http.Request, items []T) *apiError {
+	body, e := page(r, items)
+	if e == nil {
+		writeJSON(w, http.StatusOK, body)
+	}
+	return e
+}
+
+// assign copies an optional input field onto its target when it was sent.
+func assign[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+// requireTitle refuses a create whose title is missing or empty.
+func requireTitle(title *string) *apiError {
+	if title == nil || *title == "" {
+		return newErr(http.StatusBadRequest, CodeInvalidRequest, "title is required")
+	}
+	return nil
+}
+
 func findByID[T any](items []*T, id string, get func(*T) string) (int, *T) {
 	for i, it := range items {
 		if get(it) == id {
@@ -288,23 +345,20 @@ func (s *Sandbox) meetingOf(d *userData, r *http.Request) (*meeting, *apiError) 
 }
 
 func (s *Sandbox) listMeetings(w http.ResponseWriter, r *http.Request) *apiError {
-	return s.withData(r, func(_ *User, d *userData) *apiError {
-		body, e := page(r, d.meetings)
-		if e == nil {
-			writeJSON(w, http.StatusOK, body)
-		}
-		return e
-	})
+	return s.withData(r, func(_ *User, d *userData) *apiError { return writePage(w, r, d.meetings) })
 }
 
 func (s *Sandbox) getMeeting(w http.ResponseWriter, r *http.Request) *apiError {
-	return s.withData(r, func(_ *User, d *userData) *apiError {
-		m, e := s.meetingOf(d, r)
-		if e == nil {
-			writeJSON(w, http.StatusOK, m)
-		}
-		return e
+	return s.inMeeting(r, func(_ *User, _ *userData, m *meeting) *apiError {
+		writeJSON(w, http.StatusOK, m)
+		return nil
 	})
+}
+
+// meetingCreated is the meeting.created event for m.
+func meetingCreated(m *meeting) webhookEvent {
+	return webhookEvent{"meeting.created", map[string]any{"meeting_id": m.ID, "title": m.Title, "workspace_id": m.WorkspaceID,
+		"created_at": m.CreatedAt, "created_by_user_id": m.CreatedByUserID}}
 }
 
 type meetingInput struct {
@@ -325,12 +379,8 @@ func (s *Sandbox) createMeeting(w http.ResponseWriter, r *http.Request) *apiErro
 	e := s.withData(r, func(u *User, d *userData) *apiError {
 		now := s.Now()
 		start, end := now, now.Add(time.Hour)
-		if in.StartTime != nil {
-			start = *in.StartTime
-		}
-		if in.EndTime != nil {
-			end = *in.EndTime
-		}
+		assign(&start, in.StartTime)
+		assign(&end, in.EndTime)
 		if !end.After(start) {
 			return newErr(http.StatusBadRequest, "invalid_time_range", "end_time must be after start_time")
 		}
@@ -341,11 +391,7 @@ func (s *Sandbox) createMeeting(w http.ResponseWriter, r *http.Request) *apiErro
 	if e != nil {
 		return e
 	}
-	markWrite(r)
-	s.emitFor(r, "meeting.created", map[string]any{"meeting_id": m.ID, "title": m.Title, "workspace_id": m.WorkspaceID,
-		"created_at": m.CreatedAt, "created_by_user_id": m.CreatedByUserID})
-	writeJSON(w, http.StatusCreated, m)
-	return nil
+	return s.commit(w, r, http.StatusCreated, m, meetingCreated(m))
 }
 
 func (s *Sandbox) updateMeeting(w http.ResponseWriter, r *http.Request) *apiError {
@@ -354,20 +400,10 @@ func (s *Sandbox) updateMeeting(w http.ResponseWriter, r *http.Request) *apiErro
 		return e
 	}
 	var out meeting
-	e := s.withData(r, func(_ *User, d *userData) *apiError {
-		m, e := s.meetingOf(d, r)
-		if e != nil {
-			return e
-		}
-		if in.Title != nil {
-			m.Title = *in.Title
-		}
-		if in.StartTime != nil {
-			m.StartTime = *in.StartTime
-		}
-		if in.EndTime != nil {
-			m.EndTime = *in.EndTime
-		}
+	e := s.inMeeting(r, func(_ *User, _ *userData, m *meeting) *apiError {
+		assign(&m.Title, in.Title)
+		assign(&m.StartTime, in.StartTime)
+		assign(&m.EndTime, in.EndTime)
 		m.UpdatedAt = s.Now()
 		out = *m
 		return nil
@@ -375,25 +411,12 @@ func (s *Sandbox) updateMeeting(w http.ResponseWriter, r *http.Request) *apiErro
 	if e != nil {
 		return e
 	}
-	markWrite(r)
-	s.emitFor(r, "meeting.updated", map[string]any{"meeting_id": out.ID, "title": out.Title, "workspace_id": out.WorkspaceID,
-		"updated_at": out.UpdatedAt, "scheduled_start": out.StartTime})
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return s.commit(w, r, http.StatusOK, out, webhookEvent{"meeting.updated", map[string]any{"meeting_id": out.ID, "title": out.Title,
+		"workspace_id": out.WorkspaceID, "updated_at": out.UpdatedAt, "scheduled_start": out.StartTime}})
 }
 
 func (s *Sandbox) listParticipants(w http.ResponseWriter, r *http.Request) *apiError {
-	return s.withData(r, func(_ *User, d *userData) *apiError {
-		m, e := s.meetingOf(d, r)
-		if e != nil {
-			return e
-		}
-		body, e := page(r, m.participants)
-		if e == nil {
-			writeJSON(w, http.StatusOK, body)
-		}
-		return e
-	})
+	return s.inMeeting(r, func(_ *User, _ *userData, m *meeting) *apiError { return writePage(w, r, m.participants) })
 }
 
 func (s *Sandbox) addParticipant(w http.ResponseWriter, r *http.Request) *apiError {
@@ -412,11 +435,7 @@ func (s *Sandbox) addParticipant(w http.ResponseWriter, r *http.Request) *apiErr
 	}
 	var p participant
 	var ws string
-	e := s.withData(r, func(_ *User, d *userData) *apiError {
-		m, e := s.meetingOf(d, r)
-		if e != nil {
-			return e
-		}
+	e := s.inMeeting(r, func(_ *User, _ *userData, m *meeting) *apiError {
 		for _, x := range m.participants {
 			if strings.EqualFold(x.Email, in.Email) {
 				return newErr(http.StatusConflict, "conflict", "the participant is already in the meeting")
@@ -428,21 +447,15 @@ func (s *Sandbox) addParticipant(w http.ResponseWriter, r *http.Request) *apiErr
 	if e != nil {
 		return e
 	}
-	markWrite(r)
-	s.emitFor(r, "participant.added", map[string]any{"meeting_id": p.MeetingID, "workspace_id": ws, "added_at": p.CreatedAt,
-		"participants": []any{map[string]any{"participant_id": p.ID, "role": p.Role, "guest_email": p.Email, "user_id": nil}}})
-	writeJSON(w, http.StatusCreated, p)
-	return nil
+	return s.commit(w, r, http.StatusCreated, p, webhookEvent{"participant.added", map[string]any{"meeting_id": p.MeetingID,
+		"workspace_id": ws, "added_at": p.CreatedAt,
+		"participants": []any{map[string]any{"participant_id": p.ID, "role": p.Role, "guest_email": p.Email, "user_id": nil}}}})
 }
 
 func (s *Sandbox) removeParticipant(w http.ResponseWriter, r *http.Request) *apiError {
 	var p *participant
 	var ws string
-	e := s.withData(r, func(_ *User, d *userData) *apiError {
-		m, e := s.meetingOf(d, r)
-		if e != nil {
-			return e
-		}
+	e := s.inMeeting(r, func(_ *User, _ *userData, m *meeting) *apiError {
 		i, x := findByID(m.participants, param(r, "participant_id"), func(p *participant) string { return p.ID })
 		if x == nil {
 			return notFound("participant")
@@ -453,25 +466,12 @@ func (s *Sandbox) removeParticipant(w http.ResponseWriter, r *http.Request) *api
 	if e != nil {
 		return e
 	}
-	markWrite(r)
-	s.emitFor(r, "participant.removed", map[string]any{"meeting_id": p.MeetingID, "participant_id": p.ID, "workspace_id": ws,
-		"removed_at": s.Now(), "user_id": p.UserID, "guest_email": p.Email})
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.commit(w, r, http.StatusNoContent, nil, webhookEvent{"participant.removed", map[string]any{"meeting_id": p.MeetingID,
+		"participant_id": p.ID, "workspace_id": ws, "removed_at": s.Now(), "user_id": p.UserID, "guest_email": p.Email}})
 }
 
 func (s *Sandbox) listAgendaItems(w http.ResponseWriter, r *http.Request) *apiError {
-	return s.withData(r, func(_ *User, d *userData) *apiError {
-		m, e := s.meetingOf(d, r)
-		if e != nil {
-			return e
-		}
-		body, e := page(r, m.agenda)
-		if e == nil {
-			writeJSON(w, http.StatusOK, body)
-		}
-		return e
-	})
+	return s.inMeeting(r, func(_ *User, _ *userData, m *meeting) *apiError { return writePage(w, r, m.agenda) })
 }
 
 type agendaInput struct {
@@ -486,24 +486,16 @@ func (s *Sandbox) createAgendaItem(w http.ResponseWriter, r *http.Request) *apiE
 	if e := decodeJSON(r, &in); e != nil {
 		return e
 	}
-	if in.Title == nil || *in.Title == "" {
-		return newErr(http.StatusBadRequest, CodeInvalidRequest, "title is required")
+	if e := requireTitle(in.Title); e != nil {
+		return e
 	}
 	var it agendaItem
-	e := s.withData(r, func(_ *User, d *userData) *apiError {
-		m, e := s.meetingOf(d, r)
-		if e != nil {
-			return e
-		}
+	e := s.inMeeting(r, func(_ *User, _ *userData, m *meeting) *apiError {
 		now := s.Now()
 		x := &agendaItem{ID: s.ids.uuid(), MeetingID: m.ID, Title: *in.Title, ItemType: "discussion", Status: "pending",
 			Sequence: len(m.agenda) + 1, Minutes: 10, CreatedAt: now, UpdatedAt: now}
-		if in.ItemType != nil {
-			x.ItemType = *in.ItemType
-		}
-		if in.Description != nil {
-			x.Description = *in.Description
-		}
+		assign(&x.ItemType, in.ItemType)
+		assign(&x.Description, in.Description)
 		m.agenda = append(m.agenda, x)
 		it = *x
 		return nil
@@ -511,11 +503,17 @@ func (s *Sandbox) createAgendaItem(w http.ResponseWriter, r *http.Request) *apiE
 	if e != nil {
 		return e
 	}
-	markWrite(r)
-	s.emitFor(r, "agenda_item.created", map[string]any{"agenda_item_id": it.ID, "created_at": it.CreatedAt, "item_type": it.ItemType,
-		"title": it.Title, "meeting_id": it.MeetingID})
-	writeJSON(w, http.StatusCreated, it)
-	return nil
+	return s.commit(w, r, http.StatusCreated, it, webhookEvent{"agenda_item.created", map[string]any{"agenda_item_id": it.ID,
+		"created_at": it.CreatedAt, "item_type": it.ItemType, "title": it.Title, "meeting_id": it.MeetingID}})
+}
+
+// agendaItemOf finds the agenda item the path's {item_id} names in m.
+func agendaItemOf(m *meeting, r *http.Request) (int, *agendaItem, *apiError) {
+	i, x := findByID(m.agenda, param(r, "item_id"), func(a *agendaItem) string { return a.ID })
+	if x == nil {
+		return -1, nil, notFound("agenda item")
+	}
+	return i, x, nil
 }
 
 func (s *Sandbox) updateAgendaItem(w http.ResponseWriter, r *http.Request) *apiError {
@@ -524,23 +522,15 @@ func (s *Sandbox) updateAgendaItem(w http.ResponseWriter, r *http.Request) *apiE
 		return e
 	}
 	var it agendaItem
-	e := s.withData(r, func(_ *User, d *userData) *apiError {
-		m, e := s.meetingOf(d, r)
+	e := s.inMeeting(r, func(_ *User, _ *userData, m *meeting) *apiError {
+		_, x, e := agendaItemOf(m, r)
 		if e != nil {
 			return e
 		}
-		_, x := findByID(m.agenda, param(r, "item_id"), func(a *agendaItem) string { return a.ID })
-		if x == nil {
-			return notFound("agenda item")
-		}
-		for _, f := range []struct {
-			in  *string
-			out *string
-		}{{in.Title, &x.Title}, {in.Description, &x.Description}, {in.ItemType, &x.ItemType}, {in.Status, &x.Status}} {
-			if f.in != nil {
-				*f.out = *f.in
-			}
-		}
+		assign(&x.Title, in.Title)
+		assign(&x.Description, in.Description)
+		assign(&x.ItemType, in.ItemType)
+		assign(&x.Status, in.Status)
 		x.UpdatedAt = s.Now()
 		it = *x
 		return nil
@@ -548,23 +538,16 @@ func (s *Sandbox) updateAgendaItem(w http.ResponseWriter, r *http.Request) *apiE
 	if e != nil {
 		return e
 	}
-	markWrite(r)
-	s.emitFor(r, "agenda_item.updated", map[string]any{"agenda_item_id": it.ID, "updated_at": it.UpdatedAt, "item_type": it.ItemType,
-		"status": it.Status, "title": it.Title, "meeting_id": it.MeetingID})
-	writeJSON(w, http.StatusOK, it)
-	return nil
+	return s.commit(w, r, http.StatusOK, it, webhookEvent{"agenda_item.updated", map[string]any{"agenda_item_id": it.ID,
+		"updated_at": it.UpdatedAt, "item_type": it.ItemType, "status": it.Status, "title": it.Title, "meeting_id": it.MeetingID}})
 }
 
 func (s *Sandbox) deleteAgendaItem(w http.ResponseWriter, r *http.Request) *apiError {
 	var it *agendaItem
-	e := s.withData(r, func(_ *User, d *userData) *apiError {
-		m, e := s.meetingOf(d, r)
+	e := s.inMeeting(r, func(_ *User, _ *userData, m *meeting) *apiError {
+		i, x, e := agendaItemOf(m, r)
 		if e != nil {
 			return e
-		}
-		i, x := findByID(m.agenda, param(r, "item_id"), func(a *agendaItem) string { return a.ID })
-		if x == nil {
-			return notFound("agenda item")
 		}
 		m.agenda, it = slices.Delete(m.agenda, i, i+1), x
 		return nil
@@ -572,10 +555,8 @@ func (s *Sandbox) deleteAgendaItem(w http.ResponseWriter, r *http.Request) *apiE
 	if e != nil {
 		return e
 	}
-	markWrite(r)
-	s.emitFor(r, "agenda_item.deleted", map[string]any{"agenda_item_id": it.ID, "deleted_at": s.Now(), "meeting_id": it.MeetingID})
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.commit(w, r, http.StatusNoContent, nil, webhookEvent{"agenda_item.deleted", map[string]any{"agenda_item_id": it.ID,
+		"deleted_at": s.Now(), "meeting_id": it.MeetingID}})
 }
 
 func (s *Sandbox) listActionItems(w http.ResponseWriter, r *http.Request) *apiError {
@@ -588,22 +569,26 @@ func (s *Sandbox) listActionItems(w http.ResponseWriter, r *http.Request) *apiEr
 		if v := r.URL.Query().Get("meeting_id"); v != "" {
 			items = slices.DeleteFunc(slices.Clone(items), func(a *actionItem) bool { return a.MeetingID == nil || *a.MeetingID != v })
 		}
-		body, e := page(r, items)
-		if e == nil {
-			writeJSON(w, http.StatusOK, body)
-		}
-		return e
+		return writePage(w, r, items)
 	})
+}
+
+// actionItemOf finds the action item the path's {id} names.
+func actionItemOf(d *userData, r *http.Request) (int, *actionItem, *apiError) {
+	i, a := findByID(d.actionItems, param(r, "id"), func(a *actionItem) string { return a.ID })
+	if a == nil {
+		return -1, nil, notFound("action item")
+	}
+	return i, a, nil
 }
 
 func (s *Sandbox) getActionItem(w http.ResponseWriter, r *http.Request) *apiError {
 	return s.withData(r, func(_ *User, d *userData) *apiError {
-		_, a := findByID(d.actionItems, param(r, "id"), func(a *actionItem) string { return a.ID })
-		if a == nil {
-			return notFound("action item")
+		_, a, e := actionItemOf(d, r)
+		if e == nil {
+			writeJSON(w, http.StatusOK, a)
 		}
-		writeJSON(w, http.StatusOK, a)
-		return nil
+		return e
 	})
 }
 
@@ -621,8 +606,8 @@ func (s *Sandbox) createActionItem(w http.ResponseWriter, r *http.Request) *apiE
 	if e := decodeJSON(r, &in); e != nil {
 		return e
 	}
-	if in.Title == nil || *in.Title == "" {
-		return newErr(http.StatusBadRequest, CodeInvalidRequest, "title is required")
+	if e := requireTitle(in.Title); e != nil {
+		return e
 	}
 	if in.DueDate != nil {
 		if _, err := time.Parse("2006-01-02", *in.DueDate); err != nil {
@@ -635,9 +620,7 @@ func (s *Sandbox) createActionItem(w http.ResponseWriter, r *http.Request) *apiE
 		now := s.Now()
 		x := &actionItem{ID: s.ids.uuid(), Title: *in.Title, MeetingID: in.MeetingID, DueDate: in.DueDate, Status: "accepted",
 			AssignedToUserID: &u.ID, PartnerAssigned: true, CreatedAt: now, UpdatedAt: now}
-		if in.Description != nil {
-			x.Description = *in.Description
-		}
+		assign(&x.Description, in.Description)
 		d.actionItems = append(d.actionItems, x)
 		a, ws = *x, u.WorkspaceID
 		return nil
@@ -645,11 +628,8 @@ func (s *Sandbox) createActionItem(w http.ResponseWriter, r *http.Request) *apiE
 	if e != nil {
 		return e
 	}
-	markWrite(r)
-	s.emitFor(r, "action_item.created", map[string]any{"action_item_id": a.ID, "created_at": a.CreatedAt, "meeting_id": a.MeetingID,
-		"title": a.Title, "workspace_id": ws, "assignee_id": a.AssignedToUserID})
-	writeJSON(w, http.StatusCreated, a)
-	return nil
+	return s.commit(w, r, http.StatusCreated, a, webhookEvent{"action_item.created", map[string]any{"action_item_id": a.ID,
+		"created_at": a.CreatedAt, "meeting_id": a.MeetingID, "title": a.Title, "workspace_id": ws, "assignee_id": a.AssignedToUserID}})
 }
 
 func (s *Sandbox) updateActionItem(w http.ResponseWriter, r *http.Request) *apiError {
@@ -661,20 +641,14 @@ func (s *Sandbox) updateActionItem(w http.ResponseWriter, r *http.Request) *apiE
 	var ws string
 	var completedNow bool
 	e := s.withData(r, func(u *User, d *userData) *apiError {
-		_, x := findByID(d.actionItems, param(r, "id"), func(a *actionItem) string { return a.ID })
-		if x == nil {
-			return notFound("action item")
+		_, x, e := actionItemOf(d, r)
+		if e != nil {
+			return e
 		}
 		now := s.Now()
-		if in.Title != nil {
-			x.Title = *in.Title
-		}
-		if in.Description != nil {
-			x.Description = *in.Description
-		}
-		if in.Status != nil {
-			x.Status = *in.Status
-		}
+		assign(&x.Title, in.Title)
+		assign(&x.Description, in.Description)
+		assign(&x.Status, in.Status)
 		if in.IsCompleted != nil {
 			completedNow = *in.IsCompleted && !x.IsCompleted
 			x.IsCompleted = *in.IsCompleted
@@ -689,32 +663,28 @@ func (s *Sandbox) updateActionItem(w http.ResponseWriter, r *http.Request) *apiE
 	if e != nil {
 		return e
 	}
-	markWrite(r)
-	s.emitFor(r, "action_item.updated", map[string]any{"action_item_id": a.ID, "is_completed": a.IsCompleted, "meeting_id": a.MeetingID,
-		"status": a.Status, "updated_at": a.UpdatedAt, "workspace_id": ws, "assignee_id": a.AssignedToUserID})
+	events := []webhookEvent{{"action_item.updated", map[string]any{"action_item_id": a.ID, "is_completed": a.IsCompleted,
+		"meeting_id": a.MeetingID, "status": a.Status, "updated_at": a.UpdatedAt, "workspace_id": ws, "assignee_id": a.AssignedToUserID}}}
 	if completedNow {
-		s.emitFor(r, "action_item.completed", map[string]any{"action_item_id": a.ID, "completed_at": a.CompletedAt, "meeting_id": a.MeetingID,
-			"completed_by_user_id": stateOf(r).tok.userID, "title": a.Title, "workspace_id": ws, "assignee_id": a.AssignedToUserID})
+		events = append(events, webhookEvent{"action_item.completed", map[string]any{"action_item_id": a.ID, "completed_at": a.CompletedAt,
+			"meeting_id": a.MeetingID, "completed_by_user_id": stateOf(r).tok.userID, "title": a.Title, "workspace_id": ws,
+			"assignee_id": a.AssignedToUserID}})
 	}
-	writeJSON(w, http.StatusOK, a)
-	return nil
+	return s.commit(w, r, http.StatusOK, a, events...)
 }
 
 func (s *Sandbox) deleteActionItem(w http.ResponseWriter, r *http.Request) *apiError {
 	e := s.withData(r, func(_ *User, d *userData) *apiError {
-		i, x := findByID(d.actionItems, param(r, "id"), func(a *actionItem) string { return a.ID })
-		if x == nil {
-			return notFound("action item")
+		i, _, e := actionItemOf(d, r)
+		if e == nil {
+			d.actionItems = slices.Delete(d.actionItems, i, i+1)
 		}
-		d.actionItems = slices.Delete(d.actionItems, i, i+1)
-		return nil
+		return e
 	})
 	if e != nil {
 		return e
 	}
-	markWrite(r)
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.commit(w, r, http.StatusNoContent, nil)
 }
 
 // parseWhen accepts an RFC 3339 timestamp or a plain date.
@@ -728,28 +698,36 @@ func parseWhen(v string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func (s *Sandbox) listCalendarEvents(w http.ResponseWriter, r *http.Request) *apiError {
+// dateRange reads the required start and end query dates (each also
+// spelled with a _date suffix): both are checked for presence before
+// either is parsed, with the calendar endpoint's error codes.
+func dateRange(r *http.Request) (start, end time.Time, e *apiError) {
 	q := r.URL.Query()
-	startS, endS := q.Get("start"), q.Get("end")
-	if startS == "" {
-		startS = q.Get("start_date")
+	names := [2]string{"start", "end"}
+	var raw [2]string
+	for i, n := range names {
+		if raw[i] = q.Get(n); raw[i] == "" {
+			raw[i] = q.Get(n + "_date")
+		}
+		if raw[i] == "" {
+			return start, end, newErr(http.StatusBadRequest, "missing_"+n+"_date", n+" (or "+n+"_date) is required")
+		}
 	}
-	if endS == "" {
-		endS = q.Get("end_date")
+	var out [2]time.Time
+	for i, n := range names {
+		t, ok := parseWhen(raw[i])
+		if !ok {
+			return start, end, newErr(http.StatusBadRequest, "invalid_"+n+"_date", n+" must be RFC 3339 or YYYY-MM-DD")
+		}
+		out[i] = t
 	}
-	if startS == "" {
-		return newErr(http.StatusBadRequest, "missing_start_date", "start (or start_date) is required")
-	}
-	if endS == "" {
-		return newErr(http.StatusBadRequest, "missing_end_date", "end (or end_date) is required")
-	}
-	start, ok := parseWhen(startS)
-	if !ok {
-		return newErr(http.StatusBadRequest, "invalid_start_date", "start must be RFC 3339 or YYYY-MM-DD")
-	}
-	end, ok := parseWhen(endS)
-	if !ok {
-		return newErr(http.StatusBadRequest, "invalid_end_date", "end must be RFC 3339 or YYYY-MM-DD")
+	return out[0], out[1], nil
+}
+
+func (s *Sandbox) listCalendarEvents(w http.ResponseWriter, r *http.Request) *apiError {
+	start, end, e := dateRange(r)
+	if e != nil {
+		return e
 	}
 	return s.withData(r, func(_ *User, d *userData) *apiError {
 		var in []*calendarEvent
@@ -758,11 +736,7 @@ func (s *Sandbox) listCalendarEvents(w http.ResponseWriter, r *http.Request) *ap
 				in = append(in, ev)
 			}
 		}
-		body, e := page(r, in)
-		if e == nil {
-			writeJSON(w, http.StatusOK, body)
-		}
-		return e
+		return writePage(w, r, in)
 	})
 }
 
@@ -804,11 +778,7 @@ func (s *Sandbox) meetingFromCalendarEvent(w http.ResponseWriter, r *http.Reques
 	if e != nil {
 		return e
 	}
-	markWrite(r)
-	s.emitFor(r, "meeting.created", map[string]any{"meeting_id": m.ID, "title": m.Title, "workspace_id": m.WorkspaceID,
-		"created_at": m.CreatedAt, "created_by_user_id": m.CreatedByUserID})
-	writeJSON(w, http.StatusCreated, map[string]any{"meeting": m, "calendar_event_id": *m.CalendarEventID})
-	return nil
+	return s.commit(w, r, http.StatusCreated, map[string]any{"meeting": m, "calendar_event_id": *m.CalendarEventID}, meetingCreated(&m))
 }
 
 func (s *Sandbox) linkCalendarEvent(w http.ResponseWriter, r *http.Request) *apiError {
@@ -822,11 +792,7 @@ func (s *Sandbox) linkCalendarEvent(w http.ResponseWriter, r *http.Request) *api
 		return newErr(http.StatusBadRequest, "invalid_request_body", "calendar_event_id is required")
 	}
 	var resp map[string]any
-	e := s.withData(r, func(_ *User, d *userData) *apiError {
-		m, e := s.meetingOf(d, r)
-		if e != nil {
-			return e
-		}
+	e := s.inMeeting(r, func(_ *User, d *userData, m *meeting) *apiError {
 		ev, e := s.eventOf(d, in.CalendarEventID)
 		if e != nil {
 			return e
@@ -845,7 +811,5 @@ func (s *Sandbox) linkCalendarEvent(w http.ResponseWriter, r *http.Request) *api
 	if e != nil {
 		return e
 	}
-	markWrite(r)
-	writeJSON(w, http.StatusOK, resp)
-	return nil
+	return s.commit(w, r, http.StatusOK, resp)
 }
