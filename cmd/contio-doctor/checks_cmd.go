@@ -69,7 +69,9 @@ func Explain(c *checks.Check) string {
 	section := func(name, text string) {
 		fmt.Fprintf(&b, "%s\n", name)
 		for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
-			fmt.Fprintf(&b, "  %s\n", line)
+			for _, l := range wrap(line, explainWidth-2) {
+				fmt.Fprintf(&b, "  %s\n", l)
+			}
 		}
 		b.WriteString("\n")
 	}
@@ -90,4 +92,25 @@ func safety(s int) string {
 		return "S2, creates harmless server state (opt-in)"
 	}
 	return "S3, mints tokens or sends to your server (explicit opt-in)"
+}
+
+// explainWidth is the width explain wraps its paragraphs to.
+const explainWidth = 80
+
+// wrap breaks text at spaces so no line exceeds width, unless one word does.
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = w
+		case len([]rune(line))+1+len([]rune(w)) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	return append(lines, line)
 }
