@@ -3,7 +3,6 @@ package checks
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
@@ -26,27 +25,28 @@ var _ = register(&Check{
 	Run:      credentialPlaceholder,
 })
 
-// placeholderPatterns match, case-insensitively, a whole value after
-// surrounding spaces and quotes are removed. Whole-value matches keep a
-// random secret that happens to contain "todo" from being flagged.
-var placeholderPatterns = []struct {
-	re   *regexp.Regexp
-	what string
-}{
-	{regexp.MustCompile(`^<[^<>]*>$|^\[[^\[\]]*\]$|^\{\{?[^{}]*\}\}?$`), "a bracketed template slot"},
-	{regexp.MustCompile(`^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$|^%[A-Za-z_][A-Za-z0-9_]*%$`), "an unexpanded variable reference"},
-	{regexp.MustCompile(`(?i)^(your|my|the|insert|enter|paste|put)[-_ ]?(contio[-_ ]?)?(client[-_ ]?(id|secret)|api[-_ ]?key|webhook[-_ ]?secret|secret|key|token|id)([-_ ]?here)?$`), "template text"},
-	{regexp.MustCompile(`(?i)^(contio[-_]?)?(partner[-_]?)?(client[-_]?(id|secret)|api[-_]?key|webhook[-_]?secret)$`), "the variable's own name"},
-	{regexp.MustCompile(`(?i)^(x{3,}|\*{3,}|\.{3,}|0{4,}|1234\d*|todo|tbd|fixme|change[-_]?me|replace[-_]?me|placeholder|example|dummy|secret|password|null|nil|none|undefined|redacted)$`), "a stand-in word"},
-}
-
-// placeholderKind returns what kind of placeholder raw is, or "".
+// placeholderKind returns what kind of placeholder raw is, or "". Each
+// shape must match the whole value once surrounding spaces and quotes are
+// removed, so a random secret that happens to contain "todo" is not
+// flagged; the word shapes ignore case.
 func placeholderKind(raw string) string {
 	v := strings.Trim(strings.TrimSpace(raw), `"'`)
-	for _, p := range placeholderPatterns {
-		if p.re.MatchString(v) {
-			return p.what
-		}
+	switch {
+	case isBracketedSlot(v):
+		return "a bracketed template slot"
+	case isVariableReference(v):
+		return "an unexpanded variable reference"
+	}
+	t, ok := foldASCII(v)
+	switch {
+	case !ok:
+		return ""
+	case isTemplateText(t):
+		return "template text"
+	case isVariableName(t):
+		return "the variable's own name"
+	case isStandInWord(t):
+		return "a stand-in word"
 	}
 	return ""
 }

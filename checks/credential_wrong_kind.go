@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
@@ -28,8 +27,6 @@ var _ = register(&Check{
 	Run:      credentialWrongKind,
 })
 
-var jwtShape = regexp.MustCompile(`^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$`)
-
 // credentialShape says what raw looks like when it is not a plain secret,
 // or "" when nothing is recognised. clientID lets a stored Basic
 // credential be recognised by its decoded "<client_id>:" prefix.
@@ -41,7 +38,7 @@ func credentialShape(raw, clientID string) string {
 		return "an access token (" + contio.AccessTokenPrefix + "…)"
 	case strings.HasPrefix(v, contio.RefreshTokenPrefix):
 		return "a refresh token (" + contio.RefreshTokenPrefix + "…)"
-	case jwtShape.MatchString(v):
+	case isJWTShape(v):
 		return "a JWT (eyJ…, an ID token or an old-style access token)"
 	case strings.HasPrefix(lower, "basic "):
 		return "a whole Authorization header value (Basic …)"

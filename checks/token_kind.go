@@ -60,7 +60,7 @@ func tokenKind(raw string) string {
 		return "refresh"
 	case hasSchemePrefix(v):
 		return "header"
-	case jwtShape.MatchString(v):
+	case isJWTShape(v):
 		return "jwt"
 	case placeholderKind(v) != "" || strings.HasPrefix(strings.ToLower(v), "your"):
 		return "placeholder"
