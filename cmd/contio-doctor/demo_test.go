@@ -54,6 +54,12 @@ func TestDemoFixedIsClean(t *testing.T) {
 	if !strings.Contains(out, " 0 failed") || strings.Contains(out, "✗") {
 		t.Fatalf("demo --fixed is not clean:\n%s", out)
 	}
+	// A clean live run still tells support how much quota each class has left.
+	for _, class := range []string{"oauth", "user", "admin"} {
+		if !strings.Contains(out, "rate limit, "+class+" endpoints: ") {
+			t.Errorf("no quota note for %s endpoints:\n%s", class, out)
+		}
+	}
 }
 
 // TestDemoVerboseTranscriptsMaskSecrets: -v shows every probe exchange

@@ -116,9 +116,12 @@ func Run(ctx context.Context, ig *integration.Integration, opts Options) (*repor
 		}
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%swaiver for %q matches no check; remove it or fix the ID", at, w.Check))
 	}
-	if l, ok := opts.Shared.(*checks.Live); ok && opts.Verbose && l != nil {
-		for _, ex := range l.Probe.Exchanges() {
-			rep.Exchanges = append(rep.Exchanges, probe.Transcript(ex))
+	if l, ok := opts.Shared.(*checks.Live); ok && l != nil {
+		rep.Notes = append(rep.Notes, quotaNotes(l.Probe)...)
+		if opts.Verbose {
+			for _, ex := range l.Probe.Exchanges() {
+				rep.Exchanges = append(rep.Exchanges, probe.Transcript(ex))
+			}
 		}
 	}
 	rep.ExitCode = checks.ExitCode(results, opts.FailOn)
@@ -175,4 +178,19 @@ func Write(w io.Writer, rep *report.Report, format string, ropts report.Options,
 		return red.Error(err)
 	}
 	return rw.Close()
+}
+
+// quotaNotes says how much rate-limit quota each endpoint class had left
+// when the probes finished, so a support engineer sees the headroom even
+// when nothing failed.
+func quotaNotes(p *probe.Client) []string {
+	var out []string
+	for _, rl := range p.RateLimits() {
+		if rl.Limit <= 0 || rl.Remaining < 0 || rl.Hit {
+			continue // a 429 is CD5501's finding, not a note
+		}
+		out = append(out, fmt.Sprintf("rate limit, %s endpoints: %d of %d requests left in the current window (resets %s)",
+			rl.Class, rl.Remaining, rl.Limit, rl.ResetString()))
+	}
+	return out
 }
