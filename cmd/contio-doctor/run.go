@@ -98,6 +98,7 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 		return usageErr(red.Error(err))
 	}
 	defer closeShared()
+	done := e.progress(live, ig, red)
 	rep, err := doctor.Run(ctx, ig, doctor.Options{
 		Checks:       checks.Options{Only: o.only, Skip: o.skip, CheckTimeout: o.timeout},
 		FailOn:       failOn,
@@ -111,6 +112,7 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 	if err != nil {
 		return usageErr(red.Error(err))
 	}
+	done()
 	if err := e.writeReports(rep, o, extra, red); err != nil {
 		return &exitError{code: doctor.ExitInternal, err: red.Error(err)}
 	}
