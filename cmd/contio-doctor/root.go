@@ -92,7 +92,10 @@ checks the integration offline, probes the API with safe read-only requests, and
 prints each problem as symptom, cause and fix, as Contio's troubleshooting guide
 lays them out.
 
-Start with "contio-doctor demo" to see a report against the built-in sandbox.`,
+Start with "contio-doctor demo" to see a report against the built-in sandbox.
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on,
+2 usage or config error, 3 the doctor itself failed. They never depend on --format.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       doctor.Version,
