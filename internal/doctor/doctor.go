@@ -7,10 +7,14 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"fmt"
 	"io"
+	"net/url"
 	"runtime"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/Contio-AI/contio-doctor/checks"
@@ -117,6 +121,7 @@ func Run(ctx context.Context, ig *integration.Integration, opts Options) (*repor
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%swaiver for %q matches no check; remove it or fix the ID", at, w.Check))
 	}
 	if l, ok := opts.Shared.(*checks.Live); ok && l != nil {
+		rep.Notes = append(rep.Notes, connectionNotes(l.Probe, started)...)
 		rep.Notes = append(rep.Notes, quotaNotes(l.Probe)...)
 		if opts.Verbose {
 			for _, ex := range l.Probe.Exchanges() {
@@ -192,5 +197,50 @@ func quotaNotes(p *probe.Client) []string {
 		out = append(out, fmt.Sprintf("rate limit, %s endpoints: %d of %d requests left in the current window (resets %s)",
 			rl.Class, rl.Remaining, rl.Limit, rl.ResetString()))
 	}
+	return out
+}
+
+// connectionNotes describe, per host, the first answered probe: how long
+// each step took, TLS version and certificate expiry, and whether a proxy
+// carried it. Support reads these before suspecting the API.
+func connectionNotes(p *probe.Client, now time.Time) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, ex := range p.Exchanges() {
+		r := ex.Response
+		u, err := url.Parse(ex.Request.URL)
+		if r == nil || err != nil || seen[u.Host] {
+			continue
+		}
+		seen[u.Host] = true
+		t := r.Timing
+		var steps []string
+		for _, st := range []struct {
+			name string
+			d    time.Duration
+		}{{"DNS", t.DNS}, {"connect", t.Connect}, {"TLS handshake", t.TLS}, {"first byte", t.FirstByte}} {
+			if st.d > 0 {
+				steps = append(steps, st.name+" "+st.d.Round(100*time.Microsecond).String())
+			}
+		}
+		note := fmt.Sprintf("%s answered in %s", u.Host, r.Latency.Round(100*time.Microsecond))
+		if len(steps) > 0 {
+			note += " (" + strings.Join(steps, ", ") + ")"
+		}
+		if r.TLS != nil {
+			note += "; " + tls.VersionName(r.TLS.Version)
+			if len(r.TLS.PeerCertificates) > 0 {
+				leaf := r.TLS.PeerCertificates[0]
+				note += fmt.Sprintf(", certificate valid until %s (%d days)", leaf.NotAfter.UTC().Format("2006-01-02"), int(leaf.NotAfter.Sub(now).Hours()/24))
+			}
+		} else {
+			note += "; plain http"
+		}
+		if t.ProxyUsed {
+			note += "; through the proxy from HTTPS_PROXY/HTTP_PROXY"
+		}
+		out = append(out, note)
+	}
+	sort.Strings(out)
 	return out
 }
