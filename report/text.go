@@ -114,7 +114,12 @@ func (t *textRenderer) header(b *strings.Builder, r *Report) {
 	if mode == "" {
 		mode = "offline"
 	}
-	b.WriteString(t.paint(textStyles.entry, title) + t.paint(textStyles.faint, t.g.sep+mode+" run") + "\n")
+	// A HAR diagnosis reads a capture, not a config: say so.
+	label, kind := "config", mode+" run"
+	if strings.HasSuffix(strings.ToLower(r.Run.ConfigPath), ".har") {
+		label, kind = "capture", "HAR capture"
+	}
+	b.WriteString(t.paint(textStyles.entry, title) + t.paint(textStyles.faint, t.g.sep+kind) + "\n")
 
 	cfg := r.Run.ConfigPath
 	if cfg == "" {
@@ -123,7 +128,7 @@ func (t *textRenderer) header(b *strings.Builder, r *Report) {
 	if fp := textFingerprint(r.Run.Fingerprint); fp != "" {
 		cfg += t.paint(textStyles.faint, t.g.sep+fp)
 	}
-	t.headerLine(b, "config", cfg)
+	t.headerLine(b, label, cfg)
 	var target []string
 	if r.Run.APIURL != "" {
 		target = append(target, r.Run.APIURL)
