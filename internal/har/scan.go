@@ -494,37 +494,7 @@ func (s *scanner) skipValue() error {
 // object reads an object, calling fn for each key; fn must consume the
 // value. A null reads as an empty object.
 func (s *scanner) object(what string, fn func(key string) error) error {
-	c, ok := s.peek()
-	if !ok {
-		return s.eofError(what)
-	}
-	if c == 'n' {
-		if t, err := s.readScalar(); err != nil || t != "null" {
-			return s.errorf("%s: expected an object", what)
-		}
-		return nil
-	}
-	if c != '{' {
-		return s.errorf("%s: expected an object, found %s", what, quoteByte(c))
-	}
-	s.pos++
-	first := true
-	for {
-		c, ok := s.peek()
-		if !ok {
-			return s.eofError(what)
-		}
-		if c == '}' {
-			s.pos++
-			return nil
-		}
-		if !first {
-			if c != ',' {
-				return s.errorf("%s: expected ',' or '}', found %s", what, quoteByte(c))
-			}
-			s.pos++
-		}
-		first = false
+	return s.container(what, "an object", '{', '}', func() error {
 		k, _, err := s.readString(128)
 		if err != nil {
 			return err
@@ -533,27 +503,31 @@ func (s *scanner) object(what string, fn func(key string) error) error {
 		if err := s.expect(':', "after an object key"); err != nil {
 			return err
 		}
-		if err := fn(key); err != nil {
-			return err
-		}
-	}
+		return fn(key)
+	})
 }
 
 // array reads an array, calling fn for each element; fn must consume it.
 // A null reads as an empty array.
 func (s *scanner) array(what string, fn func() error) error {
+	return s.container(what, "an array", '[', ']', fn)
+}
+
+// container reads the punctuation shared by objects and arrays (null,
+// the brackets, the commas) and calls item for each member.
+func (s *scanner) container(what, kind string, open, end byte, item func() error) error {
 	c, ok := s.peek()
 	if !ok {
 		return s.eofError(what)
 	}
 	if c == 'n' {
 		if t, err := s.readScalar(); err != nil || t != "null" {
-			return s.errorf("%s: expected an array", what)
+			return s.errorf("%s: expected %s", what, kind)
 		}
 		return nil
 	}
-	if c != '[' {
-		return s.errorf("%s: expected an array, found %s", what, quoteByte(c))
+	if c != open {
+		return s.errorf("%s: expected %s, found %s", what, kind, quoteByte(c))
 	}
 	s.pos++
 	first := true
@@ -562,18 +536,18 @@ func (s *scanner) array(what string, fn func() error) error {
 		if !ok {
 			return s.eofError(what)
 		}
-		if c == ']' {
+		if c == end {
 			s.pos++
 			return nil
 		}
 		if !first {
 			if c != ',' {
-				return s.errorf("%s: expected ',' or ']', found %s", what, quoteByte(c))
+				return s.errorf("%s: expected ',' or '%c', found %s", what, end, quoteByte(c))
 			}
 			s.pos++
 		}
 		first = false
-		if err := fn(); err != nil {
+		if err := item(); err != nil {
 			return err
 		}
 	}
