@@ -297,6 +297,7 @@ func (c *Client) observe(class contio.Class, r *Response) time.Time {
 	if r.Status == http.StatusTooManyRequests {
 		rl.Class = class
 		rl.Hit = true
+		rl.RequestID = r.RequestID
 		c.limited[class] = &rl
 		c.rates[class] = rl
 	}
@@ -394,9 +395,10 @@ type RateLimit struct {
 	Reset time.Time
 	// RetryAfter is the wait a 429 asked for (zero when none).
 	RetryAfter time.Duration
-	// Hit is true when a 429 was received.
-	Hit   bool
-	Known bool
+	// Hit is true when a 429 was received; RequestID is that answer's.
+	Hit       bool
+	RequestID string
+	Known     bool
 }
 
 // ResetString says when the quota resets, for messages.
