@@ -13,7 +13,6 @@ import (
 
 	"github.com/Contio-AI/contio-doctor/checks"
 	"github.com/Contio-AI/contio-doctor/internal/doctor"
-	"github.com/Contio-AI/contio-doctor/internal/probe"
 	"github.com/Contio-AI/contio-doctor/sandbox"
 )
 
@@ -122,10 +121,7 @@ func (e *env) runDemo(cmd *cobra.Command, o *runOptions, fixed, keep bool) error
 	red := doctor.Redactor(ig)
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()
-	var shared any
-	if !o.offline {
-		shared = checks.NewLive(ig, probe.Options{UserAgent: "contio-doctor/" + doctor.Version})
-	}
+	shared := liveShared(ig, !o.offline, false)
 	mode := "fault-laden"
 	if fixed {
 		mode = "corrected"

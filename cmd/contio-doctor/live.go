@@ -7,12 +7,11 @@ import (
 	"github.com/Contio-AI/contio-doctor/internal/probe"
 )
 
-func init() {
-	newLiveShared = func(ig *integration.Integration, live bool, o *runOptions) (any, func(), error) {
-		if !live {
-			return nil, func() {}, nil
-		}
-		l := checks.NewLive(ig, probe.Options{InsecureSkipVerify: o.insecure, UserAgent: "contio-doctor/" + doctor.Version})
-		return l, func() {}, nil
+// liveShared builds what live checks share in one run (the probe client,
+// its budget and memo); an offline run shares nothing.
+func liveShared(ig *integration.Integration, live, insecure bool) any {
+	if !live {
+		return nil
 	}
+	return checks.NewLive(ig, probe.Options{InsecureSkipVerify: insecure, UserAgent: "contio-doctor/" + doctor.Version})
 }

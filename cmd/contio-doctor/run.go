@@ -89,15 +89,8 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 	red := doctor.Redactor(ig)
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	live := !o.offline
-	shared, closeShared, err := newLiveShared(ig, live, o)
-	if err != nil {
-		return usageErr(red.Error(err))
-	}
-	defer closeShared()
+	shared := liveShared(ig, live, o.insecure)
 	done := e.progress(live, ig, red)
 	rep, err := doctor.Run(ctx, ig, doctor.Options{
 		Checks:       checks.Options{Only: o.only, Skip: o.skip, CheckTimeout: o.timeout},
@@ -120,12 +113,6 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 		return exitCode(rep.ExitCode)
 	}
 	return nil
-}
-
-// newLiveShared builds what live checks share (probe client and caches).
-// It is replaced by the live-probe wiring; offline runs need nothing.
-var newLiveShared = func(ig *integration.Integration, live bool, o *runOptions) (any, func(), error) {
-	return nil, func() {}, nil
 }
 
 type reportTarget struct{ format, path string }
