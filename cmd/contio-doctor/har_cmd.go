@@ -70,16 +70,9 @@ a support ticket.`,
 }
 
 func (e *env) runHAR(cmd *cobra.Command, path string, o *harOptions) error {
-	failOn, err := checks.ParseSeverity(o.failOn)
+	failOn, extra, err := o.outputs()
 	if err != nil {
-		return usageErr(fmt.Errorf("--fail-on: %w", err))
-	}
-	if _, err := report.For(o.format, report.Options{}); err != nil {
-		return usageErr(fmt.Errorf("--format: %w", err))
-	}
-	extra, err := parseReports(o.reports)
-	if err != nil {
-		return usageErr(err)
+		return err
 	}
 	if o.redactOut != "" && sameFile(o.redactOut, path) {
 		return usageErr(errors.New("--redact-out must not be the capture itself"))
@@ -90,11 +83,7 @@ func (e *env) runHAR(cmd *cobra.Command, path string, o *harOptions) error {
 		return usageErr(err)
 	}
 	red := doctor.Redactor(ig)
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()
 	rep, err := doctor.Run(ctx, ig, doctor.Options{
 		Checks:  checks.Options{Only: o.only, Skip: o.skip, CheckTimeout: o.timeout},
@@ -112,13 +101,7 @@ func (e *env) runHAR(cmd *cobra.Command, path string, o *harOptions) error {
 			return &exitError{code: doctor.ExitInternal, err: red.Error(err)}
 		}
 	}
-	if err := e.writeReports(rep, &o.runOptions, extra, red); err != nil {
-		return &exitError{code: doctor.ExitInternal, err: red.Error(err)}
-	}
-	if rep.ExitCode != 0 {
-		return exitCode(rep.ExitCode)
-	}
-	return nil
+	return e.finish(rep, &o.runOptions, extra, red)
 }
 
 func captureNote(entries, calls int) string {

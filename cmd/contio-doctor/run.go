@@ -71,16 +71,9 @@ func (e *env) loadIntegration(path, envFile string) (*integration.Integration, e
 }
 
 func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
-	failOn, err := checks.ParseSeverity(o.failOn)
+	failOn, extra, err := o.outputs()
 	if err != nil {
-		return usageErr(fmt.Errorf("--fail-on: %w", err))
-	}
-	if _, err := report.For(o.format, report.Options{}); err != nil {
-		return usageErr(fmt.Errorf("--format: %w", err))
-	}
-	extra, err := parseReports(o.reports)
-	if err != nil {
-		return usageErr(err)
+		return err
 	}
 	ig, err := e.loadIntegration(o.config, o.envFile)
 	if err != nil {
@@ -102,10 +95,33 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 		Clock:        e.clock,
 		RunID:        e.runID,
 	})
+	done()
 	if err != nil {
 		return usageErr(red.Error(err))
 	}
-	done()
+	return e.finish(rep, o, extra, red)
+}
+
+// outputs checks the flags that shape the result (--fail-on, --format,
+// --report) before any work is done, so a typo costs no probes.
+func (o *runOptions) outputs() (checks.Severity, []reportTarget, error) {
+	failOn, err := checks.ParseSeverity(o.failOn)
+	if err != nil {
+		return 0, nil, usageErr(fmt.Errorf("--fail-on: %w", err))
+	}
+	if _, err := report.For(o.format, report.Options{}); err != nil {
+		return 0, nil, usageErr(fmt.Errorf("--format: %w", err))
+	}
+	extra, err := parseReports(o.reports)
+	if err != nil {
+		return 0, nil, usageErr(err)
+	}
+	return failOn, extra, nil
+}
+
+// finish writes every requested report and turns the report's exit code
+// into the command's.
+func (e *env) finish(rep *report.Report, o *runOptions, extra []reportTarget, red *redact.Redactor) error {
 	if err := e.writeReports(rep, o, extra, red); err != nil {
 		return &exitError{code: doctor.ExitInternal, err: red.Error(err)}
 	}
