@@ -311,6 +311,7 @@ func credentialsAccepted(r *probe.Response) bool {
 	return r.Status == http.StatusBadRequest || r.Status == http.StatusOK
 }
 
+// orNone shows a missing request_id or code as "none given".
 func orNone(s string) string {
 	if s == "" {
 		return "none given"
@@ -376,7 +377,7 @@ func (l *Live) discovery(ctx context.Context) (*probe.Response, string, error) {
 	return r.resp, r.path, nil
 }
 
-// probeClock is the doctor's clock as the probes see it.
+// probeNow is the run's clock as the live checks read it.
 func probeNow(in *Input) time.Time {
 	if in.Now.IsZero() {
 		return time.Now()

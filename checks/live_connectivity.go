@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
@@ -206,5 +205,3 @@ var _ = register(&Check{
 	},
 })
 
-// trimSlash is used by discovery comparisons.
-func trimSlash(s string) string { return strings.TrimRight(s, "/") }

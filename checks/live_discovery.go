@@ -153,3 +153,7 @@ func jwksFindings(resp *probe.Response) []Finding {
 	}
 	return out
 }
+
+// trimSlash lets an advertised endpoint and a configured one compare
+// equal with or without a trailing slash.
+func trimSlash(s string) string { return strings.TrimRight(s, "/") }
