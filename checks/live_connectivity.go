@@ -204,4 +204,3 @@ var _ = register(&Check{
 		return nil, Skip("no response carried a usable Date header", "check that the hosts are reachable (CD6501, CD6502)")
 	},
 })
-
