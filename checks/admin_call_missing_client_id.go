@@ -33,6 +33,7 @@ func adminCallWithoutClientID(_ context.Context, in *Input) ([]Finding, error) {
 			continue // CD4204 reports the underscore spelling
 		}
 		out = append(out, Finding{
+			Root:     missingClientIDRt,
 			Message:  fmt.Sprintf("%s does not send X-Client-ID", callLabel(i, c)),
 			Location: c.At,
 			Evidence: fmt.Sprintf("headers sent: %s", headerList(c.Headers)),

@@ -36,6 +36,7 @@ func adminClientIDMissing(_ context.Context, in *Input) ([]Finding, error) {
 		at = a.ClientID.From
 	}
 	return []Finding{{
+		Root:     missingClientIDRt,
 		Message:  msg,
 		Location: at,
 		Commands: []string{`curl "` + baseURLFor(in.Integration, contio.AdminPrefix) + contio.AdminPrefix + `/app" -H "X-API-Key: $CONTIO_API_KEY" -H "X-Client-ID: $CONTIO_CLIENT_ID"`},

@@ -2,11 +2,12 @@ package checks_test
 
 import (
 	"context"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	_ "github.com/Contio-AI/contio-doctor/checks"
 	"github.com/Contio-AI/contio-doctor/internal/config"
 )
 
@@ -27,13 +28,13 @@ func BenchmarkChecks(b *testing.B) {
 				b.Fatalf("load %s: %v", path, err)
 			}
 			list := offlineChecks()
-			in := &checks.Input{Integration: ig, Now: harnessNow}
-			opts := checks.Options{Offline: true, Clock: func() time.Time { return harnessNow }}
+			in := &diagnosis.Input{Integration: ig, Now: harnessNow}
+			opts := diagnosis.RunnerOptions{Clock: func() time.Time { return harnessNow }}
 			b.ReportAllocs()
 			for b.Loop() {
-				res := checks.Run(context.Background(), list, in, opts)
+				res := diagnosis.RunChecks(context.Background(), list, in, opts)
 				for _, r := range res {
-					if r.Status == checks.StatusError {
+					if r.Status == diagnosis.StatusError {
 						b.Fatalf("%s: %s", r.Check.ID, r.Err)
 					}
 				}

@@ -33,7 +33,7 @@ func TestCredentialFormEncoding(t *testing.T) {
 			assertMessages(t, msgs, tc.want...)
 			if len(fs) == 1 {
 				c, _ := Lookup("CD1003")
-				if got := complete(c, fs[0]).Severity; got != tc.severity {
+				if got := Complete(c, fs[0]).Severity; got != tc.severity {
 					t.Errorf("severity %v, want %v", got, tc.severity)
 				}
 			}

@@ -2,6 +2,7 @@ package checks_test
 
 import (
 	"context"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,16 +30,15 @@ func harCaptures(t *testing.T) []string {
 	return paths
 }
 
-func runCapture(t *testing.T, path string) []checks.Result {
+func runCapture(t *testing.T, path string) []diagnosis.Result {
 	t.Helper()
 	ig, err := har.LoadFile(path, har.Options{})
 	if err != nil {
 		t.Fatalf("load %s: %v", path, err)
 	}
-	in := &checks.Input{Integration: ig, Now: harnessNow}
-	results := checks.Run(context.Background(), offlineChecks(), in, checks.Options{
-		Offline: true,
-		Clock:   func() time.Time { return harnessNow },
+	in := &diagnosis.Input{Integration: ig, Now: harnessNow}
+	results := diagnosis.RunChecks(context.Background(), offlineChecks(), in, diagnosis.RunnerOptions{
+		Clock: func() time.Time { return harnessNow },
 	})
 	assertNoSecretInFindings(t, ig.Secrets(), results)
 	return results
@@ -76,7 +76,7 @@ func TestEveryCaptureCheckHasACapture(t *testing.T) {
 	}
 	var missing []string
 	for _, c := range checks.All() {
-		if c.Needs&checks.NeedsCapture != 0 && !wanted[c.ID] {
+		if c.Needs&diagnosis.NeedsCapture != 0 && !wanted[c.ID] {
 			missing = append(missing, c.ID+" ("+c.Name+")")
 		}
 	}
@@ -90,7 +90,7 @@ func TestEveryCaptureCheckHasACapture(t *testing.T) {
 func TestCaptureChecksSkipOnConfigRuns(t *testing.T) {
 	results := runConfig(t, filepath.Join(testdataDir, "healthy.yaml"))
 	for _, r := range results {
-		if r.Check.Needs&checks.NeedsCapture != 0 && r.Status != checks.StatusSkip {
+		if r.Check.Needs&diagnosis.NeedsCapture != 0 && r.Status != diagnosis.StatusSkip {
 			t.Errorf("%s on a config run: status %s, want skip", r.Check.ID, r.Status)
 		}
 	}

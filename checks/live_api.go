@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
 	"github.com/Contio-AI/contio-doctor/internal/probe"
@@ -26,43 +27,77 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsAccessToken,
 	Safety:   1,
+	Requires: needs(accessIntro),
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
-		l, err := liveOf(in)
+		l, err := liveHosts.Of(ctx, in)
 		if err != nil {
 			return nil, err
 		}
 		ig := in.Integration
-		// Check the token against the introspection first: no request is
-		// sent that is known to fail.
-		if !ig.OAuth.ClientSecret.Empty() {
-			if r, ierr := accessIntrospection(ctx, in, false); ierr == nil {
-				if !r.info.Active {
-					return nil, Skip("the access token is not active, so the call would answer 401 (see CD3510)", "connect again for a fresh token")
-				}
-				if !slices.Contains(r.info.Scopes(), "profile") {
-					return nil, Skip("the token has no profile scope, so the profile call would answer 403 (see CD3511-CD3513)", "request the profile scope")
-				}
-			}
-		}
 		u, err := l.apiEndpoint(contio.UserPrefix + "/profile")
 		if err != nil {
 			return nil, err
 		}
-		resp, err := l.Probe.Do(ctx, probe.Request{Method: "GET", URL: u, Class: contio.ClassUser, Credentialed: true,
+		// The call goes out beside the introspection, not after it; a
+		// refusal that introspection explains is that problem's, not ours.
+		resp, err := l.send(ctx, in, probe.Request{Method: "GET", URL: u, Class: contio.ClassUser, Credentialed: true,
 			Header:  http.Header{"Authorization": {"Bearer " + ig.Tokens.AccessToken.Raw}, "Accept": {"application/json"}},
-			Purpose: "read the user's profile (the cheapest authenticated call)"})
+			Purpose: "read the user's profile (the cheapest authenticated call)"}, sendOptions{json: true})
 		if err != nil {
-			if s := budgetOrLimited(err); s != nil {
-				return nil, s
-			}
-			return nil, transportError("GET /v1/partner/user/profile", err)
+			return nil, err
 		}
-		if resp.Code == "invalid_client" {
-			return nil, errAppRejected(resp)
+		if resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden {
+			if b := tokenExplains(ctx, in, "profile"); b != nil {
+				return nil, b
+			}
 		}
 		return apiAnswerFindings(resp, "GET /v1/partner/user/profile", ig.Tokens.AccessToken.From), nil
 	},
 })
+
+// tokenExplains returns the blocker when introspection already explains
+// why a Bearer call was refused: the token is inactive, has no scopes, or
+// lacks the scope the call needs.
+func tokenExplains(ctx context.Context, in *Input, scope string) *diagnosis.Blocker {
+	if in.Integration.OAuth.ClientSecret.Empty() {
+		return nil
+	}
+	r, err := accessIntro.Of(ctx, in)
+	if err != nil || r.info == nil {
+		if b, ok := diagnosis.AsBlocker(err); ok {
+			return b
+		}
+		return nil
+	}
+	switch {
+	case !r.info.Active:
+		return &diagnosis.Blocker{Root: tokenInactiveRoot, Check: "CD3510", Reason: "the access token is not active (see CD3510)",
+			Finding: Finding{Message: "introspection says the access token is not active", RequestID: r.resp.RequestID}}
+	case len(r.info.Scopes()) == 0:
+		return &diagnosis.Blocker{Root: noScopesRoot, Check: "CD3511", Reason: "the access token carries no scopes (see CD3511)",
+			Finding: Finding{Message: "the access token is active but has no scopes"}}
+	case scope != "" && !slices.Contains(r.info.Scopes(), scope):
+		root := partialConsentRoot
+		if !requested(in.Integration, scope) {
+			root = Root{Kind: "scope_not_requested", Subject: scope}
+		}
+		return &diagnosis.Blocker{Root: root, Check: "CD3513", Reason: "the access token lacks the " + scope + " scope",
+			Finding: Finding{Guide: contio.GuideInsufficientScope, Message: "the access token lacks the " + scope + " scope"}}
+	}
+	return nil
+}
+
+// requested reports whether the app asks for scope.
+func requested(ig *integration.Integration, scope string) bool {
+	for _, s := range ig.OAuth.Scopes {
+		for _, name := range strings.FieldsFunc(s.Raw, func(r rune) bool { return r == ' ' || r == ',' }) {
+			if name == scope {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // apiAnswerFindings explains a non-2xx answer of the user or admin API.
 func apiAnswerFindings(resp *probe.Response, what string, loc integration.Source) []Finding {
@@ -70,7 +105,7 @@ func apiAnswerFindings(resp *probe.Response, what string, loc integration.Source
 		return nil
 	}
 	f := Finding{
-		Message:   fmt.Sprintf("%s answered %d %s%s", what, resp.Status, orNone(resp.Code), requestIDNote(resp)),
+		Message:   fmt.Sprintf("%s answered %d %s", what, resp.Status, orNone(resp.Code)),
 		Location:  loc,
 		RequestID: resp.RequestID,
 	}
@@ -87,18 +122,20 @@ func apiAnswerFindings(resp *probe.Response, what string, loc integration.Source
 		f.Cause = "The token is expired, revoked or unknown to the API."
 		f.Fix = "Refresh the token, or send the user through the OAuth flow again if the refresh fails."
 	case resp.Status == http.StatusForbidden || resp.Code == "insufficient_scope":
+		f.Guide = contio.GuideInsufficientScope
 		f.Cause = "The token is valid but lacks the scope this endpoint needs."
 		f.Fix = "Request the scope in the authorization URL and have the user consent again."
 		if i := strings.Index(wa, `scope="`); i >= 0 {
 			f.Message += "; required scope: " + strings.SplitN(wa[i+7:], `"`, 2)[0]
 		}
 	case resp.Code == "missing_client_id":
+		f.Guide, f.Root = contio.GuideMissingClientID, missingClientIDRt
 		f.Cause = "Admin endpoints need both X-API-Key and X-Client-ID; the client ID header was missing or empty."
 		f.Fix = "Send X-Client-ID with the app's client_id on every /v1/partner/admin/* call."
-	case resp.Status >= 500:
-		f.Severity = SeverityWarning
-		f.Cause = "The API failed on its side."
-		f.Fix = "Retry later; if it persists, contact Contio support with the request_id."
+	case resp.Status == http.StatusNotFound:
+		f.Guide = contio.GuideNone
+		f.Cause = "The API does not serve this path: a typo, a path from another API version, or a resource that does not exist."
+		f.Fix = "Check the path against the endpoint catalogue (contio-doctor checks lists the path checks)."
 	}
 	return []Finding{f}
 }
@@ -117,16 +154,11 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsAPIKey,
 	Safety:   1,
+	Requires: needs(adminApp),
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
-		ar, err := adminApp(ctx, in)
+		ar, err := adminApp.Of(ctx, in)
 		if err != nil {
 			return nil, err
-		}
-		if ar.netErr != nil {
-			return nil, transportError("GET /v1/partner/admin/app", ar.netErr)
-		}
-		if ar.resp.Code == "invalid_client" {
-			return nil, errAppRejected(ar.resp)
 		}
 		loc := in.Integration.Admin.APIKey.From
 		if ar.resp.Code == "missing_client_id" {
@@ -137,9 +169,8 @@ var _ = register(&Check{
 })
 
 type adminAppResult struct {
-	resp   *probe.Response
-	netErr error
-	app    struct {
+	resp *probe.Response
+	app  struct {
 		ClientID       string `json:"client_id"`
 		Status         string `json:"status"`
 		WebhookURL     string `json:"webhook_url"`
@@ -147,14 +178,14 @@ type adminAppResult struct {
 	}
 }
 
-// adminApp reads GET /v1/partner/admin/app once per run.
-func adminApp(ctx context.Context, in *Input) (*adminAppResult, error) {
-	l, err := liveOf(in)
-	if err != nil {
-		return nil, err
-	}
-	ig := in.Integration
-	v, err := l.Probe.Once("admin-app", func() (any, error) {
+// adminApp reads GET /v1/partner/admin/app with the API key.
+var adminApp = &diagnosis.Fact[*adminAppResult]{Name: "admin app", Requires: probing,
+	Compute: func(ctx context.Context, in *Input) (*adminAppResult, error) {
+		l, err := liveHosts.Of(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		ig := in.Integration
 		u, err := l.apiEndpoint(contio.AdminPrefix + "/app")
 		if err != nil {
 			return nil, err
@@ -163,25 +194,17 @@ func adminApp(ctx context.Context, in *Input) (*adminAppResult, error) {
 		if id := ig.Admin.ClientID.Raw; id != "" {
 			h.Set("X-Client-Id", id)
 		}
-		resp, err := l.Probe.Do(ctx, probe.Request{Method: "GET", URL: u, Class: contio.ClassAdmin, Credentialed: true,
-			Header: h, Purpose: "read the partner app's settings with the API key"})
+		resp, err := l.send(ctx, in, probe.Request{Method: "GET", URL: u, Class: contio.ClassAdmin, Credentialed: true,
+			Header: h, Purpose: "read the partner app's settings with the API key"}, sendOptions{json: true})
 		if err != nil {
-			if s := budgetOrLimited(err); s != nil {
-				return nil, s
-			}
-			return &adminAppResult{netErr: err}, nil
+			return nil, err
 		}
 		ar := &adminAppResult{resp: resp}
 		if resp.Status == http.StatusOK {
 			_ = json.Unmarshal(resp.Body, &ar.app)
 		}
 		return ar, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(*adminAppResult), nil
-}
+	}}
 
 var _ = register(&Check{
 	ID:       "CD7601",
@@ -195,12 +218,13 @@ var _ = register(&Check{
 	Severity: SeverityWarning,
 	Needs:    NeedsNetwork | NeedsAPIKey | NeedsWebhook,
 	Safety:   1,
+	Requires: needs(adminApp),
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
-		ar, err := adminApp(ctx, in)
+		ar, err := adminApp.Of(ctx, in)
 		if err != nil {
 			return nil, err
 		}
-		if ar.netErr != nil || ar.resp.Status != http.StatusOK {
+		if ar.resp.Status != http.StatusOK {
 			return nil, Skip("the admin API did not answer with the app", "see CD4502")
 		}
 		want := in.Integration.Webhooks.URL.Raw

@@ -2,10 +2,11 @@ package checks_test
 
 import (
 	"context"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"testing"
 	"time"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	_ "github.com/Contio-AI/contio-doctor/checks"
 	"github.com/Contio-AI/contio-doctor/internal/probe"
 	"github.com/Contio-AI/contio-doctor/sandbox"
 )
@@ -20,14 +21,14 @@ func BenchmarkLiveRun100msLatency(b *testing.B) {
 	list := networkChecks()
 	b.ResetTimer()
 	for b.Loop() {
-		live := checks.NewLive(w.ig, probe.Options{Clock: w.sb.Now})
-		in := &checks.Input{Integration: w.ig, Now: w.sb.Now(), Live: true, Shared: live}
-		res := checks.Run(context.Background(), list, in, checks.Options{CheckTimeout: 10 * time.Second})
+		live := probe.New(probe.Options{Clock: w.sb.Now})
+		in := &diagnosis.Input{Integration: w.ig, Now: w.sb.Now(), Probe: live}
+		res := diagnosis.RunChecks(context.Background(), list, in, diagnosis.RunnerOptions{CheckTimeout: 10 * time.Second})
 		for _, r := range res {
-			if r.Status == checks.StatusFail || r.Status == checks.StatusError {
+			if r.Status == diagnosis.StatusFail || r.Status == diagnosis.StatusError {
 				b.Fatalf("%s: %s %q %+v", r.Check.ID, r.Status, r.Err, r.Findings)
 			}
 		}
-		b.ReportMetric(float64(len(live.Probe.Exchanges())), "requests/op")
+		b.ReportMetric(float64(len(live.Exchanges())), "requests/op")
 	}
 }

@@ -2,12 +2,13 @@ package checks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
 	"github.com/Contio-AI/contio-doctor/internal/probe"
@@ -27,22 +28,16 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsCalls,
 	Safety:   1,
+	Requires: needs(accessIntro),
 	Run:      declaredCallsAnswer,
 })
 
 func declaredCallsAnswer(ctx context.Context, in *Input) ([]Finding, error) {
-	l, err := liveOf(in)
+	l, err := liveHosts.Of(ctx, in)
 	if err != nil {
 		return nil, err
 	}
 	ig := in.Integration
-	var granted []string
-	haveGrant, tokenDead := false, false
-	if !ig.Tokens.AccessToken.Empty() && !ig.OAuth.ClientSecret.Empty() {
-		if r, ierr := accessIntrospection(ctx, in, false); ierr == nil {
-			granted, haveGrant, tokenDead = r.info.Scopes(), r.info.Active, !r.info.Active
-		}
-	}
 	// Select the calls first, then send them in parallel: the run costs
 	// one round trip for all of them.
 	type replay struct {
@@ -61,12 +56,6 @@ func declaredCallsAnswer(ctx context.Context, in *Input) ([]Finding, error) {
 		if ep.Class != contio.ClassUser && ep.Class != contio.ClassAdmin {
 			continue // OAuth and public endpoints have their own checks
 		}
-		if ep.Class == contio.ClassUser && ep.Scope != "" && haveGrant && !slices.Contains(granted, ep.Scope) {
-			continue // known to fail for lack of scope: CD3513 says so without a request
-		}
-		if tokenDead && strings.EqualFold(c.Auth.Raw, integration.AuthBearer) {
-			continue // known to answer 401: CD3510 says so without a request
-		}
 		h, ok := declaredAuthHeader(ig, c)
 		if !ok {
 			continue // the credential it would use is not configured
@@ -81,6 +70,8 @@ func declaredCallsAnswer(ctx context.Context, in *Input) ([]Finding, error) {
 		todo = append(todo, replay{i, c, probe.Request{Method: method, URL: u, Class: ep.Class, Credentialed: true, Header: h,
 			Purpose: "replay the declared call " + callLabel(i, c) + " (read-only)"}})
 	}
+	// Sent beside the introspection, not after it: a refusal it explains
+	// (inactive token, a scope not granted) is that problem's.
 	type answer struct {
 		resp *probe.Response
 		err  error
@@ -91,31 +82,69 @@ func declaredCallsAnswer(ctx context.Context, in *Input) ([]Finding, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp, err := l.Probe.Do(ctx, r.req)
+			resp, err := l.send(ctx, in, r.req, sendOptions{})
 			answers[i] = answer{resp, err}
 		}()
 	}
 	wg.Wait()
 	var out []Finding
+	var blocked, skipped error
 	sent := 0
 	for i, a := range answers {
 		c, label := todo[i].c, callLabel(todo[i].i, todo[i].c)
 		if a.err != nil {
-			if budgetOrLimited(a.err) != nil {
-				continue // out of budget or rate-limited: report what was learned
+			var found *diagnosis.FoundError
+			switch {
+			case errors.As(a.err, &found):
+				for _, f := range found.Findings {
+					f.Message = label + ": " + f.Message
+					f.Location = c.At
+					out = append(out, f)
+				}
+			case isBlocker(a.err):
+				blocked = cmpErr(blocked, a.err)
+			default:
+				if _, ok := IsSkip(a.err); ok {
+					skipped = cmpErr(skipped, a.err)
+					continue // out of budget or quota: report what was learned
+				}
+				return nil, a.err
 			}
-			return nil, transportError(label, a.err)
+			continue
 		}
 		sent++
-		if a.resp.Code == "invalid_client" {
-			return nil, errAppRejected(a.resp)
+		if a.resp.Status == http.StatusUnauthorized || a.resp.Status == http.StatusForbidden {
+			if strings.EqualFold(c.Auth.Raw, integration.AuthBearer) {
+				ep, _ := contio.Lookup(strings.ToUpper(c.Method.Raw), c.Path.Raw)
+				if b := tokenExplains(ctx, in, ep.Scope); b != nil {
+					blocked = cmpErr(blocked, b)
+					continue
+				}
+			}
 		}
 		out = append(out, apiAnswerFindings(a.resp, label, c.At)...)
 	}
-	if sent == 0 && len(out) == 0 {
+	switch {
+	case len(out) > 0:
+		return out, nil
+	case blocked != nil:
+		return nil, blocked
+	case sent == 0 && skipped != nil:
+		return nil, skipped
+	case sent == 0:
 		return nil, Skip("no declared call is a read of a concrete user or admin path with configured credentials", "declare the GET calls your app makes under calls")
 	}
-	return out, nil
+	return nil, nil
+}
+
+func isBlocker(err error) bool { _, ok := diagnosis.AsBlocker(err); return ok }
+
+// cmpErr keeps the first error.
+func cmpErr(have, next error) error {
+	if have != nil {
+		return have
+	}
+	return next
 }
 
 // declaredAuthHeader builds the headers a call sends by its declared
@@ -168,22 +197,19 @@ var _ = register(&Check{
 	Safety:   1,
 	Late:     true,
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
-		l, err := liveOf(in)
-		if err != nil {
-			return nil, err
-		}
 		var out []Finding
-		for _, rl := range l.Probe.RateLimits() {
+		for _, rl := range in.Probe.RateLimits() {
 			switch {
 			case rl.Hit:
 				out = append(out, Finding{
-					Severity:  SeverityError,
+					Root:      quotaRoot(rl.Class),
 					Message:   fmt.Sprintf("%s endpoints answered 429; the doctor stopped probing them; quota resets %s", rl.Class, rl.ResetString()),
 					Evidence:  quotaEvidence(rl),
 					RequestID: rl.RequestID,
 				})
 			case rl.Limit > 0 && rl.Remaining >= 0 && rl.Remaining*10 < rl.Limit:
 				out = append(out, Finding{
+					Root:     quotaRoot(rl.Class),
 					Message:  fmt.Sprintf("%s endpoints have %d of %d requests left in this window; resets %s", rl.Class, rl.Remaining, rl.Limit, rl.ResetString()),
 					Evidence: quotaEvidence(rl),
 				})
@@ -225,17 +251,14 @@ var _ = register(&Check{
 	Safety:   1,
 	Late:     true,
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
-		l, err := liveOf(in)
-		if err != nil {
-			return nil, err
-		}
 		var out []Finding
-		for _, ex := range l.Probe.Exchanges() {
+		for _, ex := range in.Probe.Exchanges() {
 			r := ex.Response
 			if r == nil || !ex.Request.Credentialed || r.Redirect == "" {
 				continue
 			}
 			out = append(out, Finding{
+				Root:      redirectRoot(hostPart(ex.Request.URL)),
 				Message:   fmt.Sprintf("%s %s answered %d with Location %s", ex.Request.Method, stripQuery(ex.Request.URL), r.Status, r.Redirect),
 				RequestID: r.RequestID,
 			})

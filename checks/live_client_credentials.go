@@ -24,21 +24,15 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsClientSecret,
 	Safety:   1,
+	Requires: needs(clientAuth, publicInfo),
 	Run:      clientCredentialsAccepted,
 })
 
 func clientCredentialsAccepted(ctx context.Context, in *Input) ([]Finding, error) {
-	l, err := liveOf(in)
+	ig := in.Integration
+	cc, err := clientAuth.Of(ctx, in)
 	if err != nil {
 		return nil, err
-	}
-	ig := in.Integration
-	cc, err := l.clientCredentials(ctx, ig)
-	if err != nil {
-		if s := budgetOrLimited(err); s != nil {
-			return nil, s
-		}
-		return nil, transportError("POST /oauth2/token", err)
 	}
 	secret := ig.OAuth.ClientSecret.Raw
 	if cc.accepted {
@@ -56,7 +50,7 @@ func clientCredentialsAccepted(ctx context.Context, in *Input) ([]Finding, error
 		if cc.resp.Status == http.StatusOK {
 			// A 200 to a random code would be alarming: say so.
 			return []Finding{{
-				Message:   "the token endpoint answered 200 to a random authorization code" + requestIDNote(cc.resp),
+				Message:   "the token endpoint answered 200 to a random authorization code",
 				Cause:     "The server did not reject an unknown code. This is not the documented behaviour.",
 				Fix:       "Check that auth_url points at Contio and not at a stub; report the request_id to Contio support.",
 				RequestID: cc.resp.RequestID,
@@ -76,19 +70,35 @@ func clientCredentialsAccepted(ctx context.Context, in *Input) ([]Finding, error
 		}}, nil
 	}
 	if resp.Status != http.StatusUnauthorized && resp.Code != "invalid_client" {
-		return nil, fmt.Errorf("the token endpoint answered HTTP %d (%s)%s; cannot tell whether the credentials are valid", resp.Status, orNone(resp.Code), requestIDNote(resp))
+		return []Finding{{
+			Guide:     contio.GuideNone,
+			Message:   fmt.Sprintf("the token endpoint answered HTTP %d %s to a random code, where Contio answers 400 invalid_grant or 401 invalid_client", resp.Status, orNone(resp.Code)),
+			Cause:     "Something other than Contio's token endpoint answered: auth_url points at another service, a stub or a gateway that rewrites errors.",
+			Fix:       "Point auth_url at the Contio OAuth host; send the request_id to Contio support if it is theirs.",
+			Location:  ig.AuthURL.From,
+			RequestID: resp.RequestID,
+		}}, nil
 	}
 	f := Finding{
+		Root:      clientRoot,
 		Message:   fmt.Sprintf("POST /oauth2/token answered %d %s with the configured client_id %q and secret %s", resp.Status, orNone(resp.Code), ig.OAuth.ClientID.Raw, redact.Fingerprint(secret)),
 		Location:  ig.OAuth.ClientSecret.From,
 		RequestID: resp.RequestID,
 	}
+	if strings.Contains(strings.ToLower(resp.Message), "deactivat") {
+		// The server says so: no need to suspect the secret.
+		f.Message = fmt.Sprintf("POST /oauth2/token answered %d %s: the server says the partner app is deactivated", resp.Status, orNone(resp.Code))
+		f.Cause = "The credentials are right, but Contio has deactivated the partner app, so every token request is refused."
+		f.Fix = "Contact partner-support@contio.ai with the request_id to have the app reactivated; rotating the secret will not help."
+		f.Location = ig.OAuth.ClientID.From
+		return []Finding{f}, nil
+	}
 	// Tell an unknown client_id from a wrong secret or a deactivated app.
-	if info, err := l.publicInfo(ctx, ig.OAuth.ClientID.Raw); err == nil {
+	if info, err := publicInfo.Of(ctx, in); err == nil {
 		switch {
 		case info.Status == http.StatusNotFound:
-			f.Message += "; the client_id itself is unknown to Contio (public info answered 404" + requestIDNote(info) + ")"
-			f.Cause = "No partner app has this client_id in this environment: a typo, or an ID from another environment (sandbox vs production)."
+			f.Message += "; the client_id itself is unknown to Contio (public info answered 404)"
+			f.Cause = "No partner app has this client_id in this environment: a typo, an ID from another environment (sandbox vs production), or the client_id and secret swapped in the app's environment."
 			f.Fix = "Copy the client_id from the Partner Dashboard of the environment auth_url points at."
 			f.Location = ig.OAuth.ClientID.From
 		case info.Status == http.StatusOK:

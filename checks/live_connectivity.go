@@ -3,11 +3,13 @@ package checks
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"time"
 
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/probe"
 )
@@ -25,6 +27,7 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork,
 	Safety:   1,
+	Requires: probing,
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
 		return hostReachable(ctx, in, true)
 	},
@@ -43,6 +46,7 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork,
 	Safety:   1,
+	Requires: probing,
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
 		return hostReachable(ctx, in, false)
 	},
@@ -52,64 +56,94 @@ var _ = register(&Check{
 const certWarnDays = 14
 
 // reach is the memoised first contact with one host.
+// reach is the first contact with one host.
 type reach struct {
 	resp *probe.Response
 	err  error
 	url  string
+	// name is the config key of the host ("auth_url"), check the ID of
+	// the check that reports it.
+	name, check string
 }
 
-// contact sends one public GET to a host, once per run.
-func (l *Live) contact(ctx context.Context, auth bool) (*reach, error) {
-	key := "contact:api"
-	if auth {
-		key = "contact:auth"
-	}
-	v, err := l.Probe.Once(key, func() (any, error) {
-		var u string
-		var err error
-		if auth {
-			u, err = l.authEndpoint("/.well-known/jwks.json")
-		} else {
-			u, err = l.apiEndpoint("/")
-		}
-		if err != nil {
-			return nil, err
-		}
-		resp, err := l.Probe.Do(ctx, probe.Request{Method: "GET", URL: u, Class: contio.ClassPublic,
-			Header: http.Header{"Accept": {"application/json"}}, Purpose: "first contact with the host (no credentials)"})
-		return &reach{resp: resp, err: err, url: u}, nil
-	})
+// authContact and apiContact make the first contact with each host, with
+// no credentials. Other probes go out at the same time; only when one of
+// them gets no answer does it read these, to tell a host that answers
+// nothing (blocked by this problem) from an endpoint that fails.
+var (
+	authContact = &diagnosis.Fact[*reach]{Name: "auth host contact", Requires: []diagnosis.Requirement{liveHosts},
+		Compute: func(ctx context.Context, in *Input) (*reach, error) { return contact(ctx, in, true) }}
+	apiContact = &diagnosis.Fact[*reach]{Name: "API host contact", Requires: []diagnosis.Requirement{liveHosts},
+		Compute: func(ctx context.Context, in *Input) (*reach, error) { return contact(ctx, in, false) }}
+)
+
+func contact(ctx context.Context, in *Input, auth bool) (*reach, error) {
+	l, err := liveHosts.Of(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	return v.(*reach), nil
+	r := &reach{name: "api_url", check: "CD6502"}
+	if auth {
+		r.name, r.check = "auth_url", "CD6501"
+		r.url, err = l.authEndpoint("/.well-known/jwks.json")
+	} else {
+		r.url, err = l.apiEndpoint("/")
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.resp, r.err = l.Probe.Do(ctx, probe.Request{Method: "GET", URL: r.url, Class: contio.ClassPublic,
+		Header: http.Header{"Accept": {"application/json"}}, Purpose: "first contact with the host (no credentials)"})
+	return r, nil
+}
+
+// blocker is the problem a failed contact blocks other checks by, or nil
+// when the host answered.
+func (r *reach) blocker() *diagnosis.Blocker {
+	var te *probe.TransportError
+	if r.err == nil || !errors.As(r.err, &te) {
+		return nil
+	}
+	return &diagnosis.Blocker{Root: networkRoot(te.Failure), Check: r.check, Reason: te.Describe(),
+		Finding: networkFinding(r.name+" "+hostPart(r.url), r.err)}
+}
+
+// contactFor returns the first contact with the host of raw, or nil.
+func (l *Live) contactFor(ctx context.Context, in *Input, raw string) *reach {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil
+	}
+	for _, f := range []*diagnosis.Fact[*reach]{authContact, apiContact} {
+		r, err := f.Of(ctx, in)
+		if err == nil && hostPart(r.url) == u.Host {
+			return r
+		}
+	}
+	return nil
 }
 
 func hostReachable(ctx context.Context, in *Input, auth bool) ([]Finding, error) {
-	l, err := liveOf(in)
-	if err != nil {
-		return nil, err
-	}
-	r, err := l.contact(ctx, auth)
-	if err != nil {
-		return nil, err
-	}
+	f := apiContact
 	loc := in.Integration.APIURL.From
-	name := "api_url"
 	if auth {
-		loc, name = in.Integration.AuthURL.From, "auth_url"
+		f, loc = authContact, in.Integration.AuthURL.From
+	}
+	r, err := f.Of(ctx, in)
+	if err != nil {
+		return nil, err
 	}
 	if r.err != nil {
 		if s := budgetOrLimited(r.err); s != nil {
 			return nil, s
 		}
-		f := networkFinding(name+" "+hostPart(r.url), r.err)
-		f.Location = loc
-		return []Finding{f}, nil
+		nf := networkFinding(r.name+" "+hostPart(r.url), r.err)
+		nf.Location = loc
+		return []Finding{nf}, nil
 	}
 	var out []Finding
 	if st := r.resp.TLS; st != nil {
-		out = append(out, tlsFindings(st, hostPart(r.url), probeNow(in), name)...)
+		out = append(out, tlsFindings(st, hostPart(r.url), probeNow(in), r.name)...)
 	}
 	for i := range out {
 		out[i].Location = loc
@@ -164,14 +198,21 @@ var _ = register(&Check{
 	Severity: SeverityWarning,
 	Needs:    NeedsNetwork,
 	Safety:   1,
+	Requires: probing,
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
-		l, err := liveOf(in)
-		if err != nil {
-			return nil, err
-		}
-		for _, auth := range []bool{false, true} {
-			r, err := l.contact(ctx, auth)
-			if err != nil || r.err != nil || r.resp == nil {
+		var blocked error
+		for _, f := range []*diagnosis.Fact[*reach]{apiContact, authContact} {
+			r, err := f.Of(ctx, in)
+			if err != nil {
+				return nil, err
+			}
+			if r.err != nil {
+				if b := r.blocker(); b != nil {
+					blocked = b
+				}
+				continue
+			}
+			if r.resp == nil {
 				continue
 			}
 			h := r.resp.Header
@@ -200,6 +241,9 @@ var _ = register(&Check{
 				Message:  fmt.Sprintf("the local clock is %s %s the server's (%s)", skew.Round(time.Second), dir, hostPart(r.url)),
 				Evidence: fmt.Sprintf("server Date: %s; local: %s", date.UTC().Format(time.RFC1123), local.UTC().Format(time.RFC1123)),
 			}}, nil
+		}
+		if blocked != nil {
+			return nil, blocked
 		}
 		return nil, Skip("no response carried a usable Date header", "check that the hosts are reachable (CD6501, CD6502)")
 	},

@@ -26,6 +26,7 @@ var _ = register(&Check{
 	Severity: SeverityWarning,
 	Needs:    NeedsNetwork,
 	Safety:   1,
+	Requires: needs(discovery),
 	Run:      discoveryDocument,
 })
 
@@ -41,21 +42,19 @@ type discoveryDoc struct {
 }
 
 func discoveryDocument(ctx context.Context, in *Input) ([]Finding, error) {
-	l, err := liveOf(in)
+	l, err := liveHosts.Of(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	resp, path, err := l.discovery(ctx)
+	d, err := discovery.Of(ctx, in)
 	if err != nil {
-		if s := budgetOrLimited(err); s != nil {
-			return nil, s
-		}
-		return nil, fmt.Errorf("fetch discovery: %w", err)
+		return nil, err
 	}
+	resp, path := d.resp, d.path
 	if resp.Status != http.StatusOK {
 		return []Finding{{
 			Severity:  SeverityInfo,
-			Message:   fmt.Sprintf("no discovery document at %s (HTTP %d)%s", path, resp.Status, requestIDNote(resp)),
+			Message:   fmt.Sprintf("no discovery document at %s (HTTP %d)", path, resp.Status),
 			Cause:     "The auth host does not serve OpenID discovery at either spelling, so the endpoints cannot be cross-checked.",
 			Fix:       "Nothing to change if the OAuth checks pass; otherwise confirm auth_url with Contio.",
 			Location:  in.Integration.AuthURL.From,
@@ -64,7 +63,12 @@ func discoveryDocument(ctx context.Context, in *Input) ([]Finding, error) {
 	}
 	var doc discoveryDoc
 	if err := json.Unmarshal(resp.Body, &doc); err != nil {
-		return nil, fmt.Errorf("the discovery document at %s is not valid JSON%s", path, requestIDNote(resp))
+		return []Finding{{Root: notJSONRoot(hostPart(l.Auth.String())),
+			Message:   fmt.Sprintf("the discovery document at %s is not valid JSON", path),
+			Cause:     "Something other than the Contio OAuth host answered: a proxy's page, a stub or the wrong host in auth_url.",
+			Fix:       "Point auth_url at the Contio OAuth host.",
+			Location:  in.Integration.AuthURL.From,
+			RequestID: resp.RequestID}}, nil
 	}
 	var out []Finding
 	want := map[string]string{
@@ -106,18 +110,18 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork,
 	Safety:   1,
+	Requires: probing,
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
-		l, err := liveOf(in)
-		if err != nil {
-			return nil, err
-		}
-		r, err := l.contact(ctx, true) // the auth host's first contact is the JWKS
+		r, err := authContact.Of(ctx, in) // the auth host's first contact is the JWKS
 		if err != nil {
 			return nil, err
 		}
 		if r.err != nil {
 			if s := budgetOrLimited(r.err); s != nil {
 				return nil, s
+			}
+			if b := r.blocker(); b != nil {
+				return nil, b
 			}
 			return nil, Skip("the auth host did not answer", "see CD6501")
 		}

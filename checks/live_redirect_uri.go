@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/probe"
 )
@@ -25,20 +26,22 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork,
 	Safety:   1,
+	Requires: needs(authorize),
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
-		ar, err := authorizeProbe(ctx, in)
+		ar, err := authorizeOf(ctx, in)
 		if err != nil {
 			return nil, err
 		}
 		if ar.code == "invalid_request" || ar.code == "redirect_uri_mismatch" || (ar.code != "" && strings.Contains(strings.ToLower(ar.msg), "redirect")) {
 			return []Finding{{
-				Message:   fmt.Sprintf("GET /oauth2/authorize rejected redirect_uri %q: %s %s%s", in.Integration.OAuth.RedirectURI.Raw, ar.code, ar.msg, requestIDNote(ar.resp)),
+				Root:      redirectURIRoot(in.Integration.OAuth.RedirectURI.Raw),
+				Message:   fmt.Sprintf("GET /oauth2/authorize rejected redirect_uri %q: %s %s", in.Integration.OAuth.RedirectURI.Raw, ar.code, ar.msg),
 				Location:  in.Integration.OAuth.RedirectURI.From,
 				RequestID: ar.resp.RequestID,
 			}}, nil
 		}
 		if ar.code == "invalid_client" || ar.code == "unauthorized_client" {
-			return nil, errAppRejected(ar.resp)
+			return nil, clientBlocker(ar.resp)
 		}
 		return nil, nil
 	},
@@ -56,8 +59,9 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork,
 	Safety:   1,
+	Requires: needs(authorize),
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
-		ar, err := authorizeProbe(ctx, in)
+		ar, err := authorizeOf(ctx, in)
 		if err != nil {
 			return nil, err
 		}
@@ -65,7 +69,7 @@ var _ = register(&Check{
 			return nil, nil
 		}
 		return []Finding{{
-			Message:   fmt.Sprintf("GET /oauth2/authorize answered invalid_scope: %s%s", ar.msg, requestIDNote(ar.resp)),
+			Message:   fmt.Sprintf("GET /oauth2/authorize answered invalid_scope: %s", ar.msg),
 			Location:  in.Integration.OAuth.ScopesFrom,
 			RequestID: ar.resp.RequestID,
 		}}, nil
@@ -78,19 +82,16 @@ type authorizeResult struct {
 	msg  string
 }
 
-// authorizeProbe sends the authorization request the app would send, once
-// per run, without following the redirect, and reads any error from the
-// JSON body or from the error parameter of a redirect.
-func authorizeProbe(ctx context.Context, in *Input) (*authorizeResult, error) {
-	l, err := liveOf(in)
-	if err != nil {
-		return nil, err
-	}
-	ig := in.Integration
-	if ig.OAuth.ClientID.Empty() || ig.OAuth.RedirectURI.Empty() {
-		return nil, Skip("no client_id or redirect_uri configured", "set oauth.client_id and oauth.redirect_uri")
-	}
-	v, err := l.Probe.Once("authorize", func() (any, error) {
+// authorize sends the authorization request the app would send, without
+// following the redirect, and reads any error from the JSON body or from
+// the error parameter of a redirect.
+var authorize = &diagnosis.Fact[*authorizeResult]{Name: "authorization request", Requires: probing,
+	Compute: func(ctx context.Context, in *Input) (*authorizeResult, error) {
+		l, err := liveHosts.Of(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		ig := in.Integration
 		base, err := l.authEndpoint("/oauth2/authorize")
 		if err != nil {
 			return nil, err
@@ -108,8 +109,9 @@ func authorizeProbe(ctx context.Context, in *Input) (*authorizeResult, error) {
 		if len(scopes) > 0 {
 			q.Set("scope", strings.Join(scopes, " "))
 		}
-		resp, err := l.Probe.Do(ctx, probe.Request{Method: "GET", URL: base + "?" + q.Encode(), Class: contio.ClassOAuth,
-			Header: http.Header{"Accept": {"application/json"}}, Purpose: "start an authorization request (read-only; no one signs in)"})
+		resp, err := l.send(ctx, in, probe.Request{Method: "GET", URL: base + "?" + q.Encode(), Class: contio.ClassOAuth,
+			Header: http.Header{"Accept": {"application/json"}}, Purpose: "start an authorization request (read-only; no one signs in)"},
+			sendOptions{ownsClient: true, ownsRedirect: true})
 		if err != nil {
 			return nil, err
 		}
@@ -125,12 +127,13 @@ func authorizeProbe(ctx context.Context, in *Input) (*authorizeResult, error) {
 			ar.code = "http_" + fmt.Sprint(resp.Status)
 		}
 		return ar, nil
-	})
-	if err != nil {
-		if s := budgetOrLimited(err); s != nil {
-			return nil, s
-		}
-		return nil, transportError("GET /oauth2/authorize", err)
+	}}
+
+// authorizeOf is authorize for a config that can build the request.
+func authorizeOf(ctx context.Context, in *Input) (*authorizeResult, error) {
+	ig := in.Integration
+	if ig.OAuth.ClientID.Empty() || ig.OAuth.RedirectURI.Empty() {
+		return nil, Skip("no client_id or redirect_uri configured", "set oauth.client_id and oauth.redirect_uri")
 	}
-	return v.(*authorizeResult), nil
+	return authorize.Of(ctx, in)
 }

@@ -3,6 +3,7 @@ package checks_test
 import (
 	"context"
 	"errors"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -74,10 +75,10 @@ func newLiveWorldB(t testing.TB, opts sandbox.Options) *liveWorld {
 	return &liveWorld{sb: sb, app: app, ig: ig, tok: tok}
 }
 
-func networkChecks() []*checks.Check {
-	var out []*checks.Check
+func networkChecks() []*diagnosis.Check {
+	var out []*diagnosis.Check
 	for _, c := range checks.All() {
-		if c.Needs&checks.NeedsNetwork != 0 && c.Needs&checks.NeedsWebhookProbe == 0 {
+		if c.Needs&diagnosis.NeedsNetwork != 0 && c.Needs&diagnosis.NeedsWebhookProbe == 0 {
 			out = append(out, c)
 		}
 	}
@@ -85,26 +86,26 @@ func networkChecks() []*checks.Check {
 }
 
 // run runs every live check and returns the results by ID.
-func (w *liveWorld) run(t *testing.T, popts probe.Options) map[string]checks.Result {
+func (w *liveWorld) run(t *testing.T, popts probe.Options) map[string]diagnosis.Result {
 	t.Helper()
 	_, res := w.runLive(t, popts)
 	return res
 }
 
-func (w *liveWorld) runLive(t *testing.T, popts probe.Options) (*checks.Live, map[string]checks.Result) {
+func (w *liveWorld) runLive(t *testing.T, popts probe.Options) (*probe.Client, map[string]diagnosis.Result) {
 	t.Helper()
 	popts.Clock = w.sb.Now
-	live := checks.NewLive(w.ig, popts)
-	in := &checks.Input{Integration: w.ig, Now: w.sb.Now(), Live: true, Shared: live}
-	res := checks.Run(context.Background(), networkChecks(), in, checks.Options{CheckTimeout: 5 * time.Second})
-	out := map[string]checks.Result{}
+	live := probe.New(popts)
+	in := &diagnosis.Input{Integration: w.ig, Now: w.sb.Now(), Probe: live}
+	res := diagnosis.RunChecks(context.Background(), networkChecks(), in, diagnosis.RunnerOptions{CheckTimeout: 5 * time.Second})
+	out := map[string]diagnosis.Result{}
 	for _, r := range res {
 		out[r.Check.ID] = r
 	}
 	return live, out
 }
 
-func expectStatus(t *testing.T, res map[string]checks.Result, id string, want checks.Status) checks.Result {
+func expectStatus(t *testing.T, res map[string]diagnosis.Result, id string, want diagnosis.Status) diagnosis.Result {
 	t.Helper()
 	r, ok := res[id]
 	if !ok {
@@ -119,9 +120,9 @@ func expectStatus(t *testing.T, res map[string]checks.Result, id string, want ch
 // expectFail asserts a failure whose message holds each part. Findings
 // drawn from an error response must carry its request_id (the API puts it
 // in error bodies only, so findings from a 200 have none).
-func expectFail(t *testing.T, res map[string]checks.Result, id string, parts ...string) checks.Finding {
+func expectFail(t *testing.T, res map[string]diagnosis.Result, id string, parts ...string) diagnosis.Finding {
 	t.Helper()
-	r := expectStatus(t, res, id, checks.StatusFail)
+	r := expectStatus(t, res, id, diagnosis.StatusFail)
 	f := r.Findings[0]
 	for _, p := range parts {
 		if !strings.Contains(f.Message, p) {
@@ -132,7 +133,7 @@ func expectFail(t *testing.T, res map[string]checks.Result, id string, parts ...
 }
 
 // expectFailRID is expectFail for findings from an error response.
-func expectFailRID(t *testing.T, res map[string]checks.Result, id string, parts ...string) checks.Finding {
+func expectFailRID(t *testing.T, res map[string]diagnosis.Result, id string, parts ...string) diagnosis.Finding {
 	t.Helper()
 	f := expectFail(t, res, id, parts...)
 	if !strings.HasPrefix(f.RequestID, "req_") {
@@ -141,10 +142,10 @@ func expectFailRID(t *testing.T, res map[string]checks.Result, id string, parts 
 	return f
 }
 
-func noFailures(t *testing.T, res map[string]checks.Result) {
+func noFailures(t *testing.T, res map[string]diagnosis.Result) {
 	t.Helper()
 	for id, r := range res {
-		if r.Status == checks.StatusFail || r.Status == checks.StatusError {
+		if r.Status == diagnosis.StatusFail || r.Status == diagnosis.StatusError {
 			t.Errorf("%s (%s): %s %q %+v", id, r.Check.Name, r.Status, r.Err, r.Findings)
 		}
 	}
@@ -155,7 +156,7 @@ func TestLiveHealthy(t *testing.T) {
 	res := w.run(t, probe.Options{})
 	noFailures(t, res)
 	for _, id := range []string{"CD1501", "CD2501", "CD3502", "CD3510", "CD3511", "CD3512", "CD3513", "CD3520", "CD4501", "CD4502", "CD4503", "CD6501", "CD6502"} {
-		expectStatus(t, res, id, checks.StatusPass)
+		expectStatus(t, res, id, diagnosis.StatusPass)
 	}
 	// Budget and read-only: at most 5 OAuth-class requests, nothing written.
 	oauth := 0
@@ -347,10 +348,10 @@ func TestLiveScenarios(t *testing.T) {
 				sc.setup(t, w)
 			}
 			popts := probe.Options{Clock: w.sb.Now}
-			live := checks.NewLive(w.ig, popts)
-			in := &checks.Input{Integration: w.ig, Now: w.sb.Now().Add(sc.now), Live: true, Shared: live}
-			res := map[string]checks.Result{}
-			for _, r := range checks.Run(context.Background(), networkChecks(), in, checks.Options{CheckTimeout: 5 * time.Second}) {
+			live := probe.New(popts)
+			in := &diagnosis.Input{Integration: w.ig, Now: w.sb.Now().Add(sc.now), Probe: live}
+			res := map[string]diagnosis.Result{}
+			for _, r := range diagnosis.RunChecks(context.Background(), networkChecks(), in, diagnosis.RunnerOptions{CheckTimeout: 5 * time.Second}) {
 				res[r.Check.ID] = r
 			}
 			for id, parts := range sc.want {
@@ -361,12 +362,12 @@ func TestLiveScenarios(t *testing.T) {
 				}
 			}
 			for id, r := range res {
-				if _, wanted := sc.want[id]; !wanted && r.Status == checks.StatusFail {
+				if _, wanted := sc.want[id]; !wanted && r.Status == diagnosis.StatusFail {
 					t.Errorf("unexpected failure %s (%s): %+v", id, r.Check.Name, r.Findings)
 				}
 			}
 			for _, id := range sc.skip {
-				expectStatus(t, res, id, checks.StatusSkip)
+				expectStatus(t, res, id, diagnosis.StatusSkip)
 			}
 			for _, e := range w.sb.Requests() {
 				if e.Write {
@@ -397,7 +398,7 @@ func TestEveryLiveCheckHasAScenario(t *testing.T) {
 func TestJWKSPrivateKey(t *testing.T) {
 	ig := stubAuth(t, map[string]string{"/.well-known/jwks.json": `{"keys":[{"kty":"EC","crv":"P-256","kid":"k1","x":"AA","y":"BB","d":"private-part"}]}`})
 	r := runOne(t, ig, "CD6505")
-	if r.Status != checks.StatusFail || !strings.Contains(r.Findings[0].Message, `kid "k1"`) {
+	if r.Status != diagnosis.StatusFail || !strings.Contains(r.Findings[0].Message, `kid "k1"`) {
 		t.Fatalf("CD6505: %s %+v", r.Status, r.Findings)
 	}
 }
@@ -411,7 +412,7 @@ func TestLive429PerClass(t *testing.T) {
 			// Requests already in flight cannot be recalled, but none of
 			// the class may start once the first 429 has arrived.
 			var first time.Time
-			for _, ex := range live.Probe.Exchanges() {
+			for _, ex := range live.Exchanges() {
 				if ex.Request.Class == class && ex.Response != nil && ex.Response.Status == 429 && (first.IsZero() || ex.Finished.Before(first)) {
 					first = ex.Finished
 				}
@@ -419,7 +420,7 @@ func TestLive429PerClass(t *testing.T) {
 			if first.IsZero() {
 				t.Fatal("no 429 was seen")
 			}
-			for _, ex := range live.Probe.Exchanges() {
+			for _, ex := range live.Exchanges() {
 				if ex.Request.Class == class && ex.Started.After(first) {
 					t.Errorf("%s %s started after the class answered 429", ex.Request.Method, ex.Request.URL)
 				}
@@ -439,13 +440,13 @@ func TestLiveInjectedLatency(t *testing.T) {
 	w := newLiveWorld(t, sandbox.Options{Faults: []sandbox.FaultRule{{Path: "/*", Kind: sandbox.FaultLatency, Latency: 50 * time.Millisecond}}})
 	res := w.run(t, probe.Options{})
 	noFailures(t, res)
-	expectStatus(t, res, "CD1501", checks.StatusPass)
+	expectStatus(t, res, "CD1501", diagnosis.StatusPass)
 }
 
 func TestLiveConnectionReset(t *testing.T) {
 	w := newLiveWorld(t, sandbox.Options{Faults: []sandbox.FaultRule{{Kind: sandbox.FaultReset, Path: "/*"}}})
 	res := w.run(t, probe.Options{})
-	r := expectStatus(t, res, "CD6502", checks.StatusFail)
+	r := expectStatus(t, res, "CD6502", diagnosis.StatusFail)
 	if !strings.Contains(r.Findings[0].Message, "connection reset") {
 		t.Errorf("message %q does not name the failed step", r.Findings[0].Message)
 	}
@@ -456,22 +457,22 @@ func TestLiveUntrustedTLS(t *testing.T) {
 	srv := httptest.NewTLSServer(sb.Handler())
 	defer srv.Close()
 	ig := &integration.Integration{APIURL: val(srv.URL), AuthURL: val(srv.URL)}
-	run := func(popts probe.Options) map[string]checks.Result {
-		in := &checks.Input{Integration: ig, Now: sb.Now(), Live: true, Shared: checks.NewLive(ig, popts)}
-		out := map[string]checks.Result{}
-		for _, r := range checks.Run(context.Background(), networkChecks(), in, checks.Options{}) {
+	run := func(popts probe.Options) map[string]diagnosis.Result {
+		in := &diagnosis.Input{Integration: ig, Now: sb.Now(), Probe: probe.New(popts)}
+		out := map[string]diagnosis.Result{}
+		for _, r := range diagnosis.RunChecks(context.Background(), networkChecks(), in, diagnosis.RunnerOptions{}) {
 			out[r.Check.ID] = r
 		}
 		return out
 	}
 	res := run(probe.Options{})
-	r := expectStatus(t, res, "CD6501", checks.StatusFail)
+	r := expectStatus(t, res, "CD6501", diagnosis.StatusFail)
 	if !strings.Contains(r.Findings[0].Message, "TLS failed") {
 		t.Errorf("message %q does not name the TLS step", r.Findings[0].Message)
 	}
 	// With the flag, loopback is accepted.
 	res = run(probe.Options{InsecureSkipVerify: true})
-	expectStatus(t, res, "CD6501", checks.StatusPass)
+	expectStatus(t, res, "CD6501", diagnosis.StatusPass)
 }
 
 func TestLiveDNSFailure(t *testing.T) {
@@ -481,13 +482,13 @@ func TestLiveDNSFailure(t *testing.T) {
 		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}
 	}}
 	ig := &integration.Integration{APIURL: val("https://api.contio.example"), AuthURL: val("https://auth.contio.example")}
-	in := &checks.Input{Integration: ig, Now: time.Now(), Live: true, Shared: checks.NewLive(ig, probe.Options{Transport: tr})}
-	res := checks.Run(context.Background(), networkChecks(), in, checks.Options{})
+	in := &diagnosis.Input{Integration: ig, Now: time.Now(), Probe: probe.New(probe.Options{Transport: tr})}
+	res := diagnosis.RunChecks(context.Background(), networkChecks(), in, diagnosis.RunnerOptions{})
 	found := false
 	for _, r := range res {
 		if r.Check.ID == "CD6502" {
 			found = true
-			if r.Status != checks.StatusFail || !strings.Contains(r.Findings[0].Message, "DNS failed") {
+			if r.Status != diagnosis.StatusFail || !strings.Contains(r.Findings[0].Message, "DNS failed") {
 				t.Fatalf("CD6502: %s %+v", r.Status, r.Findings)
 			}
 		}
@@ -521,20 +522,20 @@ func stubAuth(t *testing.T, bodies map[string]string) *integration.Integration {
 		Tokens: integration.Tokens{AccessToken: val("cto_at_v1_stubtokenstubtoken")}}
 }
 
-func runOne(t *testing.T, ig *integration.Integration, id string) checks.Result {
+func runOne(t *testing.T, ig *integration.Integration, id string) diagnosis.Result {
 	t.Helper()
-	c, ok := checks.Lookup(id)
+	c, ok := diagnosis.Lookup(id)
 	if !ok {
 		t.Fatalf("no check %s", id)
 	}
-	in := &checks.Input{Integration: ig, Now: time.Now(), Live: true, Shared: checks.NewLive(ig, probe.Options{})}
-	return checks.Run(context.Background(), []*checks.Check{c}, in, checks.Options{})[0]
+	in := &diagnosis.Input{Integration: ig, Now: time.Now(), Probe: probe.New(probe.Options{})}
+	return diagnosis.RunChecks(context.Background(), []*diagnosis.Check{c}, in, diagnosis.RunnerOptions{})[0]
 }
 
 func TestAccessTokenOfAnotherClient(t *testing.T) {
 	ig := stubAuth(t, map[string]string{"/oauth2/introspect": `{"active":true,"scope":"openid profile","client_id":"client_theirs","exp":4102444800}`})
 	r := runOne(t, ig, "CD3514")
-	if r.Status != checks.StatusFail || !strings.Contains(r.Findings[0].Message, `"client_theirs"`) {
+	if r.Status != diagnosis.StatusFail || !strings.Contains(r.Findings[0].Message, `"client_theirs"`) {
 		t.Fatalf("CD3514: %s %+v", r.Status, r.Findings)
 	}
 }
@@ -542,7 +543,7 @@ func TestAccessTokenOfAnotherClient(t *testing.T) {
 func TestDiscoveryNamesAnotherIssuer(t *testing.T) {
 	ig := stubAuth(t, map[string]string{"/.well-known/openid_configuration": `{"issuer":"https://auth.contio.io","authorization_endpoint":"https://auth.contio.io/oauth2/authorize","token_endpoint":"https://auth.contio.io/oauth2/token","token_endpoint_auth_methods_supported":["client_secret_post"]}`})
 	r := runOne(t, ig, "CD6504")
-	if r.Status != checks.StatusFail || len(r.Findings) != 3 {
+	if r.Status != diagnosis.StatusFail || len(r.Findings) != 3 {
 		t.Fatalf("CD6504: %s %+v", r.Status, r.Findings)
 	}
 	if !strings.Contains(r.Findings[1].Message, "token_endpoint https://auth.contio.io/oauth2/token") || !strings.Contains(r.Findings[2].Message, "without client_secret_basic") {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/probe"
 )
@@ -25,8 +26,9 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsClientSecret,
 	Safety:   1,
+	Requires: needs(clientAuth),
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
-		l, err := liveOf(in)
+		l, err := liveHosts.Of(ctx, in)
 		if err != nil {
 			return nil, err
 		}
@@ -34,30 +36,22 @@ var _ = register(&Check{
 		if len(ig.OAuth.Scopes) == 0 {
 			return nil, Skip("no scopes configured", "set oauth.scopes")
 		}
-		cc, err := l.clientCredentials(ctx, ig)
+		cc, err := acceptedClient(ctx, in)
 		if err != nil {
-			if s := budgetOrLimited(err); s != nil {
-				return nil, s
-			}
-			return nil, Skip("the client credentials could not be checked", "see CD1501")
-		}
-		if !cc.accepted {
-			return nil, Skip("the client credentials were rejected, and the scope list needs them", "fix the client credentials first (CD1501)")
+			return nil, err
 		}
 		u, err := l.authEndpoint("/oauth2/scopes")
 		if err != nil {
 			return nil, err
 		}
-		resp, err := l.Probe.Do(ctx, probe.Request{Method: "GET", URL: u, Class: contio.ClassOAuth, Credentialed: true,
-			Header: http.Header{"Authorization": {cc.header}, "Accept": {"application/json"}}, Purpose: "read the scope catalogue"})
+		resp, err := l.send(ctx, in, probe.Request{Method: "GET", URL: u, Class: contio.ClassOAuth, Credentialed: true,
+			Header: http.Header{"Authorization": {cc.header}, "Accept": {"application/json"}}, Purpose: "read the scope catalogue"},
+			sendOptions{json: true})
 		if err != nil {
-			if s := budgetOrLimited(err); s != nil {
-				return nil, s
-			}
-			return nil, fmt.Errorf("GET /oauth2/scopes: %w", err)
+			return nil, err
 		}
 		if resp.Status != http.StatusOK {
-			return nil, fmt.Errorf("GET /oauth2/scopes answered %d %s%s", resp.Status, orNone(resp.Code), requestIDNote(resp))
+			return nil, Skip(fmt.Sprintf("GET /oauth2/scopes answered %d %s, so the catalogue cannot be compared", resp.Status, orNone(resp.Code)), "check the scopes against the documented list (CD3002)")
 		}
 		var body struct {
 			Scopes []string `json:"scopes"`
@@ -65,7 +59,7 @@ var _ = register(&Check{
 		if err := json.Unmarshal(resp.Body, &body); err != nil || body.Scopes == nil {
 			// The SDK also tolerates a bare array.
 			if json.Unmarshal(resp.Body, &body.Scopes) != nil {
-				return nil, fmt.Errorf("GET /oauth2/scopes: unexpected body%s", requestIDNote(resp))
+				return nil, Skip("GET /oauth2/scopes answered a body of an unknown shape", "check the scopes against the documented list (CD3002)")
 			}
 		}
 		var out []Finding
@@ -73,7 +67,8 @@ var _ = register(&Check{
 			for _, name := range strings.FieldsFunc(s.Raw, func(r rune) bool { return r == ' ' || r == ',' }) {
 				if !slices.Contains(body.Scopes, name) {
 					out = append(out, Finding{
-						Message:   fmt.Sprintf("scope %q is not in the server's catalogue (%d scopes)%s", name, len(body.Scopes), requestIDNote(resp)),
+						Root:      unknownScopeRoot(name),
+						Message:   fmt.Sprintf("scope %q is not in the server's catalogue (%d scopes)", name, len(body.Scopes)),
 						Location:  s.From,
 						RequestID: resp.RequestID,
 					})
@@ -84,41 +79,33 @@ var _ = register(&Check{
 	},
 })
 
-// accessIntrospection introspects the configured access token, turning
-// probe failures into skips or errors.
-func accessIntrospection(ctx context.Context, in *Input, refresh bool) (*introspection, error) {
-	l, err := liveOf(in)
+// tokenIntrospection introspects the configured access (or refresh)
+// token; an answer other than 200 blocks under the problem it names.
+func tokenIntrospection(ctx context.Context, in *Input, refresh bool) (*introspection, error) {
+	f := accessIntro
+	if refresh {
+		f = refreshIntro
+	}
+	r, err := f.Of(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	tok := in.Integration.Tokens.AccessToken.Raw
-	if refresh {
-		tok = in.Integration.Tokens.RefreshToken.Raw
-	}
-	r, err := l.introspect(ctx, in.Integration, tok)
-	if err != nil {
-		if s, ok := IsSkip(err); ok {
-			return nil, s
-		}
-		if s := budgetOrLimited(err); s != nil {
-			return nil, s
-		}
-		return nil, transportError("POST /oauth2/introspect", err)
-	}
 	if r.info == nil {
-		return nil, fmt.Errorf("introspection answered HTTP %d %s%s", r.resp.Status, orNone(r.resp.Code), requestIDNote(r.resp))
+		return nil, Skip(fmt.Sprintf("introspection answered HTTP %d %s", r.resp.Status, orNone(r.resp.Code)), "run with -v to see the exchange")
 	}
 	return r, nil
 }
 
-// activeAccess is accessIntrospection for checks that need an active token.
+// activeAccess is tokenIntrospection for checks that need an active
+// token: an inactive one blocks them under CD3510's problem.
 func activeAccess(ctx context.Context, in *Input) (*introspection, error) {
-	r, err := accessIntrospection(ctx, in, false)
+	r, err := tokenIntrospection(ctx, in, false)
 	if err != nil {
 		return nil, err
 	}
 	if !r.info.Active {
-		return nil, Skip("the access token is not active", "see CD3510; connect again to get a fresh token")
+		return nil, &diagnosis.Blocker{Root: tokenInactiveRoot, Check: "CD3510", Reason: "the access token is not active",
+			Finding: Finding{Message: "introspection says the access token is not active"}}
 	}
 	return r, nil
 }
@@ -136,8 +123,9 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsAccessToken | NeedsClientSecret,
 	Safety:   1,
+	Requires: needs(accessIntro),
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
-		r, err := accessIntrospection(ctx, in, false)
+		r, err := tokenIntrospection(ctx, in, false)
 		if err != nil {
 			return nil, err
 		}
@@ -145,7 +133,8 @@ var _ = register(&Check{
 			return nil, nil
 		}
 		return []Finding{{
-			Message:   "introspection says the access token is not active" + requestIDNote(r.resp),
+			Root:      tokenInactiveRoot,
+			Message:   "introspection says the access token is not active",
 			Evidence:  `introspection answered {"active":false}`,
 			Location:  in.Integration.Tokens.AccessToken.From,
 			RequestID: r.resp.RequestID,
@@ -167,6 +156,7 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsAccessToken | NeedsClientSecret,
 	Safety:   1,
+	Requires: needs(accessIntro),
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
 		r, err := activeAccess(ctx, in)
 		if err != nil {
@@ -180,7 +170,8 @@ var _ = register(&Check{
 			ev = "introspection: active, no scope field"
 		}
 		return []Finding{{
-			Message:   "the access token is active but has no scopes: consent was never completed" + requestIDNote(r.resp),
+			Root:      noScopesRoot,
+			Message:   "the access token is active but has no scopes: consent was never completed",
 			Evidence:  ev,
 			Commands:  []string{introspectCommand(in.Integration)},
 			Location:  in.Integration.Tokens.AccessToken.From,
@@ -201,6 +192,7 @@ var _ = register(&Check{
 	Severity: SeverityWarning,
 	Needs:    NeedsNetwork | NeedsAccessToken | NeedsClientSecret,
 	Safety:   1,
+	Requires: needs(accessIntro),
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
 		r, err := activeAccess(ctx, in)
 		if err != nil {
@@ -208,7 +200,7 @@ var _ = register(&Check{
 		}
 		granted := r.info.Scopes()
 		if len(granted) == 0 {
-			return nil, Skip("the token has no scopes at all", "see CD3511")
+			return nil, noScopesBlocker()
 		}
 		var missing []string
 		for _, s := range in.Integration.OAuth.Scopes {
@@ -220,6 +212,7 @@ var _ = register(&Check{
 			return nil, nil
 		}
 		return []Finding{{
+			Root:      partialConsentRoot,
 			Message:   fmt.Sprintf("the token lacks %d requested scope(s): %s", len(missing), strings.Join(missing, ", ")),
 			Evidence:  "granted: " + strings.Join(granted, " "),
 			Commands:  []string{introspectCommand(in.Integration)},
@@ -241,6 +234,7 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsAccessToken | NeedsClientSecret | NeedsCalls,
 	Safety:   1,
+	Requires: needs(accessIntro),
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
 		r, err := activeAccess(ctx, in)
 		if err != nil {
@@ -248,7 +242,7 @@ var _ = register(&Check{
 		}
 		granted := r.info.Scopes()
 		if len(granted) == 0 {
-			return nil, Skip("the token has no scopes at all", "see CD3511")
+			return nil, noScopesBlocker()
 		}
 		var out []Finding
 		for i, c := range in.Integration.Calls {
@@ -256,7 +250,15 @@ var _ = register(&Check{
 			if scope == "" || slices.Contains(granted, scope) {
 				continue
 			}
+			// Asked for and not granted: the user declined it at consent
+			// (partial_scope); never asked for: the request's mistake.
+			root, guide := partialConsentRoot, contio.GuidePartialScope
+			if !requested(in.Integration, scope) {
+				root, guide = Root{Kind: "scope_not_requested", Subject: scope}, ""
+			}
 			out = append(out, Finding{
+				Root:      root,
+				Guide:     guide,
 				Message:   fmt.Sprintf("%s needs scope %s, which the token does not have", callLabel(i, c), scope),
 				Evidence:  "granted: " + strings.Join(granted, " "),
 				Location:  c.At,
@@ -279,6 +281,7 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsAccessToken | NeedsClientSecret,
 	Safety:   1,
+	Requires: needs(accessIntro),
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
 		r, err := activeAccess(ctx, in)
 		if err != nil {
@@ -311,6 +314,7 @@ var _ = register(&Check{
 	Severity: SeverityInfo,
 	Needs:    NeedsNetwork | NeedsAccessToken | NeedsClientSecret,
 	Safety:   1,
+	Requires: needs(accessIntro),
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
 		r, err := activeAccess(ctx, in)
 		if err != nil {
@@ -345,8 +349,9 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsRefreshToken | NeedsClientSecret,
 	Safety:   1,
+	Requires: needs(refreshIntro),
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
-		r, err := accessIntrospection(ctx, in, true)
+		r, err := tokenIntrospection(ctx, in, true)
 		if err != nil {
 			return nil, err
 		}
@@ -354,9 +359,14 @@ var _ = register(&Check{
 			return nil, nil
 		}
 		return []Finding{{
-			Message:   "introspection says the refresh token is not active; the next refresh will fail with invalid_grant" + requestIDNote(r.resp),
+			Message:   "introspection says the refresh token is not active; the next refresh will fail with invalid_grant",
 			Location:  in.Integration.Tokens.RefreshToken.From,
 			RequestID: r.resp.RequestID,
 		}}, nil
 	},
 })
+
+func noScopesBlocker() *diagnosis.Blocker {
+	return &diagnosis.Blocker{Root: noScopesRoot, Check: "CD3511", Reason: "the access token carries no scopes",
+		Finding: Finding{Message: "the access token is active but has no scopes"}}
+}

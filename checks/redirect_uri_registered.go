@@ -50,6 +50,7 @@ func redirectURINotRegistered(_ context.Context, in *Input) ([]Finding, error) {
 			sent, n, closest.Raw, uri.Describe(diffs))
 	}
 	return []Finding{{
+		Root:     redirectURIRoot(sent),
 		Message:  msg,
 		Evidence: redirectDiffEvidence("sent", sent, "registered", closest.Raw),
 		Location: o.RedirectURI.From,

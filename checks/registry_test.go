@@ -1,6 +1,7 @@
 package checks_test
 
 import (
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,7 +11,7 @@ import (
 )
 
 func TestRegistryIsValid(t *testing.T) {
-	for _, err := range checks.Validate(checks.All()) {
+	for _, err := range diagnosis.Validate(checks.All()) {
 		t.Error(err)
 	}
 }
@@ -47,7 +48,7 @@ func TestEveryOfflineCheckHasAFaultConfig(t *testing.T) {
 	}
 	wanted := wantedBy(t, faults)
 	for _, c := range offlineChecks() {
-		if c.Needs&checks.NeedsCapture != 0 {
+		if c.Needs&diagnosis.NeedsCapture != 0 {
 			continue // held to a testdata/har capture by TestEveryCaptureCheckHasACapture
 		}
 		if len(wanted[c.ID]) == 0 {
@@ -65,7 +66,7 @@ func TestEveryNetworkCheckHasALiveConfig(t *testing.T) {
 	}
 	wanted := wantedBy(t, live)
 	for _, c := range checks.All() {
-		if c.Needs&checks.NeedsNetwork != 0 && len(wanted[c.ID]) == 0 {
+		if c.Needs&diagnosis.NeedsNetwork != 0 && len(wanted[c.ID]) == 0 {
 			t.Errorf("%s (%s) is a network check no testdata/live/*.yaml wants", c.ID, c.Name)
 		}
 	}
@@ -74,14 +75,14 @@ func TestEveryNetworkCheckHasALiveConfig(t *testing.T) {
 func TestTestdataWantsOnlyRegisteredChecks(t *testing.T) {
 	paths := append(faultConfigs(t), liveConfigs(t)...)
 	for id, where := range wantedBy(t, paths) {
-		c, ok := checks.Lookup(id)
+		c, ok := diagnosis.Lookup(id)
 		if !ok {
 			t.Errorf("%s want unknown check %s", strings.Join(where, ", "), id)
 			continue
 		}
 		for _, p := range where {
 			inLive := filepath.Base(filepath.Dir(p)) == "live"
-			if network := c.Needs&checks.NeedsNetwork != 0; network && !inLive {
+			if network := c.Needs&diagnosis.NeedsNetwork != 0; network && !inLive {
 				t.Errorf("%s wants %s (%s), a network check the offline harness never runs; put it under testdata/live", p, id, c.Name)
 			}
 		}

@@ -38,6 +38,7 @@ func scopeMissingForCall(_ context.Context, in *Input) ([]Finding, error) {
 			continue
 		}
 		f := Finding{
+			Root:     Root{Kind: "scope_not_requested", Subject: need},
 			Message:  fmt.Sprintf("%s needs %s, which oauth.scopes does not request", callLabel(i, c), need),
 			Location: c.At,
 			Evidence: "requested: " + strings.Join(requested, " "),
@@ -46,6 +47,8 @@ func scopeMissingForCall(_ context.Context, in *Input) ([]Finding, error) {
 		}
 		for _, s := range requested {
 			if near, _ := nearestScope(s); near == need {
+				// The misspelling is the root cause: one problem with CD3002.
+				f.Root = unknownScopeRoot(s)
 				f.Message += fmt.Sprintf(" (it requests %q, a misspelling of it)", s)
 			}
 		}

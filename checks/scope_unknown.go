@@ -32,6 +32,7 @@ func scopeUnknown(_ context.Context, in *Input) ([]Finding, error) {
 				continue
 			}
 			f := Finding{
+				Root:     unknownScopeRoot(s),
 				Message:  fmt.Sprintf("oauth.scopes has %q, which is not a Contio scope", s),
 				Location: v.From,
 				Evidence: "known scopes: " + strings.Join(contio.ScopeNames(), " "),

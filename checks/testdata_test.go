@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -93,10 +94,10 @@ func envFileFor(path string) string {
 }
 
 // offlineChecks is every registered check that needs no network.
-func offlineChecks() []*checks.Check {
-	var out []*checks.Check
+func offlineChecks() []*diagnosis.Check {
+	var out []*diagnosis.Check
 	for _, c := range checks.All() {
-		if c.Needs&checks.NeedsNetwork == 0 {
+		if c.Needs&diagnosis.NeedsNetwork == 0 {
 			out = append(out, c)
 		}
 	}
@@ -106,7 +107,7 @@ func offlineChecks() []*checks.Check {
 // runConfig loads path as the CLI would (explicit --config and --env-file,
 // an empty process environment so the machine's CONTIO_* never leak in) and
 // runs every offline check with waivers applied.
-func runConfig(t *testing.T, path string) []checks.Result {
+func runConfig(t *testing.T, path string) []diagnosis.Result {
 	t.Helper()
 	ig, err := config.Load(config.Options{
 		Path:         path,
@@ -117,12 +118,11 @@ func runConfig(t *testing.T, path string) []checks.Result {
 	if err != nil {
 		t.Fatalf("load %s: %v", path, err)
 	}
-	in := &checks.Input{Integration: ig, Now: harnessNow}
-	results := checks.Run(context.Background(), offlineChecks(), in, checks.Options{
-		Offline: true,
-		Clock:   func() time.Time { return harnessNow },
+	in := &diagnosis.Input{Integration: ig, Now: harnessNow}
+	results := diagnosis.RunChecks(context.Background(), offlineChecks(), in, diagnosis.RunnerOptions{
+		Clock: func() time.Time { return harnessNow },
 	})
-	checks.ApplyWaivers(results, ig.Ignore, harnessNow)
+	diagnosis.ApplyWaivers(results, ig.Ignore, harnessNow)
 	assertNoSecretInFindings(t, ig.Secrets(), results)
 	return results
 }
@@ -138,7 +138,7 @@ func unless(s, def string) string {
 // assertNoSecretInFindings holds every check, whatever its family, to the
 // rule that findings show only masked values. Short values are skipped:
 // the redactor leaves them alone too.
-func assertNoSecretInFindings(t *testing.T, secrets []integration.Secret, results []checks.Result) {
+func assertNoSecretInFindings(t *testing.T, secrets []integration.Secret, results []diagnosis.Result) {
 	t.Helper()
 	for _, r := range results {
 		for _, f := range r.Findings {
@@ -179,13 +179,13 @@ func procEnv(t *testing.T, path string) func(string) (string, bool) {
 // assertFailing compares the failing checks with want and reports a
 // readable diff: what failed unexpectedly (with its findings), what did
 // not fail, and any check that could not decide.
-func assertFailing(t *testing.T, path string, results []checks.Result, want []string) {
+func assertFailing(t *testing.T, path string, results []diagnosis.Result, want []string) {
 	t.Helper()
 	var got []string
 	var b strings.Builder
 	for _, r := range results {
 		switch r.Status {
-		case checks.StatusFail:
+		case diagnosis.StatusFail:
 			got = append(got, r.Check.ID)
 			if !slices.Contains(want, r.Check.ID) {
 				fmt.Fprintf(&b, "  unexpected failure %s (%s):\n", r.Check.ID, r.Check.Name)
@@ -193,7 +193,7 @@ func assertFailing(t *testing.T, path string, results []checks.Result, want []st
 					fmt.Fprintf(&b, "      %s: %s\n", f.Location, f.Message)
 				}
 			}
-		case checks.StatusError:
+		case diagnosis.StatusError:
 			fmt.Fprintf(&b, "  %s (%s) could not decide: %s\n", r.Check.ID, r.Check.Name, r.Err)
 		}
 	}

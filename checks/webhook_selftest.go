@@ -3,6 +3,7 @@ package checks
 import (
 	"context"
 
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/webhookdiag"
 )
@@ -26,6 +27,7 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    webhookNeeds,
 	Safety:   3,
+	Requires: []diagnosis.Requirement{selfTestDeliveries},
 	Run:      webhookVerdict((*webhookdiag.SelfTestReport).Delivery),
 })
 
@@ -42,6 +44,7 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    webhookNeeds,
 	Safety:   3,
+	Requires: []diagnosis.Requirement{selfTestDeliveries},
 	Run:      webhookVerdict((*webhookdiag.SelfTestReport).RawBody),
 })
 
@@ -57,6 +60,7 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    webhookNeeds,
 	Safety:   3,
+	Requires: []diagnosis.Requirement{selfTestDeliveries},
 	Run:      webhookVerdict((*webhookdiag.SelfTestReport).RequiresSignature),
 })
 
@@ -72,6 +76,7 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    webhookNeeds,
 	Safety:   3,
+	Requires: []diagnosis.Requirement{selfTestDeliveries},
 	Run:      webhookVerdict((*webhookdiag.SelfTestReport).RejectsBadSignature),
 })
 
@@ -87,6 +92,7 @@ var _ = register(&Check{
 	Severity: SeverityWarning,
 	Needs:    webhookNeeds,
 	Safety:   3,
+	Requires: []diagnosis.Requirement{selfTestDeliveries},
 	Run:      webhookVerdict((*webhookdiag.SelfTestReport).Duplicates),
 })
 
@@ -102,6 +108,7 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    webhookNeeds,
 	Safety:   3,
+	Requires: []diagnosis.Requirement{selfTestDeliveries},
 	Run:      webhookVerdict((*webhookdiag.SelfTestReport).Redirect),
 })
 
@@ -135,22 +142,16 @@ func webhookSelfTest(ctx context.Context, in *Input) (*webhookdiag.SelfTestRepor
 	if wh.Secret.Empty() {
 		return nil, Skip("webhooks.secret is not set, so no delivery can be signed", "set webhooks.secret (e.g. ${CONTIO_WEBHOOK_SECRET})")
 	}
-	run := func() (any, error) {
+	return selfTestDeliveries.Of(ctx, in)
+}
+
+// selfTestDeliveries sends the signed test deliveries once per run.
+var selfTestDeliveries = &diagnosis.Fact[*webhookdiag.SelfTestReport]{Name: "webhook self-test deliveries",
+	Compute: func(ctx context.Context, in *Input) (*webhookdiag.SelfTestReport, error) {
+		wh := in.Integration.Webhooks
 		return webhookdiag.SelfTest(ctx, webhookdiag.SelfTestOptions{
 			URL:       wh.URL.Raw,
 			Secret:    wh.Secret.Raw,
 			UserAgent: "contio-doctor (webhook self-test)",
 		})
-	}
-	var v any
-	var err error
-	if l, ok := in.Shared.(*Live); ok && l != nil && l.Probe != nil {
-		v, err = l.Probe.Once("webhook-selftest", run)
-	} else {
-		v, err = run()
-	}
-	if err != nil {
-		return nil, err
-	}
-	return v.(*webhookdiag.SelfTestReport), nil
-}
+	}}

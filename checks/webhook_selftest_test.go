@@ -2,6 +2,7 @@ package checks_test
 
 import (
 	"context"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,16 +18,16 @@ import (
 
 const webhookCanary = "whsec_CHECKS_canary_4411"
 
-func webhookChecks(t *testing.T) []*checks.Check {
+func webhookChecks(t *testing.T) []*diagnosis.Check {
 	t.Helper()
-	list, err := checks.Select(checks.All(), []string{"CD7510", "CD7511", "CD7512", "CD7513", "CD7514", "CD7515"}, nil)
+	list, err := diagnosis.Select(checks.All(), []string{"CD7510", "CD7511", "CD7512", "CD7513", "CD7514", "CD7515"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return list
 }
 
-func runWebhookChecks(t *testing.T, h http.Handler, probeOptIn bool) (map[string]checks.Result, int32) {
+func runWebhookChecks(t *testing.T, h http.Handler, probeOptIn bool) (map[string]diagnosis.Result, int32) {
 	t.Helper()
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -40,9 +41,9 @@ func runWebhookChecks(t *testing.T, h http.Handler, probeOptIn bool) (map[string
 		Secret: integration.Value{Raw: webhookCanary, Set: true},
 		Probe:  probeOptIn,
 	}}
-	in := &checks.Input{Integration: ig, Live: true, Shared: checks.NewLive(ig, probe.Options{})}
-	out := map[string]checks.Result{}
-	for _, r := range checks.Run(context.Background(), webhookChecks(t), in, checks.Options{}) {
+	in := &diagnosis.Input{Integration: ig, Probe: probe.New(probe.Options{})}
+	out := map[string]diagnosis.Result{}
+	for _, r := range diagnosis.RunChecks(context.Background(), webhookChecks(t), in, diagnosis.RunnerOptions{}) {
 		out[r.Check.ID] = r
 	}
 	return out, hits.Load()
@@ -61,21 +62,21 @@ func TestWebhookSelfTestChecks(t *testing.T) {
 	cases := []struct {
 		name    string
 		handler http.HandlerFunc
-		want    map[string]checks.Status
+		want    map[string]diagnosis.Status
 		message map[string]string
 	}{
-		{"verifying receiver", verifyingReceiver, map[string]checks.Status{
-			"CD7510": checks.StatusPass, "CD7511": checks.StatusPass, "CD7512": checks.StatusPass,
-			"CD7513": checks.StatusPass, "CD7514": checks.StatusPass, "CD7515": checks.StatusPass}, nil},
-		{"receiver that accepts anything", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }, map[string]checks.Status{
-			"CD7510": checks.StatusPass, "CD7511": checks.StatusPass, "CD7512": checks.StatusFail,
-			"CD7513": checks.StatusFail, "CD7514": checks.StatusPass, "CD7515": checks.StatusPass},
+		{"verifying receiver", verifyingReceiver, map[string]diagnosis.Status{
+			"CD7510": diagnosis.StatusPass, "CD7511": diagnosis.StatusPass, "CD7512": diagnosis.StatusPass,
+			"CD7513": diagnosis.StatusPass, "CD7514": diagnosis.StatusPass, "CD7515": diagnosis.StatusPass}, nil},
+		{"receiver that accepts anything", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }, map[string]diagnosis.Status{
+			"CD7510": diagnosis.StatusPass, "CD7511": diagnosis.StatusPass, "CD7512": diagnosis.StatusFail,
+			"CD7513": diagnosis.StatusFail, "CD7514": diagnosis.StatusPass, "CD7515": diagnosis.StatusPass},
 			map[string]string{"CD7512": "does not verify signatures", "CD7513": "signed with the wrong secret"}},
 		{"redirecting receiver", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "https://app.example.com/webhooks/", http.StatusMovedPermanently)
-		}, map[string]checks.Status{
-			"CD7510": checks.StatusSkip, "CD7511": checks.StatusSkip, "CD7512": checks.StatusSkip,
-			"CD7513": checks.StatusSkip, "CD7514": checks.StatusSkip, "CD7515": checks.StatusFail},
+		}, map[string]diagnosis.Status{
+			"CD7510": diagnosis.StatusSkip, "CD7511": diagnosis.StatusSkip, "CD7512": diagnosis.StatusSkip,
+			"CD7513": diagnosis.StatusSkip, "CD7514": diagnosis.StatusSkip, "CD7515": diagnosis.StatusFail},
 			map[string]string{"CD7515": "redirecting to https://app.example.com/webhooks/"}},
 	}
 	for _, c := range cases {
@@ -110,7 +111,7 @@ func TestWebhookSelfTestNeedsOptIn(t *testing.T) {
 		t.Fatalf("%d deliveries sent without webhooks.probe or --probe-webhook", hits)
 	}
 	for id, r := range res {
-		if r.Status != checks.StatusSkip || r.Enable == "" {
+		if r.Status != diagnosis.StatusSkip || r.Enable == "" {
 			t.Errorf("%s: %s, want a skip that says how to enable it", id, r.Status)
 		}
 	}

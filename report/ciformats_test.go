@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	_ "github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/config"
-	"github.com/Contio-AI/contio-doctor/internal/doctor"
 	"github.com/Contio-AI/contio-doctor/internal/redact"
 	"github.com/Contio-AI/contio-doctor/report"
 )
@@ -39,7 +39,7 @@ func TestSecretNeverSurvivesEscaping(t *testing.T) {
 	r.Run.ClientID = secret
 	for _, format := range allFormats {
 		var b bytes.Buffer
-		if err := doctor.Write(&b, r, format, report.Options{}, red); err != nil {
+		if err := report.Write(&b, r, format, report.Options{}, red); err != nil {
 			t.Fatalf("%s: %v", format, err)
 		}
 		if strings.Contains(b.String(), "CANARY") {
@@ -98,16 +98,16 @@ func statedExitCode(t *testing.T, format, out string) int {
 // wantExit is the DESIGN.md contract, written independently of the
 // runner: 1 when a failing result is at or above --fail-on or a check
 // could not decide, unless --fail-on never.
-func wantExit(r *report.Report, failOn checks.Severity) int {
-	if failOn == checks.SeverityNone {
+func wantExit(r *report.Report, failOn diagnosis.Severity) int {
+	if failOn == diagnosis.SeverityNone {
 		return 0
 	}
 	for _, res := range r.Results {
-		if res.Status == checks.StatusError || res.Status == checks.StatusFail && res.Severity >= failOn {
+		if res.Status == diagnosis.StatusError || res.Status == diagnosis.StatusFail && res.Severity >= failOn {
 			return 1
 		}
 	}
-	if len(r.Notes) > 0 && failOn <= checks.SeverityWarning {
+	if len(r.Notes) > 0 && failOn <= diagnosis.SeverityWarning {
 		return 1
 	}
 	return 0
@@ -121,11 +121,11 @@ func TestFailOnSameExitCodeInEveryFormat(t *testing.T) {
 	seen := map[int]bool{}
 	// Rendering every format for every config is slow under -race; the
 	// formats are rendered for one config per worst failing severity.
-	rendered := map[checks.Severity]bool{}
+	rendered := map[diagnosis.Severity]bool{}
 	for _, cfg := range testdataConfigs(t) {
 		render := false
 		for _, fo := range []string{"error", "warning", "info", "never"} {
-			failOn, _ := checks.ParseSeverity(fo)
+			failOn, _ := diagnosis.ParseSeverity(fo)
 			r := runConfig(t, cfg, failOn)
 			want := wantExit(r, failOn)
 			if r.ExitCode != want {
@@ -133,9 +133,9 @@ func TestFailOnSameExitCodeInEveryFormat(t *testing.T) {
 			}
 			seen[want] = true
 			if fo == "error" {
-				worst := checks.SeverityNone
+				worst := diagnosis.SeverityNone
 				for _, res := range r.Results {
-					if res.Status == checks.StatusFail {
+					if res.Status == diagnosis.StatusFail {
 						worst = max(worst, res.Severity)
 					}
 				}
@@ -167,11 +167,11 @@ func TestWaiversInEveryFormat(t *testing.T) {
 	}
 	// Which checks fail without waivers: waive the first, let the second's
 	// waiver expire.
-	plain := runConfig(t, "testdata/multi-fault.yaml", checks.SeverityError)
+	plain := runConfig(t, "testdata/multi-fault.yaml", diagnosis.SeverityError)
 	var failing []string
 	for _, res := range plain.Results {
 		// CD1007 depends on the copy's file mode; leave it out.
-		if res.Status == checks.StatusFail && res.Check.ID != "CD1007" {
+		if res.Status == diagnosis.StatusFail && res.Check.ID != "CD1007" {
 			failing = append(failing, res.Check.ID)
 		}
 	}
@@ -193,24 +193,24 @@ func TestWaiversInEveryFormat(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 5, 6, 0, 0, 0, 0, time.UTC)
-	r, err := doctor.Run(context.Background(), ig, doctor.Options{FailOn: checks.SeverityError, Clock: func() time.Time { return now }, RunID: "w"})
+	r, err := diagnosis.Run(context.Background(), ig, diagnosis.Options{FailOn: diagnosis.SeverityError, Clock: func() time.Time { return now }, RunID: "w"})
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	statusOf := func(id string) checks.Result {
+	statusOf := func(id string) diagnosis.Result {
 		for _, res := range r.Results {
 			if res.Check.ID == id {
 				return res
 			}
 		}
 		t.Fatalf("no result for %s", id)
-		return checks.Result{}
+		return diagnosis.Result{}
 	}
-	if res := statusOf(waived); res.Status != checks.StatusWaived || len(res.Findings) == 0 {
+	if res := statusOf(waived); res.Status != diagnosis.StatusWaived || len(res.Findings) == 0 {
 		t.Errorf("%s: status %s with %d findings, want waived with its findings kept", waived, res.Status, len(res.Findings))
 	}
-	if res := statusOf(expired); res.Status != checks.StatusFail || !res.WaiverExpired {
+	if res := statusOf(expired); res.Status != diagnosis.StatusFail || !res.WaiverExpired {
 		t.Errorf("%s: status %s expired=%v, want fail with the expiry recorded", expired, res.Status, res.WaiverExpired)
 	}
 	if len(r.Notes) != 1 || !strings.Contains(r.Notes[0], `"CD9998" matches no check`) || !strings.Contains(r.Notes[0], ":") {

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	_ "github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/config"
-	"github.com/Contio-AI/contio-doctor/internal/doctor"
 	"github.com/Contio-AI/contio-doctor/report"
 )
 
@@ -47,7 +47,7 @@ func fileExists(p string) bool {
 // root, in-process, with a fixed clock and run ID, and normalises what
 // varies between machines and runs. The caller must have chdir'd to the
 // repo root so report paths read "testdata/…".
-func runConfig(t *testing.T, cfg string, failOn checks.Severity) *report.Report {
+func runConfig(t *testing.T, cfg string, failOn diagnosis.Severity) *report.Report {
 	t.Helper()
 	ig, err := config.Load(config.Options{
 		Path: cfg, PathExplicit: true, EnvFile: envFileFor(cfg),
@@ -57,7 +57,7 @@ func runConfig(t *testing.T, cfg string, failOn checks.Severity) *report.Report 
 		t.Fatalf("load %s: %v", cfg, err)
 	}
 	now := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
-	rep, err := doctor.Run(context.Background(), ig, doctor.Options{
+	rep, err := diagnosis.Run(context.Background(), ig, diagnosis.Options{
 		FailOn: failOn,
 		Clock:  func() time.Time { return now },
 		RunID:  "0123456789abcdef",
@@ -72,7 +72,7 @@ func runConfig(t *testing.T, cfg string, failOn checks.Severity) *report.Report 
 		rep.Results[i].Duration = 0
 	}
 	// What the CLI does: values redacted before rendering.
-	return rep.Redacted(doctor.Redactor(ig).String)
+	return rep.Redacted(diagnosis.Redactor(ig).String)
 }
 
 // testdataConfigs lists testdata/*.yaml and testdata/faults/*.yaml,
@@ -103,7 +103,7 @@ func TestGoldens(t *testing.T) {
 		cfg := "testdata/" + name + ".yaml"
 		rep := (*report.Report)(nil)
 		if fileExists(cfg) {
-			rep = runConfig(t, cfg, checks.SeverityError)
+			rep = runConfig(t, cfg, diagnosis.SeverityError)
 		}
 		for _, format := range ciFormats {
 			t.Run(format+"-"+name, func(t *testing.T) {
@@ -111,7 +111,7 @@ func TestGoldens(t *testing.T) {
 					t.Skipf("%s has not landed yet", cfg)
 				}
 				var b bytes.Buffer
-				if err := doctor.Write(&b, rep, format, report.Options{}, nil); err != nil {
+				if err := report.Write(&b, rep, format, report.Options{}, nil); err != nil {
 					t.Fatal(err)
 				}
 				checkGolden(t, filepath.Join(goldenDir, format+"-"+name+".golden"), b.Bytes())

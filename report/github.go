@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
 )
 
@@ -52,11 +52,11 @@ func (GitHubRenderer) Render(w io.Writer, r *Report) error {
 	for _, res := range r.Results {
 		c := res.Check
 		switch res.Status {
-		case checks.StatusFail:
+		case diagnosis.StatusFail:
 			for _, f := range res.Findings {
 				emit(ghKind(f.Severity), ciLocate(r, f.Location), c.ID+" "+c.Name+": "+c.Title, ghFindingMessage(res, f))
 			}
-		case checks.StatusWaived:
+		case diagnosis.StatusWaived:
 			reason := ""
 			if res.Waiver != nil {
 				reason = waiverText(res.Waiver)
@@ -64,7 +64,7 @@ func (GitHubRenderer) Render(w io.Writer, r *Report) error {
 			for _, f := range res.Findings {
 				emit("notice", ciLocate(r, f.Location), c.ID+" "+c.Name+" (waived)", f.Message+"\nWaived: "+reason)
 			}
-		case checks.StatusError:
+		case diagnosis.StatusError:
 			emit("error", ciLocate(r, integration.Source{}), c.ID+" "+c.Name+": could not decide", res.Err)
 		}
 	}
@@ -84,11 +84,11 @@ func (GitHubRenderer) Render(w io.Writer, r *Report) error {
 	return err
 }
 
-func ghKind(s checks.Severity) string {
+func ghKind(s diagnosis.Severity) string {
 	switch s {
-	case checks.SeverityError:
+	case diagnosis.SeverityError:
 		return "error"
-	case checks.SeverityWarning:
+	case diagnosis.SeverityWarning:
 		return "warning"
 	}
 	return "notice"
@@ -96,7 +96,7 @@ func ghKind(s checks.Severity) string {
 
 // ghFindingMessage is what the annotation says: the problem, the cause and
 // the fix, with commands and the guide link.
-func ghFindingMessage(res checks.Result, f checks.Finding) string {
+func ghFindingMessage(res diagnosis.Result, f diagnosis.Finding) string {
 	var b strings.Builder
 	b.WriteString(f.Message)
 	if f.Location.EnvVar != "" && f.Location.Line == 0 {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/report"
 )
 
@@ -61,7 +61,7 @@ func TestGitHubCapNotice(t *testing.T) {
 	r.Results = nil
 	for i := range 12 {
 		res := base
-		res.Findings = []checks.Finding{base.Findings[1]}
+		res.Findings = []diagnosis.Finding{base.Findings[1]}
 		res.Findings[0].Message = fmt.Sprintf("finding %d", i)
 		r.Results = append(r.Results, res)
 	}

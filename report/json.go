@@ -6,8 +6,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/contio"
+	"github.com/Contio-AI/contio-doctor/internal/integration"
 )
 
 func init() {
@@ -25,7 +26,61 @@ type jsonDoc struct {
 	Run           jsonRun      `json:"run"`
 	Summary       jsonSummary  `json:"summary"`
 	Results       []jsonResult `json:"results"`
-	Notes         []string     `json:"notes"`
+	// Problems fold the failing results by root cause (one per cause).
+	Problems    []jsonProblem    `json:"problems"`
+	Connections []jsonConnection `json:"connections,omitempty"`
+	Quotas      []jsonQuota      `json:"rate_limits,omitempty"`
+	Notes       []string         `json:"notes"`
+}
+
+type jsonProblem struct {
+	ID         string         `json:"id"`
+	Guide      string         `json:"guide"`
+	GuideURL   string         `json:"guide_url"`
+	Severity   string         `json:"severity"`
+	Title      string         `json:"title"`
+	Message    string         `json:"message"`
+	Symptom    string         `json:"symptom"`
+	Cause      string         `json:"cause"`
+	Fix        string         `json:"fix"`
+	Commands   []string       `json:"commands,omitempty"`
+	Root       string         `json:"root"`
+	Checks     []string       `json:"checks"`
+	Blocked    []string       `json:"blocked_checks,omitempty"`
+	Evidence   []jsonEvidence `json:"evidence"`
+	RequestIDs []string       `json:"request_ids"`
+}
+
+type jsonEvidence struct {
+	Source    string       `json:"source"`
+	Check     string       `json:"check"`
+	Severity  string       `json:"severity"`
+	Message   string       `json:"message"`
+	Evidence  string       `json:"evidence,omitempty"`
+	Location  jsonLocation `json:"location"`
+	RequestID string       `json:"request_id"`
+}
+
+// jsonConnection is how one host answered, in milliseconds.
+type jsonConnection struct {
+	Host         string  `json:"host"`
+	LatencyMS    float64 `json:"latency_ms"`
+	DNSMS        float64 `json:"dns_ms,omitempty"`
+	ConnectMS    float64 `json:"connect_ms,omitempty"`
+	TLSMS        float64 `json:"tls_ms,omitempty"`
+	FirstByteMS  float64 `json:"first_byte_ms,omitempty"`
+	TLSVersion   string  `json:"tls_version,omitempty"`
+	CertNotAfter string  `json:"certificate_not_after,omitempty"`
+	CertDaysLeft *int    `json:"certificate_days_left,omitempty"`
+	Proxy        bool    `json:"proxy"`
+}
+
+type jsonQuota struct {
+	Class     string `json:"class"`
+	Limit     int    `json:"limit"`
+	Remaining int    `json:"remaining"`
+	Reset     string `json:"reset,omitempty"`
+	Exhausted bool   `json:"exhausted"`
 }
 
 type jsonTool struct {
@@ -45,6 +100,8 @@ type jsonRun struct {
 	APIURL     string     `json:"api_url,omitempty"`
 	AuthURL    string     `json:"auth_url,omitempty"`
 	ClientID   string     `json:"client_id,omitempty"`
+	// APIVersion is the X-API-Version the API answered with.
+	APIVersion string `json:"api_version,omitempty"`
 }
 
 type jsonConfig struct {
@@ -78,6 +135,10 @@ type jsonResult struct {
 	Enable string      `json:"enable,omitempty"`
 	Error  string      `json:"error,omitempty"`
 	Waiver *jsonWaiver `json:"waiver,omitempty"`
+	// Problem is the ID of the problem this result is evidence of or is
+	// blocked by; BlockedBy names the check that reports that problem.
+	Problem   string `json:"problem,omitempty"`
+	BlockedBy string `json:"blocked_by,omitempty"`
 }
 
 type jsonWaiver struct {
@@ -132,6 +193,7 @@ func (jsonRenderer) Render(w io.Writer, r *Report) error {
 			APIURL:     r.Run.APIURL,
 			AuthURL:    r.Run.AuthURL,
 			ClientID:   r.Run.ClientID,
+			APIVersion: r.Run.APIVersion,
 		},
 		Summary: jsonSummary{
 			Pass: c.Pass, Fail: c.Fail, Skip: c.Skip, Error: c.Error, Waived: c.Waived,
@@ -142,6 +204,24 @@ func (jsonRenderer) Render(w io.Writer, r *Report) error {
 	}
 	for _, res := range r.Results {
 		doc.Results = append(doc.Results, jsonResultFor(res))
+	}
+	doc.Problems = make([]jsonProblem, 0, len(r.Problems))
+	for _, p := range r.Problems {
+		doc.Problems = append(doc.Problems, jsonProblemFor(p))
+	}
+	for _, c := range r.Connections {
+		jc := jsonConnection{Host: c.Host, LatencyMS: jsonMS(c.Latency), DNSMS: jsonMS(c.DNS), ConnectMS: jsonMS(c.Connect),
+			TLSMS: jsonMS(c.TLS), FirstByteMS: jsonMS(c.FirstByte), TLSVersion: c.TLSVersion, Proxy: c.Proxy}
+		if !c.CertNotAfter.IsZero() {
+			jc.CertNotAfter = jsonTimestamp(c.CertNotAfter)
+			days := c.CertDaysLeft
+			jc.CertDaysLeft = &days
+		}
+		doc.Connections = append(doc.Connections, jc)
+	}
+	for _, q := range r.Quotas {
+		doc.Quotas = append(doc.Quotas, jsonQuota{Class: q.Class, Limit: q.Limit, Remaining: q.Remaining,
+			Reset: jsonTimestamp(q.Reset), Exhausted: q.Exhausted})
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -154,7 +234,7 @@ func (jsonRenderer) Render(w io.Writer, r *Report) error {
 	return err
 }
 
-func jsonResultFor(res checks.Result) jsonResult {
+func jsonResultFor(res diagnosis.Result) jsonResult {
 	c := res.Check
 	out := jsonResult{
 		Check:      c.ID,
@@ -175,25 +255,26 @@ func jsonResultFor(res checks.Result) jsonResult {
 	// the check's default otherwise, so consumers can filter every row
 	// (schema/report.schema.json).
 	sev := res.Severity
-	if sev == checks.SeverityNone {
+	if sev == diagnosis.SeverityNone {
 		sev = c.Severity
 	}
 	out.Severity = sev.String()
 	for _, f := range res.Findings {
 		out.Findings = append(out.Findings, jsonFinding{
-			Message:  f.Message,
-			Symptom:  f.Symptom,
-			Cause:    f.Cause,
-			Fix:      f.Fix,
-			Evidence: f.Evidence,
-			Location: jsonLocation{
-				File: f.Location.File, Line: f.Location.Line, Column: f.Location.Column,
-				EnvVar: f.Location.EnvVar, HAREntry: f.Location.HAREntry, URL: f.Location.URL,
-			},
+			Message:   f.Message,
+			Symptom:   f.Symptom,
+			Cause:     f.Cause,
+			Fix:       f.Fix,
+			Evidence:  f.Evidence,
+			Location:  jsonLocationFor(f.Location),
 			RequestID: f.RequestID,
 			Severity:  f.Severity.String(),
 			Commands:  f.Commands,
 		})
+	}
+	out.Problem = res.Problem
+	if res.BlockedBy != nil {
+		out.BlockedBy = res.BlockedBy.Check
 	}
 	if w := res.Waiver; w != nil {
 		jw := &jsonWaiver{Reason: w.Reason, Expired: res.WaiverExpired}
@@ -204,6 +285,33 @@ func jsonResultFor(res checks.Result) jsonResult {
 	}
 	return out
 }
+
+func jsonProblemFor(p diagnosis.Problem) jsonProblem {
+	out := jsonProblem{
+		ID: p.ID, Guide: string(p.Guide), Severity: p.Severity.String(), Title: p.Title, Message: p.Message,
+		Symptom: p.Symptom, Cause: p.Cause, Fix: p.Fix, Commands: p.Commands, Root: p.Root.String(),
+		Checks: p.Checks, Blocked: p.Blocked, Evidence: make([]jsonEvidence, 0, len(p.Evidence)),
+		RequestIDs: append([]string{}, p.RequestIDs()...),
+	}
+	if g, ok := contio.LookupGuide(p.Guide); ok {
+		out.GuideURL = g.URL()
+	}
+	for _, e := range p.Evidence {
+		out.Evidence = append(out.Evidence, jsonEvidence{
+			Source: string(e.Source), Check: e.Check, Severity: e.Severity.String(), Message: e.Message, Evidence: e.Evidence,
+			Location:  jsonLocationFor(e.Location),
+			RequestID: e.RequestID,
+		})
+	}
+	return out
+}
+
+func jsonLocationFor(l integration.Source) jsonLocation {
+	return jsonLocation{File: l.File, Line: l.Line, Column: l.Column, EnvVar: l.EnvVar, HAREntry: l.HAREntry, URL: l.URL}
+}
+
+// jsonMS is a duration in milliseconds, to the microsecond.
+func jsonMS(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // jsonTimestamp is RFC 3339 in UTC with milliseconds; "" for the zero time.
 func jsonTimestamp(t time.Time) string {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/report"
 )
 
@@ -166,7 +166,7 @@ func TestJSONEmptyListsAreArrays(t *testing.T) {
 
 func TestJSONFailOnNever(t *testing.T) {
 	r := textJSONFixture()
-	r.FailOn, r.ExitCode = checks.SeverityNone, 0
+	r.FailOn, r.ExitCode = diagnosis.SeverityNone, 0
 	out := string(renderJSON(t, r))
 	if !strings.Contains(out, `"exit_code": 0,`) || !strings.Contains(out, `"fail_on": "never"`) {
 		t.Errorf("summary with --fail-on never:\n%s", out)

@@ -17,7 +17,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 )
 
 func init() {
@@ -122,7 +122,7 @@ func (junitRenderer) Render(w io.Writer, r *Report) error {
 	return err
 }
 
-func junitCaseFor(r *Report, res checks.Result) junitCase {
+func junitCaseFor(r *Report, res diagnosis.Result) junitCase {
 	c := res.Check
 	class := string(c.Guide)
 	if class == "" {
@@ -139,25 +139,25 @@ func junitCaseFor(r *Report, res checks.Result) junitCase {
 		}
 	}
 	switch res.Status {
-	case checks.StatusFail:
+	case diagnosis.StatusFail:
 		tc.Failure = &junitProblem{
 			Message: junitMessage(res),
 			Type:    res.Severity.String(),
 			Body:    junitBody(res),
 		}
-	case checks.StatusError:
+	case diagnosis.StatusError:
 		tc.Error = &junitProblem{
 			Message: c.Title + ": could not decide",
 			Type:    "error",
 			Body:    res.Err + "\n",
 		}
-	case checks.StatusSkip:
+	case diagnosis.StatusSkip:
 		msg := res.SkipReason
 		if res.Enable != "" {
 			msg += "; to run it: " + res.Enable
 		}
 		tc.Skipped = &junitSkipped{Message: msg}
-	case checks.StatusWaived:
+	case diagnosis.StatusWaived:
 		reason := ""
 		if res.Waiver != nil {
 			reason = waiverText(res.Waiver)
@@ -168,7 +168,7 @@ func junitCaseFor(r *Report, res checks.Result) junitCase {
 }
 
 // junitMessage is the one-line summary CI dashboards show.
-func junitMessage(res checks.Result) string {
+func junitMessage(res diagnosis.Result) string {
 	if len(res.Findings) == 0 {
 		return res.Check.Title
 	}
@@ -180,7 +180,7 @@ func junitMessage(res checks.Result) string {
 }
 
 // junitBody is the whole story of a failing check, in plain text.
-func junitBody(res checks.Result) string {
+func junitBody(res diagnosis.Result) string {
 	var b strings.Builder
 	c := res.Check
 	if res.WaiverExpired && res.Waiver != nil {

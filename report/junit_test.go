@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/report"
 )
 
@@ -148,7 +148,7 @@ func TestJUnitControlCharacters(t *testing.T) {
 func TestJUnitCountsOnTestdata(t *testing.T) {
 	t.Chdir(repoRoot(t))
 	for _, cfg := range testdataConfigs(t) {
-		r := runConfig(t, cfg, checks.SeverityError)
+		r := runConfig(t, cfg, diagnosis.SeverityError)
 		checkJUnitCounts(t, parseJUnit(t, string(renderVia(t, r, "junit"))), r)
 	}
 }

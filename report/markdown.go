@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 )
 
 func init() {
@@ -22,14 +22,14 @@ func (markdownRenderer) Render(w io.Writer, r *Report) error {
 	mdHeader(&b, r)
 	mdSummary(&b, r)
 
-	var failing, errored, waived, rest []checks.Result
+	var failing, errored, waived, rest []diagnosis.Result
 	for _, res := range r.Results {
 		switch res.Status {
-		case checks.StatusFail:
+		case diagnosis.StatusFail:
 			failing = append(failing, res)
-		case checks.StatusError:
+		case diagnosis.StatusError:
 			errored = append(errored, res)
-		case checks.StatusWaived:
+		case diagnosis.StatusWaived:
 			waived = append(waived, res)
 		default:
 			rest = append(rest, res)
@@ -80,7 +80,7 @@ func (markdownRenderer) Render(w io.Writer, r *Report) error {
 		b.WriteString("| Check | Status | Title | Detail |\n|---|---|---|---|\n")
 		for _, res := range rest {
 			detail := ""
-			if res.Status == checks.StatusSkip {
+			if res.Status == diagnosis.StatusSkip {
 				detail = res.SkipReason
 				if res.Enable != "" {
 					detail += "; to run it: " + res.Enable
@@ -141,7 +141,7 @@ func mdSummary(b *strings.Builder, r *Report) {
 	}
 }
 
-func mdFailing(b *strings.Builder, res checks.Result) {
+func mdFailing(b *strings.Builder, res diagnosis.Result) {
 	c := res.Check
 	fmt.Fprintf(b, "\n### %s %s: %s\n\n", c.ID, c.Name, mdText(c.Title))
 	meta := fmt.Sprintf("Severity **%s**", res.Severity)

@@ -1,6 +1,6 @@
 // Package report renders a run's results. Each format is one file holding
 // one small type with a Render method; renderers know nothing of
-// individual checks, only of checks.Result values.
+// individual checks, only of the engine's Report (package diagnosis).
 //
 // Renderers write plain bytes; the caller passes every byte through the
 // one redaction mechanism (internal/redact) before it leaves the process.
@@ -10,59 +10,17 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"time"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/contio"
+	"github.com/Contio-AI/contio-doctor/internal/redact"
 )
 
+// Report is the engine's report, as every renderer reads it.
+type Report = diagnosis.Report
+
 // SchemaVersion is the JSON report's schema version.
-const SchemaVersion = 1
-
-// Tool identifies the program.
-type Tool struct {
-	Name    string
-	Version string
-}
-
-// Run describes one run of the doctor.
-type Run struct {
-	ID         string
-	StartedAt  time.Time
-	FinishedAt time.Time
-	Mode       string // "offline" or "live"
-	ConfigPath string
-	// Fingerprint is sha256 of the config with secrets removed ("sha256:…").
-	Fingerprint string
-	APIURL      string
-	AuthURL     string
-	ClientID    string
-	// Environment facts for support tickets.
-	GoVersion string
-	OS        string
-	Arch      string
-}
-
-// Report is everything a renderer needs.
-type Report struct {
-	Tool     Tool
-	Run      Run
-	Results  []checks.Result
-	FailOn   checks.Severity
-	ExitCode int
-	// Verbose lists passed checks with what they verified (text), and
-	// exchanges when live.
-	Verbose bool
-	// Notes are run-level remarks shown after the results (e.g. a waiver
-	// that matches no check).
-	Notes []string
-	// Exchanges are the live probes' request/response transcripts, in the
-	// order they finished, secrets masked (filled only with -v).
-	Exchanges []string
-}
-
-// Counts tallies the results.
-func (r *Report) Counts() checks.Counts { return checks.Count(r.Results) }
+const SchemaVersion = diagnosis.SchemaVersion
 
 // Renderer writes one format.
 type Renderer interface {
@@ -103,15 +61,15 @@ func FormatNames() []string {
 // GuideGroup is the results of one guide entry, for grouped renderers.
 type GuideGroup struct {
 	Entry   contio.GuideEntry
-	Results []checks.Result
+	Results []diagnosis.Result
 }
 
 // ByGuide groups results by guide entry, in guide order; empty groups are
 // left out. Within a group, results keep registry order.
-func ByGuide(results []checks.Result) []GuideGroup {
+func ByGuide(results []diagnosis.Result) []GuideGroup {
 	var out []GuideGroup
 	for _, g := range contio.Guide {
-		var rs []checks.Result
+		var rs []diagnosis.Result
 		for _, r := range results {
 			if r.Check.Guide == g.Key {
 				rs = append(rs, r)
@@ -122,4 +80,19 @@ func ByGuide(results []checks.Result) []GuideGroup {
 		}
 	}
 	return out
+}
+
+// Write renders rep in format to w, through the redactor.
+func Write(w io.Writer, rep *Report, format string, ropts Options, red *redact.Redactor) error {
+	r, err := For(format, ropts)
+	if err != nil {
+		return err
+	}
+	rw := red.Writer(w)
+	// Redact values before rendering too: a renderer's escaping (XML,
+	// workflow commands, Markdown) would hide a secret from the writer.
+	if err := r.Render(rw, rep.Redacted(red.String)); err != nil {
+		return red.Error(err)
+	}
+	return rw.Close()
 }

@@ -41,7 +41,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
 )
@@ -239,7 +239,7 @@ func (sarifRenderer) Render(w io.Writer, r *Report) error {
 	}
 	for _, res := range r.Results {
 		switch res.Status {
-		case checks.StatusError:
+		case diagnosis.StatusError:
 			// "Could not decide" is not a problem in the code: it is a
 			// tool execution notification, and the run is unsuccessful.
 			inv.ExecutionSuccessful = false
@@ -248,7 +248,7 @@ func (sarifRenderer) Render(w io.Writer, r *Report) error {
 				Message:    sarifText{Text: fmt.Sprintf("%s (%s) could not run: %s", res.Check.ID, res.Check.Name, res.Err)},
 				Descriptor: &sarifDescriptorRef{ID: res.Check.ID, Index: index[res.Check.ID]},
 			})
-		case checks.StatusFail, checks.StatusWaived:
+		case diagnosis.StatusFail, diagnosis.StatusWaived:
 			for _, f := range res.Findings {
 				run.Results = append(run.Results, sarifResultFor(r, res, f, index[res.Check.ID]))
 			}
@@ -261,7 +261,7 @@ func (sarifRenderer) Render(w io.Writer, r *Report) error {
 	return enc.Encode(sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}})
 }
 
-func sarifResultFor(r *Report, res checks.Result, f checks.Finding, ruleIndex int) sarifResult {
+func sarifResultFor(r *Report, res diagnosis.Result, f diagnosis.Finding, ruleIndex int) sarifResult {
 	c := res.Check
 	msg := f.Message
 	if f.Location.EnvVar != "" && f.Location.Line == 0 {
@@ -307,7 +307,7 @@ func sarifResultFor(r *Report, res checks.Result, f checks.Finding, ruleIndex in
 		}
 		out.Locations = append(out.Locations, sarifLocation{PhysicalLocation: pl})
 	}
-	if res.Status == checks.StatusWaived && res.Waiver != nil {
+	if res.Status == diagnosis.StatusWaived && res.Waiver != nil {
 		out.Suppressions = append(out.Suppressions, sarifSuppression{Kind: "external", Justification: waiverText(res.Waiver)})
 	}
 	if res.WaiverExpired && res.Waiver != nil {
@@ -332,8 +332,8 @@ func sarifConfigLocation(r *Report) *sarifLocation {
 
 // sarifRules describes the whole registry, plus any check in the results
 // that is not registered, and returns each rule's index by ID.
-func sarifRules(results []checks.Result) ([]sarifRule, map[string]int) {
-	all := checks.All()
+func sarifRules(results []diagnosis.Result) ([]sarifRule, map[string]int) {
+	all := diagnosis.All()
 	seen := map[string]bool{}
 	for _, c := range all {
 		seen[c.ID] = true
@@ -353,7 +353,7 @@ func sarifRules(results []checks.Result) ([]sarifRule, map[string]int) {
 	return rules, index
 }
 
-func sarifRuleFor(c *checks.Check) sarifRule {
+func sarifRuleFor(c *diagnosis.Check) sarifRule {
 	guideURL := guideURL(c.Guide)
 	helpText := "Fix: " + c.Fix + "\n\nMore: run `contio-doctor explain " + c.ID + "`."
 	helpMD := "**Symptom.** " + c.Symptom + "\n\n**Cause.** " + c.Cause + "\n\n**Fix.** " + c.Fix +
@@ -363,7 +363,7 @@ func sarifRuleFor(c *checks.Check) sarifRule {
 		helpMD += " Troubleshooting guide: [" + guideHeading(c.Guide) + "](" + guideURL + ")."
 	}
 	tags := []string{"contio", ciFamily(c.ID)}
-	if c.Needs&checks.NeedsNetwork != 0 {
+	if c.Needs&diagnosis.NeedsNetwork != 0 {
 		tags = append(tags, "live-probe")
 	} else {
 		tags = append(tags, "offline")
@@ -380,11 +380,11 @@ func sarifRuleFor(c *checks.Check) sarifRule {
 	}
 }
 
-func sarifLevel(s checks.Severity) string {
+func sarifLevel(s diagnosis.Severity) string {
 	switch s {
-	case checks.SeverityError:
+	case diagnosis.SeverityError:
 		return "error"
-	case checks.SeverityWarning:
+	case diagnosis.SeverityWarning:
 		return "warning"
 	}
 	return "note"
@@ -392,7 +392,7 @@ func sarifLevel(s checks.Severity) string {
 
 // findingFingerprint identifies a finding across runs: the check, the file
 // (not the line, which moves when the file is edited) and the message.
-func findingFingerprint(id string, f checks.Finding) string {
+func findingFingerprint(id string, f diagnosis.Finding) string {
 	sum := sha256.Sum256([]byte(id + "\x00" + ciPath(f.Location.File) + "\x00" + f.Location.EnvVar + "\x00" + f.Message))
 	return hex.EncodeToString(sum[:16])
 }
@@ -487,8 +487,8 @@ func guideHeading(k contio.GuideKey) string {
 }
 
 // failOnName spells --fail-on's value.
-func failOnName(s checks.Severity) string {
-	if s == checks.SeverityNone {
+func failOnName(s diagnosis.Severity) string {
+	if s == diagnosis.SeverityNone {
 		return "never"
 	}
 	return s.String()

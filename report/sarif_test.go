@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 )
 
 type sarifDoc struct {
@@ -88,8 +88,8 @@ func TestSARIFResults(t *testing.T) {
 	run := d.Runs[0]
 	rules := run.Tool.Driver.Rules
 	// The whole registry is described, plus checks only the results know.
-	if len(rules) != len(checks.All())+8 {
-		t.Errorf("want %d rules (registry + 8 synthetic), got %d", len(checks.All())+8, len(rules))
+	if len(rules) != len(diagnosis.All())+8 {
+		t.Errorf("want %d rules (registry + 8 synthetic), got %d", len(diagnosis.All())+8, len(rules))
 	}
 	byID := map[string]sarifResult{}
 	for _, r := range run.Results {

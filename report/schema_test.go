@@ -10,9 +10,9 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	_ "github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/contio"
-	"github.com/Contio-AI/contio-doctor/internal/doctor"
 	"github.com/Contio-AI/contio-doctor/report"
 )
 
@@ -58,7 +58,7 @@ func validate(t *testing.T, s *jsonschema.Schema, what string, out []byte) {
 func renderVia(t *testing.T, rep *report.Report, format string) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := doctor.Write(&b, rep, format, report.Options{}, nil); err != nil {
+	if err := report.Write(&b, rep, format, report.Options{}, nil); err != nil {
 		t.Fatalf("render %s: %v", format, err)
 	}
 	return b.Bytes()
@@ -71,7 +71,7 @@ func TestJSONReportMatchesSchema(t *testing.T) {
 	s := compileSchema(t, "schema/report.schema.json")
 	validate(t, s, "synthetic report", renderVia(t, synthReport(), "json"))
 	for _, cfg := range testdataConfigs(t) {
-		validate(t, s, cfg, renderVia(t, runConfig(t, cfg, checks.SeverityError), "json"))
+		validate(t, s, cfg, renderVia(t, runConfig(t, cfg, diagnosis.SeverityError), "json"))
 	}
 }
 
@@ -85,7 +85,7 @@ func TestSARIFMatchesOfficialSchema(t *testing.T) {
 	s := compileSchema(t, sarifSchemaPath)
 	validate(t, s, "synthetic report", renderVia(t, synthReport(), "sarif"))
 	for _, cfg := range testdataConfigs(t) {
-		validate(t, s, cfg, renderVia(t, runConfig(t, cfg, checks.SeverityError), "sarif"))
+		validate(t, s, cfg, renderVia(t, runConfig(t, cfg, diagnosis.SeverityError), "sarif"))
 	}
 }
 
@@ -96,9 +96,14 @@ func TestSchemaRejectsDrift(t *testing.T) {
 	s := compileSchema(t, "schema/report.schema.json")
 	good := renderVia(t, synthReport(), "json")
 	for name, mutate := range map[string]func(map[string]any){
-		"renamed field":  func(d map[string]any) { d["summary"].(map[string]any)["failed"] = 1 },
-		"unknown status": func(d map[string]any) { d["results"].([]any)[0].(map[string]any)["status"] = "broken" },
-		"bad check ID":   func(d map[string]any) { d["results"].([]any)[0].(map[string]any)["check"] = "X1" },
+		"renamed field": func(d map[string]any) {
+			sum := d["summary"].(map[string]any)
+			sum["failed"] = sum["fail"]
+			delete(sum, "fail")
+		},
+		"problem without evidence": func(d map[string]any) { d["problems"] = []any{map[string]any{"id": "P1"}} },
+		"unknown status":           func(d map[string]any) { d["results"].([]any)[0].(map[string]any)["status"] = "broken" },
+		"bad check ID":             func(d map[string]any) { d["results"].([]any)[0].(map[string]any)["check"] = "X1" },
 		"fail, no findings": func(d map[string]any) {
 			d["results"].([]any)[0].(map[string]any)["findings"] = []any{}
 		},

@@ -10,7 +10,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 )
 
@@ -52,15 +52,17 @@ func newText(o Options) *textRenderer {
 func (t *textRenderer) Render(w io.Writer, r *Report) error {
 	var b strings.Builder
 	t.header(&b, r)
-	section := ""
-	for _, grp := range ByGuide(r.Results) {
-		if grp.Entry.Section != section {
-			section = grp.Entry.Section
-			t.banner(&b, section)
+	t.headline(&b, r)
+	t.problems(&b, r)
+	if r.Verbose {
+		// -v: every check, grouped by guide entry, with what it proved.
+		t.banner(&b, "Every check")
+		for _, grp := range ByGuide(r.Results) {
+			t.group(&b, grp, r.Verbose)
 		}
-		t.group(&b, grp, r.Verbose)
-	}
-	if !r.Verbose {
+	} else {
+		t.errors(&b, r.Results)
+		t.waivedList(&b, r.Results)
 		t.skipped(&b, r.Results)
 	}
 	if r.Verbose && len(r.Exchanges) > 0 {
@@ -72,10 +74,10 @@ func (t *textRenderer) Render(w io.Writer, r *Report) error {
 			}
 		}
 	}
-	if len(r.Notes) > 0 {
+	if notes := append(t.liveFacts(r), r.Notes...); len(notes) > 0 {
 		t.banner(&b, "Notes")
 		b.WriteString("\n")
-		for _, n := range r.Notes {
+		for _, n := range notes {
 			t.para(&b, "  "+t.g.bullet+" ", 4, n, textStyles.faint)
 		}
 	}
@@ -158,7 +160,7 @@ func textFingerprint(fp string) string {
 }
 
 // display order within a group: what needs action first.
-var textStatusOrder = []checks.Status{checks.StatusFail, checks.StatusError, checks.StatusWaived, checks.StatusPass, checks.StatusSkip}
+var textStatusOrder = []diagnosis.Status{diagnosis.StatusFail, diagnosis.StatusError, diagnosis.StatusWaived, diagnosis.StatusPass, diagnosis.StatusSkip}
 
 func (t *textRenderer) group(b *strings.Builder, grp GuideGroup, verbose bool) {
 	b.WriteString("\n")
@@ -166,7 +168,7 @@ func (t *textRenderer) group(b *strings.Builder, grp GuideGroup, verbose bool) {
 	if grp.Entry.Key == contio.GuideNone {
 		heading = "Other checks"
 	}
-	counts, countsWidth := t.counts(checks.Count(grp.Results), worstFailStyle(grp.Results))
+	counts, countsWidth := t.counts(diagnosis.Count(grp.Results), worstFailStyle(grp.Results))
 	if lipgloss.Width(heading+t.g.sep)+countsWidth <= t.width {
 		b.WriteString(t.paint(textStyles.entry, heading) + t.paint(textStyles.faint, t.g.sep) + counts + "\n")
 	} else { // a narrow terminal: the tally goes under the heading
@@ -175,14 +177,14 @@ func (t *textRenderer) group(b *strings.Builder, grp GuideGroup, verbose bool) {
 
 	// Failures come first, a blank line between them and after the last
 	// one when more lines follow; the one-line results come after.
-	var fails, rest []checks.Result
+	var fails, rest []diagnosis.Result
 	for _, st := range textStatusOrder {
 		for _, r := range grp.Results {
 			switch {
 			case r.Status != st:
-			case st == checks.StatusFail:
+			case st == diagnosis.StatusFail:
 				fails = append(fails, r)
-			case st == checks.StatusPass && !verbose, st == checks.StatusSkip && !verbose:
+			case st == diagnosis.StatusPass && !verbose, st == diagnosis.StatusSkip && !verbose:
 				// passes fold into the tally; skips are listed at the end
 			default:
 				rest = append(rest, r)
@@ -200,13 +202,13 @@ func (t *textRenderer) group(b *strings.Builder, grp GuideGroup, verbose bool) {
 	}
 	for _, r := range rest {
 		switch r.Status {
-		case checks.StatusError:
+		case diagnosis.StatusError:
 			t.errored(b, r, verbose)
-		case checks.StatusWaived:
+		case diagnosis.StatusWaived:
 			t.waived(b, r)
-		case checks.StatusSkip:
+		case diagnosis.StatusSkip:
 			t.resultLine(b, r, r.Check.Name+" skipped: "+t.skipWhy(r), textStyles.faint)
-		case checks.StatusPass:
+		case diagnosis.StatusPass:
 			text := r.Check.Verifies
 			if text == "" {
 				text = r.Check.Title
@@ -218,7 +220,7 @@ func (t *textRenderer) group(b *strings.Builder, grp GuideGroup, verbose bool) {
 
 // counts is a group's tally, worst first, zero counts left out, and its
 // width on screen.
-func (t *textRenderer) counts(c checks.Counts, failStyle lipgloss.Style) (string, int) {
+func (t *textRenderer) counts(c diagnosis.Counts, failStyle lipgloss.Style) (string, int) {
 	var parts []string
 	width := 0
 	add := func(n int, word string, st lipgloss.Style) {
@@ -240,38 +242,38 @@ func (t *textRenderer) counts(c checks.Counts, failStyle lipgloss.Style) (string
 }
 
 // worstFailStyle colours a failure count by the worst failing severity.
-func worstFailStyle(results []checks.Result) lipgloss.Style {
-	worst := checks.SeverityNone
+func worstFailStyle(results []diagnosis.Result) lipgloss.Style {
+	worst := diagnosis.SeverityNone
 	for _, r := range results {
-		if r.Status == checks.StatusFail {
+		if r.Status == diagnosis.StatusFail {
 			worst = max(worst, r.Severity)
 		}
 	}
 	switch worst {
-	case checks.SeverityWarning:
+	case diagnosis.SeverityWarning:
 		return textStyles.failWarning
-	case checks.SeverityInfo:
+	case diagnosis.SeverityInfo:
 		return textStyles.failInfo
 	}
 	return textStyles.failError
 }
 
 // mark returns a result's mark and its style.
-func (t *textRenderer) mark(r checks.Result) (string, lipgloss.Style) {
+func (t *textRenderer) mark(r diagnosis.Result) (string, lipgloss.Style) {
 	switch r.Status {
-	case checks.StatusPass:
+	case diagnosis.StatusPass:
 		return t.g.pass, textStyles.pass
-	case checks.StatusFail:
+	case diagnosis.StatusFail:
 		switch r.Severity {
-		case checks.SeverityWarning:
+		case diagnosis.SeverityWarning:
 			return t.g.failWarning, textStyles.failWarning
-		case checks.SeverityInfo:
+		case diagnosis.SeverityInfo:
 			return t.g.failInfo, textStyles.failInfo
 		}
 		return t.g.failError, textStyles.failError
-	case checks.StatusSkip:
+	case diagnosis.StatusSkip:
 		return t.g.skip, textStyles.skip
-	case checks.StatusWaived:
+	case diagnosis.StatusWaived:
 		return t.g.waived, textStyles.waived
 	}
 	return t.g.errored, textStyles.errored
@@ -284,16 +286,16 @@ func (t *textRenderer) idColumn() int { return 2 + utf8.RuneCountInString(t.g.pa
 func (t *textRenderer) textColumn() int { return t.idColumn() + textIDWidth + 2 }
 
 // resultLine writes "  ✓ CD1103  text", the text wrapped under itself.
-func (t *textRenderer) resultLine(b *strings.Builder, r checks.Result, text string, st lipgloss.Style) {
+func (t *textRenderer) resultLine(b *strings.Builder, r diagnosis.Result, text string, st lipgloss.Style) {
 	m, mst := t.mark(r)
 	prefix := "  " + t.paint(mst, m) + " " + t.paint(textStyles.id, textPad(r.Check.ID, textIDWidth)) + "  "
 	t.para(b, prefix, t.textColumn(), text, st)
 }
 
-func (t *textRenderer) fail(b *strings.Builder, r checks.Result, verbose bool) {
+func (t *textRenderer) fail(b *strings.Builder, r diagnosis.Result, verbose bool) {
 	t.resultLine(b, r, r.Check.Title, textStyles.plain)
 	ind := t.idColumn()
-	var prev checks.Finding
+	var prev diagnosis.Finding
 	for i, f := range r.Findings {
 		if i > 0 {
 			b.WriteString("\n")
@@ -334,7 +336,7 @@ func (t *textRenderer) fail(b *strings.Builder, r checks.Result, verbose bool) {
 	}
 }
 
-func (t *textRenderer) errored(b *strings.Builder, r checks.Result, verbose bool) {
+func (t *textRenderer) errored(b *strings.Builder, r diagnosis.Result, verbose bool) {
 	first, rest, _ := strings.Cut(strings.TrimSpace(r.Err), "\n")
 	t.resultLine(b, r, r.Check.Name+" could not run: "+first, textStyles.plain)
 	if verbose && rest != "" {
@@ -345,7 +347,7 @@ func (t *textRenderer) errored(b *strings.Builder, r checks.Result, verbose bool
 	}
 }
 
-func (t *textRenderer) waived(b *strings.Builder, r checks.Result) {
+func (t *textRenderer) waived(b *strings.Builder, r diagnosis.Result) {
 	text := r.Check.Title + t.g.dash + "waived"
 	if r.Waiver != nil {
 		if !r.Waiver.Until.IsZero() {
@@ -358,7 +360,7 @@ func (t *textRenderer) waived(b *strings.Builder, r checks.Result) {
 	t.resultLine(b, r, text, textStyles.plain)
 }
 
-func (t *textRenderer) skipWhy(r checks.Result) string {
+func (t *textRenderer) skipWhy(r diagnosis.Result) string {
 	s := r.SkipReason
 	if r.Enable != "" {
 		s += t.g.dash + r.Enable
@@ -366,10 +368,45 @@ func (t *textRenderer) skipWhy(r checks.Result) string {
 	return s
 }
 
+// errors lists, unless verbose, the checks that could not decide, which
+// no problem explains.
+func (t *textRenderer) errors(b *strings.Builder, results []diagnosis.Result) {
+	var errs []diagnosis.Result
+	for _, r := range results {
+		if r.Status == diagnosis.StatusError {
+			errs = append(errs, r)
+		}
+	}
+	if len(errs) == 0 {
+		return
+	}
+	t.banner(b, "Could not decide")
+	b.WriteString("\n")
+	for _, r := range errs {
+		t.errored(b, r, false)
+	}
+}
+
+// waivedList lists, unless verbose, the failures a waiver accepts.
+func (t *textRenderer) waivedList(b *strings.Builder, results []diagnosis.Result) {
+	first := true
+	for _, r := range results {
+		if r.Status != diagnosis.StatusWaived {
+			continue
+		}
+		if first {
+			t.banner(b, "Waived")
+			b.WriteString("\n")
+			first = false
+		}
+		t.waived(b, r)
+	}
+}
+
 // skipped lists, unless verbose, the checks that did not run, one line per
 // reason with what would enable them and the IDs under it: an offline run
 // skips every probe alike, and saying so once per section is noise.
-func (t *textRenderer) skipped(b *strings.Builder, results []checks.Result) {
+func (t *textRenderer) skipped(b *strings.Builder, results []diagnosis.Result) {
 	type bucket struct {
 		why string
 		ids []string
@@ -378,8 +415,8 @@ func (t *textRenderer) skipped(b *strings.Builder, results []checks.Result) {
 	index := map[string]*bucket{}
 	for _, grp := range ByGuide(results) {
 		for _, r := range grp.Results {
-			if r.Status != checks.StatusSkip {
-				continue
+			if r.Status != diagnosis.StatusSkip || r.BlockedBy != nil {
+				continue // a blocked check is listed under its problem
 			}
 			why := t.skipWhy(r)
 			bk, ok := index[why]
@@ -411,13 +448,13 @@ func (t *textRenderer) summary(b *strings.Builder, r *Report) {
 	c := r.Counts()
 	var sev [4]int
 	for _, res := range r.Results {
-		if res.Status == checks.StatusFail {
+		if res.Status == diagnosis.StatusFail {
 			sev[res.Severity]++
 		}
 	}
 	failed := fmt.Sprintf("%d failed", c.Fail)
 	var bySev []string
-	for _, s := range []checks.Severity{checks.SeverityError, checks.SeverityWarning, checks.SeverityInfo} {
+	for _, s := range []diagnosis.Severity{diagnosis.SeverityError, diagnosis.SeverityWarning, diagnosis.SeverityInfo} {
 		if n := sev[s]; n > 0 {
 			bySev = append(bySev, textPlural(n, s.String()))
 		}
@@ -429,7 +466,11 @@ func (t *textRenderer) summary(b *strings.Builder, r *Report) {
 	if c.Fail > 0 {
 		failStyle = worstFailStyle(r.Results)
 	}
-	parts := []string{t.paint(textStyles.pass, fmt.Sprintf("%d passed", c.Pass)), t.paint(failStyle, failed)}
+	probs := t.paint(textStyles.pass, "no problems")
+	if n := len(r.Problems); n > 0 {
+		probs = t.paint(failStyle, textPlural(n, "problem"))
+	}
+	parts := []string{probs, t.paint(textStyles.pass, fmt.Sprintf("%d passed", c.Pass)), t.paint(failStyle, failed)}
 	if c.Skip > 0 {
 		parts = append(parts, t.paint(textStyles.skip, fmt.Sprintf("%d skipped", c.Skip)))
 	}

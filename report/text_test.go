@@ -13,7 +13,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
 	"github.com/Contio-AI/contio-doctor/report"
@@ -59,81 +59,81 @@ func textGolden(t *testing.T, got []byte) {
 // stack, skips sharing a reason, a waiver, an expired waiver, a check
 // beyond the guide, and a note.
 func textJSONFixture() *report.Report {
-	basic := &checks.Check{
+	basic := &diagnosis.Check{
 		ID: "CD1103", Name: "basic-auth-trailing-newline", Guide: contio.GuideBasicAuthEncoding,
 		Title:    "The Basic header encodes a trailing newline",
 		Symptom:  "The token endpoint answers 401 invalid_client although the client ID and secret are right.",
 		Cause:    "The value was built with echo, which appends a newline\nthat base64 then encodes into the header.",
 		Fix:      "Encode exactly client_id:client_secret, with no newline.",
 		Verifies: "oauth.basic_auth_header decodes to exactly client_id:client_secret.",
-		Severity: checks.SeverityError,
+		Severity: diagnosis.SeverityError,
 	}
-	quoted := &checks.Check{
+	quoted := &diagnosis.Check{
 		ID: "CD1105", Name: "credential-quoted", Guide: contio.GuideInvalidClient,
 		Title:    "A credential keeps the quotes around it",
 		Symptom:  "Requests are refused as if the credential were wrong.",
 		Cause:    "The .env file quotes the value and the loader keeps the quotes.",
 		Fix:      "Remove the quotes, or use a loader that strips them.",
 		Verifies: "No credential starts and ends with a quote character.",
-		Severity: checks.SeverityError,
+		Severity: diagnosis.SeverityError,
 	}
-	idOK := &checks.Check{
+	idOK := &diagnosis.Check{
 		ID: "CD1001", Name: "client-id-present", Guide: contio.GuideInvalidClient,
-		Title: "No client ID is configured", Verifies: "oauth.client_id is set.", Severity: checks.SeverityError,
+		Title: "No client ID is configured", Verifies: "oauth.client_id is set.", Severity: diagnosis.SeverityError,
 	}
-	secretOK := &checks.Check{
+	secretOK := &diagnosis.Check{
 		ID: "CD1002", Name: "client-secret-present", Guide: contio.GuideInvalidClient,
-		Title: "No client secret is configured", Severity: checks.SeverityError,
+		Title: "No client secret is configured", Severity: diagnosis.SeverityError,
 	}
-	scopes := &checks.Check{
+	scopes := &diagnosis.Check{
 		ID: "CD3101", Name: "scope-not-in-catalogue", Guide: contio.GuidePartialScope,
 		Title:    "A requested scope is not one Contio grants",
 		Symptom:  "The token carries fewer scopes than the app asked for.",
 		Cause:    "Unknown scopes are dropped silently.",
 		Fix:      "Request only scopes from the catalogue.",
-		Severity: checks.SeverityWarning,
+		Severity: diagnosis.SeverityWarning,
 	}
-	rate := &checks.Check{
+	rate := &diagnosis.Check{
 		ID: "CD5101", Name: "retry-after-ignored", Guide: contio.GuideRateLimitExceeded,
 		Title:    "The client does not wait for Retry-After",
 		Symptom:  "Bursts of 429 responses.",
 		Cause:    "Retries start before the window resets.",
 		Fix:      "Sleep for Retry-After seconds before retrying.",
-		Severity: checks.SeverityInfo,
+		Severity: diagnosis.SeverityInfo,
 	}
-	probeA := &checks.Check{ID: "CD1500", Name: "live-client-credentials", Guide: contio.GuideInvalidClient, Title: "The API refuses the client credentials"}
-	probeB := &checks.Check{ID: "CD1501", Name: "live-basic-auth", Guide: contio.GuideInvalidClient, Title: "The API refuses the Basic header"}
-	probeC := &checks.Check{ID: "CD1502", Name: "live-api-key", Guide: contio.GuideInvalidClient, Title: "The API refuses the API key"}
-	netErr := &checks.Check{ID: "CD6501", Name: "live-reachability", Guide: contio.GuideNetworkError, Title: "The API cannot be reached"}
-	loopback := &checks.Check{
+	probeA := &diagnosis.Check{ID: "CD1500", Name: "live-client-credentials", Guide: contio.GuideInvalidClient, Title: "The API refuses the client credentials"}
+	probeB := &diagnosis.Check{ID: "CD1501", Name: "live-basic-auth", Guide: contio.GuideInvalidClient, Title: "The API refuses the Basic header"}
+	probeC := &diagnosis.Check{ID: "CD1502", Name: "live-api-key", Guide: contio.GuideInvalidClient, Title: "The API refuses the API key"}
+	netErr := &diagnosis.Check{ID: "CD6501", Name: "live-reachability", Guide: contio.GuideNetworkError, Title: "The API cannot be reached"}
+	loopback := &diagnosis.Check{
 		ID: "CD2104", Name: "redirect-uri-loopback", Guide: contio.GuideInvalidGrant,
-		Title: "The redirect URI points at a loopback address", Severity: checks.SeverityWarning,
+		Title: "The redirect URI points at a loopback address", Severity: diagnosis.SeverityWarning,
 	}
-	perms := &checks.Check{
+	perms := &diagnosis.Check{
 		ID: "CD1003", Name: "config-permissions", Guide: contio.GuideNone,
 		Title:    "The config file holding secrets is readable by others",
 		Symptom:  "Anyone on the machine can read the credentials.",
 		Cause:    "The file mode allows group or world reads.",
 		Fix:      "Restrict the file to its owner.",
-		Severity: checks.SeverityWarning,
+		Severity: diagnosis.SeverityWarning,
 	}
 
 	src := func(line, col int, env string) integration.Source {
 		return integration.Source{File: "contio-doctor.yaml", Line: line, Column: col, EnvVar: env}
 	}
-	results := []checks.Result{
-		{Check: idOK, Status: checks.StatusPass},
-		{Check: secretOK, Status: checks.StatusPass},
-		{Check: perms, Status: checks.StatusFail, Severity: checks.SeverityWarning, Findings: []checks.Finding{{
-			Severity: checks.SeverityWarning,
+	results := []diagnosis.Result{
+		{Check: idOK, Status: diagnosis.StatusPass},
+		{Check: secretOK, Status: diagnosis.StatusPass},
+		{Check: perms, Status: diagnosis.StatusFail, Severity: diagnosis.SeverityWarning, Findings: []diagnosis.Finding{{
+			Severity: diagnosis.SeverityWarning,
 			Message:  "contio-doctor.yaml has mode 0644: group and others can read it.",
 			Symptom:  perms.Symptom, Cause: perms.Cause, Fix: perms.Fix,
 			Commands: []string{"chmod 600 contio-doctor.yaml"},
 			Location: integration.Source{File: "contio-doctor.yaml"},
 		}}},
-		{Check: basic, Status: checks.StatusFail, Severity: checks.SeverityError, Findings: []checks.Finding{
+		{Check: basic, Status: diagnosis.StatusFail, Severity: diagnosis.SeverityError, Findings: []diagnosis.Finding{
 			{
-				Severity: checks.SeverityError,
+				Severity: diagnosis.SeverityError,
 				Message:  "oauth.basic_auth_header decodes to client_id:client_secret followed by a newline (0x0a), which the token endpoint reads as part of the secret.",
 				Symptom:  basic.Symptom, Cause: basic.Cause, Fix: basic.Fix,
 				Commands: []string{`printf '%s:%s' "$CONTIO_CLIENT_ID" "$CONTIO_CLIENT_SECRET" | base64 | tr -d '\n'`},
@@ -141,7 +141,7 @@ func textJSONFixture() *report.Report {
 				Location: src(14, 22, "CONTIO_BASIC_AUTH"),
 			},
 			{
-				Severity: checks.SeverityError,
+				Severity: diagnosis.SeverityError,
 				Message:  "The token endpoint answered 401 invalid_client to this header.",
 				Symptom:  basic.Symptom, Cause: basic.Cause, Fix: basic.Fix,
 				Commands:  []string{`printf '%s:%s' "$CONTIO_CLIENT_ID" "$CONTIO_CLIENT_SECRET" | base64 | tr -d '\n'`},
@@ -149,47 +149,48 @@ func textJSONFixture() *report.Report {
 				RequestID: "req_01HZX3",
 			},
 		}},
-		{Check: quoted, Status: checks.StatusFail, Severity: checks.SeverityError, WaiverExpired: true,
+		{Check: quoted, Status: diagnosis.StatusFail, Severity: diagnosis.SeverityError, WaiverExpired: true,
 			Waiver: &integration.Waiver{Check: "CD1105", Reason: "legacy loader", Until: time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC)},
-			Findings: []checks.Finding{{
-				Severity: checks.SeverityError,
+			Findings: []diagnosis.Finding{{
+				Severity: diagnosis.SeverityError,
 				Message:  "oauth.client_secret starts and ends with \" \x1b[31mred\x1b[0m",
 				Symptom:  quoted.Symptom, Cause: quoted.Cause, Fix: quoted.Fix,
 				Location: src(9, 18, "CONTIO_CLIENT_SECRET"),
 			}}},
-		{Check: probeA, Status: checks.StatusSkip, SkipReason: "offline run", Enable: "run without --offline to probe the API"},
-		{Check: probeB, Status: checks.StatusSkip, SkipReason: "offline run", Enable: "run without --offline to probe the API"},
-		{Check: probeC, Status: checks.StatusSkip, SkipReason: "no API key configured", Enable: "set admin.api_key (or CONTIO_API_KEY)"},
-		{Check: loopback, Status: checks.StatusWaived, Severity: checks.SeverityWarning,
+		{Check: probeA, Status: diagnosis.StatusSkip, SkipReason: "offline run", Enable: "run without --offline to probe the API"},
+		{Check: probeB, Status: diagnosis.StatusSkip, SkipReason: "offline run", Enable: "run without --offline to probe the API"},
+		{Check: probeC, Status: diagnosis.StatusSkip, SkipReason: "no API key configured", Enable: "set admin.api_key (or CONTIO_API_KEY)"},
+		{Check: loopback, Status: diagnosis.StatusWaived, Severity: diagnosis.SeverityWarning,
 			Waiver:   &integration.Waiver{Check: "CD2104", Reason: "staging uses a loopback callback", Until: time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)},
-			Findings: []checks.Finding{{Severity: checks.SeverityWarning, Message: "redirect_uri is http://127.0.0.1:8080/callback"}}},
-		{Check: scopes, Status: checks.StatusFail, Severity: checks.SeverityWarning, Findings: []checks.Finding{{
-			Severity: checks.SeverityWarning,
+			Findings: []diagnosis.Finding{{Severity: diagnosis.SeverityWarning, Message: "redirect_uri is http://127.0.0.1:8080/callback"}}},
+		{Check: scopes, Status: diagnosis.StatusFail, Severity: diagnosis.SeverityWarning, Findings: []diagnosis.Finding{{
+			Severity: diagnosis.SeverityWarning,
 			Message:  `oauth.scopes lists "meetings:write", which Contio does not grant to partner apps.`,
 			Symptom:  scopes.Symptom, Cause: scopes.Cause, Fix: scopes.Fix,
 			Location: src(15, 11, ""),
 		}}},
-		{Check: rate, Status: checks.StatusFail, Severity: checks.SeverityInfo, Findings: []checks.Finding{{
-			Severity: checks.SeverityInfo, Message: "http.honors_retry_after is false.",
+		{Check: rate, Status: diagnosis.StatusFail, Severity: diagnosis.SeverityInfo, Findings: []diagnosis.Finding{{
+			Severity: diagnosis.SeverityInfo, Message: "http.honors_retry_after is false.",
 			Symptom: rate.Symptom, Cause: rate.Cause, Fix: rate.Fix,
 			Location: src(40, 23, ""),
 		}}},
-		{Check: netErr, Status: checks.StatusError, Err: "internal error: check panicked: boom\ngoroutine 7 [running]:\nmain.probe()"},
+		{Check: netErr, Status: diagnosis.StatusError, Err: "internal error: check panicked: boom\ngoroutine 7 [running]:\nmain.probe()"},
 	}
 	for i := range results {
 		results[i].Duration = time.Duration(i+1) * 1500 * time.Microsecond
 	}
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	return &report.Report{
-		Tool: report.Tool{Name: "contio-doctor", Version: "1.2.3"},
-		Run: report.Run{
+		Tool: diagnosis.Tool{Name: "contio-doctor", Version: "1.2.3"},
+		Run: diagnosis.RunInfo{
 			ID: "run-0001", StartedAt: start, FinishedAt: start.Add(42 * time.Millisecond), Mode: "offline",
 			ConfigPath: "contio-doctor.yaml", Fingerprint: "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 			APIURL: "https://api.contio.ai", AuthURL: "https://auth.contio.ai", ClientID: "cli_demo_123",
 			GoVersion: "go1.26.8", OS: "linux", Arch: "amd64",
 		},
 		Results:  results,
-		FailOn:   checks.SeverityError,
+		Problems: diagnosis.Group(results, ""),
+		FailOn:   diagnosis.SeverityError,
 		ExitCode: 1,
 		Notes:    []string{`contio-doctor.yaml:52:5: waiver for "CD9999" matches no check; remove it or fix the ID`},
 	}
@@ -317,11 +318,11 @@ func TestTextFoldsPassesUnlessVerbose(t *testing.T) {
 	if strings.Contains(out, "CD1001") {
 		t.Errorf("a passed check is listed without -v:\n%s", out)
 	}
-	if !strings.Contains(out, "invalid_client - Bad Credentials · 1 failed · 3 skipped · 2 passed") {
-		t.Errorf("the heading does not count the passes:\n%s", out)
-	}
 	r.Verbose = true
 	out = string(renderText(t, r, report.Options{}))
+	if !strings.Contains(out, "invalid_client - Bad Credentials · 1 failed · 3 skipped · 2 passed") {
+		t.Errorf("-v: the heading does not count the passes:\n%s", out)
+	}
 	if !strings.Contains(out, "  ✓ CD1001  oauth.client_id is set.\n") {
 		t.Errorf("-v does not list a passed check with what it verified:\n%s", out)
 	}
@@ -332,6 +333,14 @@ func TestTextFoldsPassesUnlessVerbose(t *testing.T) {
 }
 
 func TestTextFailingCheckLines(t *testing.T) {
+	r := textJSONFixture()
+	r.Verbose = true
+	verbose := string(renderText(t, r, report.Options{}))
+	// With -v every check follows the problems, under its own banner.
+	_, checksPart, ok := strings.Cut(verbose, "── Every check")
+	if !ok {
+		t.Fatalf("-v lists no checks:\n%s", verbose)
+	}
 	out := string(renderText(t, textJSONFixture(), report.Options{}))
 	for _, want := range []string{
 		"  ✗ CD1103  The Basic header encodes a trailing newline\n",
@@ -344,12 +353,18 @@ func TestTextFailingCheckLines(t *testing.T) {
 		"    Request   req_01HZX3\n",
 		"    Guide     https://docs.contio.ai/partner-api/guides/troubleshooting/#basic-auth-encoding-issues\n",
 		"  ! CD3101  A requested scope is not one Contio grants\n",
+	} {
+		if !strings.Contains(checksPart, want) {
+			t.Errorf("-v report lacks %q:\n%s", want, checksPart)
+		}
+	}
+	for _, want := range []string{
 		"── Not run ─────────────────────────────────────────────────────────────────────────────────────────\n\n" +
 			"  - 2 checks: offline run — run without --offline to probe the API\n    CD1500 CD1501\n" +
 			"  - 1 check: no API key configured — set admin.api_key (or CONTIO_API_KEY)\n    CD1502\n",
 		"  ~ CD2104  The redirect URI points at a loopback address — waived until 2027-01-31: staging uses a\n",
 		"  E CD6501  live-reachability could not run: internal error: check panicked: boom\n",
-		"    Waiver    expired on 2025-01-31 (legacy loader); renew it in ignore: or fix the problem\n",
+		"Waiver    CD1105's waiver expired on 2025-01-31 (legacy loader); renew it in ignore: or fix the\n",
 		"── Notes ───────────────────────────────────────────────────────────────────────────────────────────\n\n  • contio-doctor.yaml:52:5: waiver for \"CD9999\" matches no check; remove it or fix the ID\n",
 	} {
 		if !strings.Contains(out, want) {
@@ -357,7 +372,7 @@ func TestTextFailingCheckLines(t *testing.T) {
 		}
 	}
 	// Two findings with the same texts: symptom, cause and fix once.
-	if n := strings.Count(out, "The token endpoint answers 401 invalid_client"); n != 1 {
+	if n := strings.Count(checksPart, "The token endpoint answers 401 invalid_client"); n != 1 {
 		t.Errorf("the shared symptom appears %d times, want once", n)
 	}
 	// The stack of a panic is shown with -v only.
@@ -377,10 +392,12 @@ func TestTextSummaryLine(t *testing.T) {
 			false, "2 passed · 5 failed (2 errors, 2 warnings, 1 info) · 3 skipped · 1 could not run · 1 waived — exit 1 (--fail-on error)\n"},
 		{"ascii", func(*report.Report) {},
 			true, "2 passed | 5 failed (2 errors, 2 warnings, 1 info) | 3 skipped | 1 could not run | 1 waived -- exit 1 (--fail-on error)\n"},
-		{"never", func(r *report.Report) { r.FailOn, r.ExitCode = checks.SeverityNone, 0 },
+		{"never", func(r *report.Report) { r.FailOn, r.ExitCode = diagnosis.SeverityNone, 0 },
 			false, "— exit 0 (--fail-on never)\n"},
-		{"healthy", func(r *report.Report) { r.Results = r.Results[:2]; r.ExitCode = 0; r.Notes = nil },
-			false, "\n2 passed · 0 failed — exit 0 (--fail-on error)\n"},
+		{"healthy", func(r *report.Report) { r.Results = r.Results[:2]; r.Problems = nil; r.ExitCode = 0; r.Notes = nil },
+			false, "\nno problems · 2 passed · 0 failed — exit 0 (--fail-on error)\n"},
+		{"problems lead", func(*report.Report) {},
+			false, "5 problems · 2 passed · 5 failed (2 errors"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 )
 
@@ -42,10 +43,10 @@ func (e *env) explainCmd() *cobra.Command {
 		Short: "Show the whole text of one check",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, ok := checks.Lookup(args[0])
+			c, ok := diagnosis.Lookup(args[0])
 			if !ok {
 				msg := fmt.Sprintf("no check %q", args[0])
-				if s := checks.Suggest(args[0]); s != "" {
+				if s := diagnosis.Suggest(args[0]); s != "" {
 					msg += fmt.Sprintf(" (did you mean %s?)", s)
 				}
 				return usageErr(fmt.Errorf("%s", msg))
@@ -57,7 +58,7 @@ func (e *env) explainCmd() *cobra.Command {
 }
 
 // Explain renders a check's documentation, like `staticcheck -explain`.
-func Explain(c *checks.Check) string {
+func Explain(c *diagnosis.Check) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: %s\n\n", c.ID, c.Name, c.Title)
 	if g, ok := contio.LookupGuide(c.Guide); ok && g.Key != "" {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/config"
 )
 
@@ -176,7 +177,7 @@ func TestJSONStdoutIsOnlyTheDocument(t *testing.T) {
 		// captures: a config run leaves them out.
 		want := 0
 		for _, c := range checks.All() {
-			if c.Needs&checks.NeedsCapture == 0 {
+			if c.Needs&diagnosis.NeedsCapture == 0 {
 				want++
 			}
 		}
@@ -274,7 +275,7 @@ func TestExplain(t *testing.T) {
 	if byID.code != 0 {
 		t.Fatalf("explain CD1103: exit %d, %s", byID.code, byID.stderr)
 	}
-	c, _ := checks.Lookup("CD1103")
+	c, _ := diagnosis.Lookup("CD1103")
 	for _, want := range []string{"CD1103 basic-auth-trailing-newline: " + c.Title, "Symptom\n", "Cause\n", "Fix\n", "A pass means\n",
 		"https://docs.contio.ai/partner-api/guides/troubleshooting/#basic-auth-encoding-issues"} {
 		if !strings.Contains(byID.stdout, want) {

@@ -11,8 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/Contio-AI/contio-doctor/checks"
-	"github.com/Contio-AI/contio-doctor/internal/doctor"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/sandbox"
 )
 
@@ -118,21 +117,19 @@ func (e *env) runDemo(cmd *cobra.Command, o *runOptions, fixed, keep bool) error
 	if err != nil {
 		return fmt.Errorf("the demo config does not load (a bug, please report it): %w", err)
 	}
-	red := doctor.Redactor(ig)
+	red := diagnosis.Redactor(ig)
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()
-	shared := liveShared(ig, !o.offline, false)
 	mode := "fault-laden"
 	if fixed {
 		mode = "corrected"
 	}
 	fmt.Fprintf(e.stderr, "contio-doctor demo: sandbox at %s, %s config %s\n", base, mode, cfg)
-	rep, err := doctor.Run(ctx, ig, doctor.Options{
-		Checks:  checks.Options{CheckTimeout: o.timeout},
-		FailOn:  checks.SeverityError,
-		Live:    !o.offline,
+	rep, err := diagnosis.Run(ctx, ig, diagnosis.Options{
+		Timeout: o.timeout,
+		FailOn:  diagnosis.SeverityError,
+		Probe:   liveProbe(!o.offline, false, o.timeout),
 		Verbose: o.verbose,
-		Shared:  shared,
 		Clock:   e.clock,
 		RunID:   e.runID,
 	})
@@ -140,7 +137,7 @@ func (e *env) runDemo(cmd *cobra.Command, o *runOptions, fixed, keep bool) error
 		return err
 	}
 	if err := e.writeReports(rep, o, nil, red); err != nil {
-		return &exitError{code: doctor.ExitInternal, err: red.Error(err)}
+		return &exitError{code: diagnosis.ExitInternal, err: red.Error(err)}
 	}
 	if !fixed {
 		fmt.Fprintln(e.stderr, "\nThis was the fault-laden config. Run `contio-doctor demo --fixed` to see the same integration corrected.")

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/Contio-AI/contio-doctor/internal/doctor"
 	"github.com/Contio-AI/contio-doctor/internal/redact"
 	"github.com/Contio-AI/contio-doctor/report"
 )
@@ -22,7 +21,7 @@ import (
 func (e *env) writeGitHub(rep *report.Report, o *runOptions, red *redact.Redactor) error {
 	inActions := e.getenv("GITHUB_ACTIONS") == "true"
 	if inActions && o.format == "text" && e.getenv("CONTIO_DOCTOR_ANNOTATIONS") != "false" {
-		if err := doctor.Write(e.stdout, rep, "github", report.Options{}, red); err != nil {
+		if err := report.Write(e.stdout, rep, "github", report.Options{}, red); err != nil {
 			return fmt.Errorf("write GitHub annotations: %w", err)
 		}
 	}
@@ -43,7 +42,7 @@ func (e *env) getenv(k string) string {
 // file; other steps write there too, so it never truncates.
 func appendStepSummary(path string, rep *report.Report, red *redact.Redactor) error {
 	var b bytes.Buffer
-	if err := doctor.Write(&b, rep, "markdown", report.Options{}, red); err != nil {
+	if err := report.Write(&b, rep, "markdown", report.Options{}, red); err != nil {
 		return fmt.Errorf("render step summary: %w", err)
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)

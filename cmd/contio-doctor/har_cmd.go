@@ -11,8 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/Contio-AI/contio-doctor/checks"
-	"github.com/Contio-AI/contio-doctor/internal/doctor"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/har"
 	"github.com/Contio-AI/contio-doctor/internal/redact"
 	"github.com/Contio-AI/contio-doctor/report"
@@ -82,11 +81,11 @@ func (e *env) runHAR(cmd *cobra.Command, path string, o *harOptions) error {
 		// Load errors quote positions and field names, never values.
 		return usageErr(err)
 	}
-	red := doctor.Redactor(ig)
+	red := diagnosis.Redactor(ig)
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()
-	rep, err := doctor.Run(ctx, ig, doctor.Options{
-		Checks:  checks.Options{Only: o.only, Skip: o.skip, CheckTimeout: o.timeout},
+	rep, err := diagnosis.Run(ctx, ig, diagnosis.Options{
+		Only: o.only, Skip: o.skip, Timeout: o.timeout, Capture: diagnosis.SourceHAR,
 		FailOn:  failOn,
 		Verbose: o.verbose,
 		Clock:   e.clock,
@@ -98,7 +97,7 @@ func (e *env) runHAR(cmd *cobra.Command, path string, o *harOptions) error {
 	rep.Notes = append(rep.Notes, captureNote(ig.Capture.Entries, len(ig.Calls)))
 	if o.redactOut != "" {
 		if err := writeRedactedCopy(path, o.redactOut, red); err != nil {
-			return &exitError{code: doctor.ExitInternal, err: red.Error(err)}
+			return &exitError{code: diagnosis.ExitInternal, err: red.Error(err)}
 		}
 	}
 	return e.finish(rep, &o.runOptions, extra, red)

@@ -1,17 +1,28 @@
 package main
 
 import (
-	"github.com/Contio-AI/contio-doctor/checks"
-	"github.com/Contio-AI/contio-doctor/internal/doctor"
-	"github.com/Contio-AI/contio-doctor/internal/integration"
+	"time"
+
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/probe"
 )
 
-// liveShared builds what live checks share in one run (the probe client,
-// its budget and memo); an offline run shares nothing.
-func liveShared(ig *integration.Integration, live, insecure bool) any {
+// liveProbe builds the probe client of a live run; an offline run has none.
+func liveProbe(live, insecure bool, timeout time.Duration) *probe.Client {
 	if !live {
 		return nil
 	}
-	return checks.NewLive(ig, probe.Options{InsecureSkipVerify: insecure, UserAgent: "contio-doctor/" + doctor.Version})
+	return probe.New(probe.Options{InsecureSkipVerify: insecure, UserAgent: "contio-doctor/" + diagnosis.Version,
+		Timeout: probeDeadline(timeout)})
+}
+
+// probeDeadline is how long one probe may take within a run bounded by
+// timeout: three quarters of it, so that a probe to a host that hangs
+// fails with the step it hung at while its check still has time to say
+// so, well before the runner gives up on the check.
+func probeDeadline(timeout time.Duration) time.Duration {
+	if timeout <= 0 {
+		return 0
+	}
+	return timeout * 3 / 4
 }

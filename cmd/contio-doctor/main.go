@@ -3,7 +3,12 @@
 // probes, and prints each problem as symptom, cause and fix.
 package main
 
-import "os"
+import (
+	"os"
+
+	// The catalogue registers its checks with the engine at init.
+	_ "github.com/Contio-AI/contio-doctor/checks"
+)
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

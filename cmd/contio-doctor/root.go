@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/Contio-AI/contio-doctor/internal/doctor"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 )
 
 // exitError carries an exit code out of a command.
@@ -28,7 +28,7 @@ func (e *exitError) Error() string {
 func (e *exitError) Unwrap() error { return e.err }
 
 // usageErr marks err as a usage or config error: exit 2.
-func usageErr(err error) error { return &exitError{code: doctor.ExitUsage, err: err} }
+func usageErr(err error) error { return &exitError{code: diagnosis.ExitUsage, err: err} }
 
 // exitCode is a clean exit with a code and nothing more to print.
 func exitCode(code int) error { return &exitError{code: code} }
@@ -58,7 +58,7 @@ func (e *env) run(args []string) (code int) {
 		if p := recover(); p != nil {
 			// Never print the panic value: it may hold a secret.
 			fmt.Fprintln(e.stderr, "contio-doctor: internal error (please report it with the command you ran)")
-			code = doctor.ExitInternal
+			code = diagnosis.ExitInternal
 		}
 	}()
 	root := e.rootCmd()
@@ -68,7 +68,7 @@ func (e *env) run(args []string) (code int) {
 	root.SetErr(e.stderr)
 	err := root.Execute()
 	if err == nil {
-		return doctor.ExitOK
+		return diagnosis.ExitOK
 	}
 	var xe *exitError
 	if errors.As(err, &xe) {
@@ -79,7 +79,7 @@ func (e *env) run(args []string) (code int) {
 	}
 	// Errors from cobra itself: unknown flag, bad argument.
 	fmt.Fprintln(e.stderr, "contio-doctor: "+err.Error())
-	return doctor.ExitUsage
+	return diagnosis.ExitUsage
 }
 
 func (e *env) rootCmd() *cobra.Command {
@@ -98,7 +98,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on,
 2 usage or config error, 3 the doctor itself failed. They never depend on --format.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       doctor.Version,
+		Version:       diagnosis.Version,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.runDoctor(cmd, ro)

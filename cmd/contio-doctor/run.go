@@ -11,9 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/config"
-	"github.com/Contio-AI/contio-doctor/internal/doctor"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
 	"github.com/Contio-AI/contio-doctor/internal/redact"
 	"github.com/Contio-AI/contio-doctor/report"
@@ -79,19 +78,17 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 	if err != nil {
 		return err
 	}
-	red := doctor.Redactor(ig)
+	red := diagnosis.Redactor(ig)
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()
 	live := !o.offline
-	shared := liveShared(ig, live, o.insecure)
 	done := e.progress(live, ig, red)
-	rep, err := doctor.Run(ctx, ig, doctor.Options{
-		Checks:       checks.Options{Only: o.only, Skip: o.skip, CheckTimeout: o.timeout},
+	rep, err := diagnosis.Run(ctx, ig, diagnosis.Options{
+		Only: o.only, Skip: o.skip, Timeout: o.timeout,
 		FailOn:       failOn,
-		Live:         live,
+		Probe:        liveProbe(live, o.insecure, o.timeout),
 		ProbeWebhook: o.probeWebhook,
 		Verbose:      o.verbose,
-		Shared:       shared,
 		Clock:        e.clock,
 		RunID:        e.runID,
 	})
@@ -104,8 +101,8 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 
 // outputs checks the flags that shape the result (--fail-on, --format,
 // --report) before any work is done, so a typo costs no probes.
-func (o *runOptions) outputs() (checks.Severity, []reportTarget, error) {
-	failOn, err := checks.ParseSeverity(o.failOn)
+func (o *runOptions) outputs() (diagnosis.Severity, []reportTarget, error) {
+	failOn, err := diagnosis.ParseSeverity(o.failOn)
 	if err != nil {
 		return 0, nil, usageErr(fmt.Errorf("--fail-on: %w", err))
 	}
@@ -123,7 +120,7 @@ func (o *runOptions) outputs() (checks.Severity, []reportTarget, error) {
 // into the command's.
 func (e *env) finish(rep *report.Report, o *runOptions, extra []reportTarget, red *redact.Redactor) error {
 	if err := e.writeReports(rep, o, extra, red); err != nil {
-		return &exitError{code: doctor.ExitInternal, err: red.Error(err)}
+		return &exitError{code: diagnosis.ExitInternal, err: red.Error(err)}
 	}
 	if rep.ExitCode != 0 {
 		return exitCode(rep.ExitCode)
@@ -173,7 +170,7 @@ func unicodeOK(lookup func(string) (string, bool)) bool {
 func (e *env) writeReports(rep *report.Report, o *runOptions, extra []reportTarget, red *redact.Redactor) error {
 	toStdout := o.output == "" || o.output == "-"
 	if toStdout {
-		if err := doctor.Write(e.stdout, rep, o.format, e.renderOptions(o, e.isTTY && o.format == "text"), red); err != nil {
+		if err := report.Write(e.stdout, rep, o.format, e.renderOptions(o, e.isTTY && o.format == "text"), red); err != nil {
 			return err
 		}
 	} else if err := writeFile(o.output, rep, o.format, e.renderOptions(o, false), red); err != nil {
@@ -197,7 +194,7 @@ func writeFile(path string, rep *report.Report, format string, ropts report.Opti
 	if err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
-	werr := doctor.Write(f, rep, format, ropts, red)
+	werr := report.Write(f, rep, format, ropts, red)
 	cerr := f.Close()
 	return errors.Join(werr, cerr)
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/Contio-AI/contio-doctor/internal/doctor"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
 	"github.com/Contio-AI/contio-doctor/internal/redact"
 	"github.com/Contio-AI/contio-doctor/internal/webhookdiag"
@@ -194,10 +194,10 @@ func (e *env) webhookVerify(cmd *cobra.Command, o *webhookInput, format string) 
 		writeDiagnosis(w, d, from, notes, unicodeOK(e.lookupEnv))
 	}
 	if err := w.Close(); err != nil {
-		return &exitError{code: doctor.ExitInternal, err: err}
+		return &exitError{code: diagnosis.ExitInternal, err: err}
 	}
 	if !d.Verified {
-		return exitCode(doctor.ExitFindings)
+		return exitCode(diagnosis.ExitFindings)
 	}
 	return nil
 }
@@ -214,7 +214,7 @@ func (e *env) webhookSecret(o *webhookInput) (webhookdiag.Secret, []webhookdiag.
 		}
 		return secret, nil, nil, nil, cfgErr
 	}
-	red := doctor.Redactor(ig)
+	red := diagnosis.Redactor(ig)
 	named := func(label string, v integration.Value) webhookdiag.Secret {
 		if at := v.From.String(); at != "" {
 			label += " at " + at

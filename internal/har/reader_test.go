@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/Contio-AI/contio-doctor/internal/doctor"
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/har"
 )
 
@@ -257,7 +257,7 @@ func TestWriteRedactedRemovesEverySecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := har.WriteRedacted(&out, bytes.NewReader(doc), doctor.Redactor(ig)); err != nil {
+	if err := har.WriteRedacted(&out, bytes.NewReader(doc), diagnosis.Redactor(ig)); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()

@@ -55,6 +55,11 @@ type Options struct {
 	Clock func() time.Time
 	// UserAgent identifies the doctor to the API.
 	UserAgent string
+	// Timeout bounds each request, connection to last body byte; 0 means
+	// none beyond the caller's context. The run gives probes a deadline
+	// shorter than its checks', so a hung host is reported with the step
+	// that hung rather than as a check that did not finish.
+	Timeout time.Duration
 }
 
 // Client sends probes and remembers what happened.
@@ -68,13 +73,6 @@ type Client struct {
 	limited   map[contio.Class]*RateLimit // set after a 429
 	rates     map[contio.Class]RateLimit  // last rate-limit headers seen
 	exchanges []*Exchange
-	memo      map[string]*memoEntry
-}
-
-type memoEntry struct {
-	once sync.Once
-	val  any
-	err  error
 }
 
 // New returns a Client.
@@ -110,7 +108,6 @@ func New(opts Options) *Client {
 		used:    map[contio.Class]int{},
 		limited: map[contio.Class]*RateLimit{},
 		rates:   map[contio.Class]RateLimit{},
-		memo:    map[string]*memoEntry{},
 	}
 }
 
@@ -196,6 +193,11 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
+		defer cancel()
+	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, bytes.NewReader(r.Body))
 	if err != nil {
 		return nil, fmt.Errorf("build request: %w", err)
@@ -212,21 +214,31 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	var tmu sync.Mutex
 	var t Timing
 	var dnsStart, connStart, tlsStart time.Time
+	var steps stepTrace
 	start := time.Now()
 	at := func(f func()) { tmu.Lock(); f(); tmu.Unlock() }
 	trace := &httptrace.ClientTrace{
-		DNSStart:          func(httptrace.DNSStartInfo) { at(func() { dnsStart = time.Now() }) },
-		DNSDone:           func(httptrace.DNSDoneInfo) { at(func() { t.DNS = time.Since(dnsStart) }) },
-		ConnectStart:      func(string, string) { at(func() { connStart = time.Now() }) },
-		ConnectDone:       func(string, string, error) { at(func() { t.Connect = time.Since(connStart) }) },
-		TLSHandshakeStart: func() { at(func() { tlsStart = time.Now() }) },
-		TLSHandshakeDone:  func(tls.ConnectionState, error) { at(func() { t.TLS = time.Since(tlsStart) }) },
-		GotConn: func(info httptrace.GotConnInfo) {
-			if info.Conn != nil {
-				at(func() { t.RemoteAddr = info.Conn.RemoteAddr().String() })
-			}
+		DNSStart: func(httptrace.DNSStartInfo) { at(func() { dnsStart = time.Now(); steps.dns = true }) },
+		DNSDone: func(httptrace.DNSDoneInfo) {
+			at(func() { t.DNS = time.Since(dnsStart); steps.dnsDone = true })
 		},
-		GotFirstResponseByte: func() { at(func() { t.FirstByte = time.Since(start) }) },
+		ConnectStart: func(string, string) { at(func() { connStart = time.Now(); steps.connect = true }) },
+		ConnectDone: func(string, string, error) {
+			at(func() { t.Connect = time.Since(connStart); steps.connectDone = true })
+		},
+		TLSHandshakeStart: func() { at(func() { tlsStart = time.Now(); steps.tls = true }) },
+		TLSHandshakeDone: func(tls.ConnectionState, error) {
+			at(func() { t.TLS = time.Since(tlsStart); steps.tlsDone = true })
+		},
+		GotConn: func(info httptrace.GotConnInfo) {
+			at(func() {
+				steps.conn = true
+				if info.Conn != nil {
+					t.RemoteAddr = info.Conn.RemoteAddr().String()
+				}
+			})
+		},
+		GotFirstResponseByte: func() { at(func() { t.FirstByte = time.Since(start); steps.firstByte = true }) },
 	}
 	if tr, ok := c.http.Transport.(*http.Transport); ok && tr.Proxy != nil {
 		if p, _ := tr.Proxy(req); p != nil {
@@ -238,6 +250,17 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	ex := &Exchange{Request: r, At: c.clock(), Started: admitted}
 	resp, err := c.http.Do(req)
 	if err != nil {
+		tmu.Lock()
+		step := steps.failed()
+		tmu.Unlock()
+		fail := Classify(err)
+		switch fail {
+		case FailDNS:
+			step = StepDNS
+		case FailTLS, FailTLSToPlain:
+			step = StepTLS
+		}
+		err = &TransportError{Host: u.Host, Path: u.Path, Step: step, Failure: fail, Err: err}
 		ex.Finished = time.Now()
 		ex.Err = err
 		c.log(ex)
@@ -248,6 +271,9 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	tmu.Lock()
 	timing := t
 	tmu.Unlock()
+	if rerr != nil {
+		rerr = &TransportError{Host: u.Host, Path: u.Path, Step: StepBody, Failure: Classify(rerr), Err: rerr}
+	}
 	out := &Response{
 		Status:  resp.StatusCode,
 		Header:  resp.Header,
@@ -264,9 +290,100 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	ex.Finished = c.observe(r.Class, out)
 	c.log(ex)
 	if rerr != nil {
-		return out, fmt.Errorf("read response: %w", rerr)
+		ex.Err = rerr
+		return nil, rerr
 	}
 	return out, nil
+}
+
+// Steps of an HTTP exchange, as a transport failure names where it stopped.
+const (
+	StepDNS       = "DNS lookup"
+	StepConnect   = "TCP connect"
+	StepTLS       = "TLS handshake"
+	StepFirstByte = "first response byte"
+	StepBody      = "response body"
+)
+
+// stepTrace records which steps of one exchange began and ended.
+type stepTrace struct {
+	dns, dnsDone, connect, connectDone, tls, tlsDone, conn, firstByte bool
+}
+
+// failed names the step an exchange was in when it failed.
+func (s stepTrace) failed() string {
+	switch {
+	case s.dns && !s.dnsDone:
+		return StepDNS
+	case s.connect && !s.connectDone:
+		return StepConnect
+	case s.tls && !s.tlsDone:
+		return StepTLS
+	case !s.conn && !s.dns && !s.connect:
+		return StepConnect // failed before any step began: the dial itself
+	case !s.conn:
+		return StepConnect
+	case !s.firstByte:
+		return StepFirstByte
+	}
+	return StepBody
+}
+
+// TransportError is a request that got no (complete) answer: the host,
+// the step it stopped at, and the kind of failure.
+type TransportError struct {
+	Host    string
+	Path    string
+	Step    string
+	Failure Failure
+	Err     error
+}
+
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("%s%s: %s failed (%s): %v", e.Host, e.Path, e.Step, e.Failure, e.Err)
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// Summary is the failure and the step: "connection refused failed at the
+// TCP connect", "timeout at the first response byte".
+func (e *TransportError) Summary() string {
+	if e.Failure == FailTimeout {
+		return "timeout at the " + e.Step
+	}
+	return string(e.Failure) + " failed at the " + e.Step
+}
+
+// Describe says what happened in words a partner recognises.
+func (e *TransportError) Describe() string {
+	switch e.Failure {
+	case FailDNS:
+		return "the host name " + hostOnly(e.Host) + " does not resolve"
+	case FailRefused:
+		return e.Host + " refused the connection"
+	case FailTimeout:
+		return e.Host + " did not answer in time (stuck at the " + e.Step + ")"
+	case FailTLS:
+		return "the TLS handshake with " + e.Host + " failed"
+	case FailTLSToPlain:
+		return e.Host + " speaks plain HTTP, but the URL says https"
+	case FailPlainToTLS:
+		return e.Host + " speaks HTTPS, but the URL says http"
+	case FailProxy:
+		return "the proxy refused or failed the connection to " + e.Host
+	case FailReset:
+		return e.Host + " closed the connection during the " + e.Step
+	case FailHTTP:
+		return e.Host + " answered with something that is not HTTP"
+	}
+	return "the request to " + e.Host + " failed during the " + e.Step
+}
+
+func hostOnly(hostport string) string {
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return h
+	}
+	return hostport
 }
 
 // take reserves one request of class, or says why not. It returns the
@@ -281,8 +398,29 @@ func (c *Client) take(class contio.Class) (time.Time, error) {
 	if c.used[class] >= c.opts.Budget[class] {
 		return time.Time{}, fmt.Errorf("%w (%s: %d)", ErrBudget, class, c.opts.Budget[class])
 	}
+	if rl, ok := c.rates[class]; ok && rl.Limit > 0 && rl.Remaining >= 0 && rl.Remaining <= QuotaReserve(rl.Limit) &&
+		(rl.Reset.IsZero() || rl.Reset.After(c.clock())) {
+		return time.Time{}, &QuotaLowError{Limit: rl}
+	}
 	c.used[class]++
 	return time.Now(), nil
+}
+
+// QuotaReserve is how many requests of a class's quota the doctor leaves
+// to the partner's app: a probe is not sent when the last answer said no
+// more than this many were left. A tenth of the limit, at least 2.
+func QuotaReserve(limit int) int { return max(2, limit/10) }
+
+// QuotaLowError is returned instead of sending a probe that would spend
+// the last requests of the class's quota: the run skips, it does not fail.
+type QuotaLowError struct{ Limit RateLimit }
+
+func (e *QuotaLowError) Error() string {
+	s := fmt.Sprintf("%d %s requests left", e.Limit.Remaining, e.Limit.Class)
+	if !e.Limit.Reset.IsZero() {
+		s += " until " + e.Limit.Reset.UTC().Format("15:04:05") + " UTC"
+	}
+	return s + "; the doctor leaves them to the app"
 }
 
 // observe records a response's rate-limit state and returns the instant
@@ -338,20 +476,6 @@ func (c *Client) Exchanges() []*Exchange {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]*Exchange(nil), c.exchanges...)
-}
-
-// Once runs fn once per key for the run and returns its memoised result:
-// dependent checks share one introspection instead of each sending one.
-func (c *Client) Once(key string, fn func() (any, error)) (any, error) {
-	c.mu.Lock()
-	e, ok := c.memo[key]
-	if !ok {
-		e = &memoEntry{}
-		c.memo[key] = e
-	}
-	c.mu.Unlock()
-	e.once.Do(func() { e.val, e.err = fn() })
-	return e.val, e.err
 }
 
 // parseErrorBody reads request_id, code and message from a JSON body.
@@ -467,7 +591,11 @@ const (
 	FailTLS     Failure = "TLS"
 	FailProxy   Failure = "proxy"
 	FailHTTP    Failure = "HTTP"
-	FailOther   Failure = "network"
+	// FailTLSToPlain: https spoken to a plain-HTTP port.
+	FailTLSToPlain Failure = "TLS to a plain-HTTP port"
+	// FailPlainToTLS: plain http spoken to a TLS port.
+	FailPlainToTLS Failure = "plain HTTP to a TLS port"
+	FailOther      Failure = "network"
 )
 
 // Classify names the step a transport error happened at.
@@ -487,6 +615,10 @@ func Classify(err error) Failure {
 	switch {
 	case strings.Contains(msg, "proxyconnect"):
 		return FailProxy
+	case strings.Contains(msg, "first record does not look like a TLS handshake"):
+		return FailTLSToPlain
+	case strings.Contains(msg, "server gave HTTP response to HTTPS client"):
+		return FailTLSToPlain
 	case errors.Is(err, context.DeadlineExceeded) || strings.Contains(msg, "timeout") || strings.Contains(msg, "deadline exceeded"):
 		return FailTimeout
 	case strings.Contains(msg, "connection refused"):
@@ -495,6 +627,8 @@ func Classify(err error) Failure {
 		return FailReset
 	case strings.Contains(msg, "tls:") || strings.Contains(msg, "x509:") || strings.Contains(msg, "certificate"):
 		return FailTLS
+	case strings.Contains(msg, `malformed HTTP response "\x15\x03`):
+		return FailPlainToTLS
 	case strings.Contains(msg, "malformed HTTP") || strings.Contains(msg, "HTTP/1.x transport"):
 		return FailHTTP
 	}

@@ -1,4 +1,4 @@
-package checks
+package diagnosis
 
 import (
 	"fmt"
@@ -14,9 +14,9 @@ import (
 // registry holds every check, filled at init and read-only afterwards.
 var registry []*Check
 
-// register adds c to the registry. It is called from package-level var
-// declarations in each check's file.
-func register(c *Check) *Check {
+// Register adds c to the registry. The catalogue (package checks) calls
+// it from package-level var declarations in each check's file.
+func Register(c *Check) *Check {
 	registry = append(registry, c)
 	return c
 }
@@ -96,6 +96,9 @@ func Validate(all []*Check) []error {
 		}
 		if c.Run == nil {
 			bad("no Run")
+		}
+		if err := validateRequires(c.Requires); err != nil {
+			bad("%v", err)
 		}
 		if c.Needs == 0 {
 			bad("no Needs")

@@ -1,9 +1,12 @@
-// Package checks holds the registry of contio-doctor checks, the values
-// they produce and the runner that executes them.
+// Package diagnosis is contio-doctor's engine: what a check is (Check,
+// Finding, Result), the registry the catalogue in package checks fills,
+// the typed facts checks share (Fact), the runner, waivers, the grouping
+// of findings into problems (one per root cause) and the exit policy, and
+// the orchestration of one run (Run) into a Report the renderers read.
 //
-// A check is a documented value (see Check). Each lives in its own file,
-// registered at init with register; the registry is read-only afterwards.
-package checks
+// A check is a documented value (see Check). The catalogue registers each
+// at init with Register; the registry is read-only afterwards.
+package diagnosis
 
 import (
 	"context"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
+	"github.com/Contio-AI/contio-doctor/internal/probe"
 )
 
 // Status is the outcome of one check.
@@ -96,6 +100,9 @@ const (
 	NeedsCapture
 )
 
+// Live reports whether the check probes the network.
+func (n Needs) Live() bool { return n&NeedsNetwork != 0 }
+
 // String lists the flags in words, for `contio-doctor checks`.
 func (n Needs) String() string {
 	var parts []string
@@ -152,6 +159,10 @@ type Check struct {
 	// Late checks run after every other check has finished: they read
 	// what the others' probes saw (rate-limit headers, redirects).
 	Late bool
+	// Requires lists the facts Run reads (Fact.Of). Reading a fact that is
+	// not listed here, directly or through another fact, is an error: the
+	// dependencies of a check are part of its value, as in go/analysis.
+	Requires []Requirement
 	// Run performs the check. It returns findings (none: pass) or an error
 	// when it could not decide; Skip(...) as the error turns into a skip.
 	Run func(ctx context.Context, in *Input) ([]Finding, error)
@@ -162,20 +173,35 @@ type Input struct {
 	Integration *integration.Integration
 	// Now is the run's clock; checks never call time.Now.
 	Now time.Time
-	// Live is true when network checks may run.
-	Live bool
+	// Probe is the live run's HTTP client (budget, rate limits, exchange
+	// log); nil in offline runs, where network checks are skipped.
+	Probe *probe.Client
 	// ProbeWebhook is true when --probe-webhook was given.
 	ProbeWebhook bool
-	// Shared carries values live checks compute once and share (a probe
-	// client, memoised introspection results). Nil in offline runs.
-	Shared any
+
+	// facts holds the run's computed facts; scope is what the running
+	// check or fact declared it reads.
+	facts *factStore
+	scope []Requirement
+	owner string
 }
 
-// Finding is one problem a check found.
+// Live is true when network checks may run.
+func (in *Input) Live() bool { return in.Probe != nil }
+
+// Finding is one thing a check found wrong.
 type Finding struct {
 	// Severity overrides the check's default when set.
 	Severity Severity
-	Message  string
+	// Guide overrides the check's guide entry when what was seen is filed
+	// elsewhere: a live call that answered 429 is rate_limit_exceeded
+	// whichever check sent it.
+	Guide contio.GuideKey
+	// Root names the root cause. Findings with the same root, from any
+	// check and any source, are one problem; a finding without one is a
+	// problem of its check (all its root-less findings together).
+	Root    Root
+	Message string
 	// Symptom, Cause, Fix default to the check's texts when empty.
 	Symptom string
 	Cause   string
@@ -186,6 +212,15 @@ type Finding struct {
 	Location  integration.Source
 	RequestID string
 }
+
+// FoundError carries findings up from deep inside a check (a helper that
+// saw the endpoint fail): the runner records them as the check's own.
+type FoundError struct{ Findings []Finding }
+
+func (e *FoundError) Error() string { return fmt.Sprintf("%d finding(s)", len(e.Findings)) }
+
+// Found returns a FoundError for fs.
+func Found(fs ...Finding) error { return &FoundError{Findings: fs} }
 
 // SkipError is returned by a check's Run to skip with a reason.
 type SkipError struct {
@@ -222,4 +257,11 @@ type Result struct {
 	Waiver *integration.Waiver
 	// WaiverExpired is true when a waiver matched but its until date passed.
 	WaiverExpired bool
+	// BlockedBy is set on a skip caused by another problem: the check
+	// could not run because a prerequisite failed (the host did not
+	// answer, the client was rejected, the quota is spent).
+	BlockedBy *Blocker
+	// Problem is the ID of the problem this result is evidence of, or is
+	// blocked by ("P1"); set by Group.
+	Problem string
 }

@@ -1,4 +1,4 @@
-package checks
+package diagnosis
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/Contio-AI/contio-doctor/internal/integration"
+	"github.com/Contio-AI/contio-doctor/internal/probe"
 )
 
 func fakeCheck(id string, run func(context.Context, *Input) ([]Finding, error)) *Check {
@@ -31,7 +32,7 @@ func TestRunIsolatesPanicsAndKeepsOrder(t *testing.T) {
 		fakeCheck("CD9004", func(context.Context, *Input) ([]Finding, error) { return nil, Skip("no token", "set one") }),
 		fakeCheck("CD9005", func(context.Context, *Input) ([]Finding, error) { return nil, errors.New("could not decide") }),
 	}
-	res := Run(context.Background(), list, &Input{Integration: &integration.Integration{}}, Options{})
+	res := RunChecks(context.Background(), list, &Input{Integration: &integration.Integration{}}, RunnerOptions{})
 	want := []Status{StatusPass, StatusError, StatusFail, StatusSkip, StatusError}
 	for i, r := range res {
 		if r.Check != list[i] {
@@ -59,7 +60,7 @@ func TestRunDeadline(t *testing.T) {
 		<-block // ignores ctx on purpose: the runner must not wait for it
 		return nil, nil
 	})}
-	res := Run(context.Background(), list, &Input{Integration: &integration.Integration{}}, Options{CheckTimeout: 20 * time.Millisecond})
+	res := RunChecks(context.Background(), list, &Input{Integration: &integration.Integration{}}, RunnerOptions{CheckTimeout: 20 * time.Millisecond})
 	if res[0].Status != StatusError || !strings.Contains(res[0].Err, "did not finish") {
 		t.Fatalf("got %s %q, want error 'did not finish'", res[0].Status, res[0].Err)
 	}
@@ -71,7 +72,7 @@ func TestNeedsSkip(t *testing.T) {
 	c.Safety = 1
 	tok := fakeCheck("CD9021", func(context.Context, *Input) ([]Finding, error) { t.Error("ran"); return nil, nil })
 	tok.Needs = NeedsAccessToken
-	res := Run(context.Background(), []*Check{c, tok}, &Input{Integration: &integration.Integration{}}, Options{Offline: true})
+	res := RunChecks(context.Background(), []*Check{c, tok}, &Input{Integration: &integration.Integration{}}, RunnerOptions{})
 	if res[0].Status != StatusSkip || !strings.Contains(res[0].Enable, "--offline") {
 		t.Errorf("network check offline: %s %q", res[0].Status, res[0].Enable)
 	}
@@ -96,7 +97,7 @@ func TestLateChecksRunAfterOthers(t *testing.T) {
 		}
 	})
 	late.Late = true
-	res := Run(context.Background(), []*Check{late, early}, &Input{Integration: &integration.Integration{}}, Options{})
+	res := RunChecks(context.Background(), []*Check{late, early}, &Input{Integration: &integration.Integration{}}, RunnerOptions{})
 	if res[0].Status != StatusPass {
 		t.Fatalf("late check: %s %v", res[0].Status, res[0].Findings)
 	}
@@ -107,8 +108,8 @@ func TestWaiversAndExitCode(t *testing.T) {
 	a := fakeCheck("CD9040", nil)
 	b := fakeCheck("CD9041", nil)
 	results := []Result{
-		{Check: a, Status: StatusFail, Severity: SeverityError},
-		{Check: b, Status: StatusFail, Severity: SeverityWarning},
+		{Check: a, Status: StatusFail, Severity: SeverityError, Findings: []Finding{{Severity: SeverityError, Message: "a"}}},
+		{Check: b, Status: StatusFail, Severity: SeverityWarning, Findings: []Finding{{Severity: SeverityWarning, Message: "b"}}},
 	}
 	unmatched := ApplyWaivers(results, []integration.Waiver{
 		{Check: "CD9040", Reason: "staging", Until: now.Add(24 * time.Hour)},
@@ -128,7 +129,7 @@ func TestWaiversAndExitCode(t *testing.T) {
 		failOn Severity
 		want   int
 	}{{SeverityError, 0}, {SeverityWarning, 1}, {SeverityInfo, 1}, {SeverityNone, 0}} {
-		if got := ExitCode(results, tc.failOn); got != tc.want {
+		if got := ExitCode(Group(results, ""), results, tc.failOn); got != tc.want {
 			t.Errorf("ExitCode(fail-on %v) = %d, want %d", tc.failOn, got, tc.want)
 		}
 	}
@@ -161,7 +162,7 @@ func TestRunPoolStuckCheckDoesNotHoldOthers(t *testing.T) {
 		<-block
 		return nil, nil
 	}))
-	res := Run(context.Background(), list, &Input{Integration: &integration.Integration{}}, Options{CheckTimeout: 200 * time.Millisecond})
+	res := RunChecks(context.Background(), list, &Input{Integration: &integration.Integration{}}, RunnerOptions{CheckTimeout: 200 * time.Millisecond})
 	for _, r := range res[:6] {
 		if r.Status != StatusPass {
 			t.Errorf("%s: %s %q, want pass", r.Check.ID, r.Status, r.Err)
@@ -185,7 +186,7 @@ func TestRunPoolReportsChecksNeverStarted(t *testing.T) {
 		}))
 	}
 	list = append(list, fakeCheck("CD9299", func(context.Context, *Input) ([]Finding, error) { return nil, nil }))
-	res := Run(context.Background(), list, &Input{Integration: &integration.Integration{}}, Options{CheckTimeout: 30 * time.Millisecond})
+	res := RunChecks(context.Background(), list, &Input{Integration: &integration.Integration{}}, RunnerOptions{CheckTimeout: 30 * time.Millisecond})
 	last := res[len(res)-1]
 	if last.Status != StatusError || !strings.Contains(last.Err, "not started") {
 		t.Errorf("check behind the stuck ones: %s %q, want error 'not started'", last.Status, last.Err)
@@ -205,7 +206,7 @@ func TestRunPoolContextHasDeadline(t *testing.T) {
 		}
 		return nil, nil
 	})
-	res := Run(context.Background(), []*Check{c}, &Input{Integration: &integration.Integration{}}, Options{})
+	res := RunChecks(context.Background(), []*Check{c}, &Input{Integration: &integration.Integration{}}, RunnerOptions{})
 	if res[0].Status != StatusPass {
 		t.Errorf("%s %q %v, want pass", res[0].Status, res[0].Err, res[0].Findings)
 	}
@@ -217,7 +218,7 @@ func TestRunPoolCancelled(t *testing.T) {
 	parent, cancel := context.WithCancel(context.Background())
 	cancel()
 	c := fakeCheck("CD9121", func(ctx context.Context, _ *Input) ([]Finding, error) { return nil, ctx.Err() })
-	res := Run(parent, []*Check{c}, &Input{Integration: &integration.Integration{}}, Options{})
+	res := RunChecks(parent, []*Check{c}, &Input{Integration: &integration.Integration{}}, RunnerOptions{})
 	if res[0].Status != StatusError || !strings.Contains(res[0].Err, "canceled") {
 		t.Errorf("cancelled run: %s %q, want an error naming the cancellation", res[0].Status, res[0].Err)
 	}
@@ -241,7 +242,7 @@ func TestRunPoolHonoursParallel(t *testing.T) {
 			return nil, nil
 		}))
 	}
-	Run(context.Background(), list, &Input{Integration: &integration.Integration{}}, Options{Parallel: 1})
+	RunChecks(context.Background(), list, &Input{Integration: &integration.Integration{}}, RunnerOptions{Parallel: 1})
 	if p := peak.Load(); p != 1 {
 		t.Errorf("%d offline checks ran at once with Parallel 1", p)
 	}
@@ -257,8 +258,8 @@ func TestRunMixesNetworkAndOffline(t *testing.T) {
 	off := fakeCheck("CD9130", func(context.Context, *Input) ([]Finding, error) {
 		return []Finding{{Message: "bad"}}, nil
 	})
-	res := Run(context.Background(), []*Check{net, off}, &Input{Integration: &integration.Integration{}, Live: true},
-		Options{CheckTimeout: 30 * time.Millisecond})
+	res := RunChecks(context.Background(), []*Check{net, off}, &Input{Integration: &integration.Integration{}, Probe: probe.New(probe.Options{})},
+		RunnerOptions{CheckTimeout: 30 * time.Millisecond})
 	if res[0].Check != net || res[0].Status != StatusError || !strings.Contains(res[0].Err, "did not finish") {
 		t.Errorf("network check: %s %s %q", res[0].Check.ID, res[0].Status, res[0].Err)
 	}

@@ -1,7 +1,8 @@
-package checks
+package diagnosis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -13,13 +14,8 @@ import (
 	"github.com/Contio-AI/contio-doctor/internal/integration"
 )
 
-// Options steer one run.
-type Options struct {
-	// Offline skips checks that need the network.
-	Offline bool
-	// Only and Skip select checks by ID or name (empty Only: all).
-	Only []string
-	Skip []string
+// RunnerOptions steer the runner.
+type RunnerOptions struct {
 	// CheckTimeout bounds each check; 0 means 10 s.
 	CheckTimeout time.Duration
 	// Parallel bounds concurrency; 0 means one goroutine per check.
@@ -68,7 +64,9 @@ func Select(all []*Check, only, skip []string) ([]*Check, error) {
 // Offline checks take microseconds, so a goroutine, timer and channel
 // apiece would cost more than the checks themselves: they run on a small
 // worker pool under one deadline shared by the batch (see runPool).
-func Run(ctx context.Context, list []*Check, in *Input, opts Options) []Result {
+//
+// Network checks run only when in.Probe is set (a live run).
+func RunChecks(ctx context.Context, list []*Check, in *Input, opts RunnerOptions) []Result {
 	timeout := opts.CheckTimeout
 	if timeout <= 0 {
 		timeout = 10 * time.Second
@@ -76,6 +74,9 @@ func Run(ctx context.Context, list []*Check, in *Input, opts Options) []Result {
 	clock := opts.Clock
 	if clock == nil {
 		clock = time.Now
+	}
+	if in.facts == nil {
+		in.facts = newFactStore()
 	}
 	results := make([]Result, len(list))
 	var sem chan struct{}
@@ -90,7 +91,7 @@ func Run(ctx context.Context, list []*Check, in *Input, opts Options) []Result {
 			if c.Late != late {
 				continue
 			}
-			if r, skip := precheck(c, in, opts); skip {
+			if r, skip := precheck(c, in); skip {
 				results[i] = r
 				continue
 			}
@@ -181,12 +182,12 @@ func runPool(parent context.Context, list []*Check, idx []int, results []Result,
 }
 
 // precheck turns unmet Needs into a skip without running the check.
-func precheck(c *Check, in *Input, opts Options) (Result, bool) {
+func precheck(c *Check, in *Input) (Result, bool) {
 	skip := func(reason, enable string) (Result, bool) {
 		return Result{Check: c, Status: StatusSkip, SkipReason: reason, Enable: enable}, true
 	}
 	ig := in.Integration
-	if c.Needs&NeedsNetwork != 0 && (opts.Offline || !in.Live) {
+	if c.Needs&NeedsNetwork != 0 && !in.Live() {
 		return skip("offline run", "run without --offline to probe the API")
 	}
 	if c.Needs&NeedsClientSecret != 0 && (ig.OAuth.ClientID.Empty() || ig.OAuth.ClientSecret.Empty()) {
@@ -239,8 +240,11 @@ type outcome struct {
 	err      error
 }
 
-// execute calls c.Run, turning a panic into an error outcome.
-func execute(ctx context.Context, c *Check, in *Input) (out outcome) {
+// execute calls c.Run with an Input scoped to c's declared facts, turning
+// a panic into an error outcome.
+func execute(ctx context.Context, c *Check, shared *Input) (out outcome) {
+	in := *shared
+	in.scope, in.owner = c.Requires, c.ID
 	defer func() {
 		if p := recover(); p != nil {
 			// The panic value and stack may hold input values; the
@@ -248,14 +252,22 @@ func execute(ctx context.Context, c *Check, in *Input) (out outcome) {
 			out = outcome{err: fmt.Errorf("internal error: check panicked: %v\n%s", p, firstFrames(debug.Stack()))}
 		}
 	}()
-	f, err := c.Run(ctx, in)
+	f, err := c.Run(ctx, &in)
 	return outcome{f, err}
 }
 
 // result turns an outcome into c's Result.
 func result(c *Check, out outcome, took time.Duration) Result {
 	res := Result{Check: c, Duration: took}
+	var found *FoundError
+	if errors.As(out.err, &found) {
+		out = outcome{findings: append(out.findings, found.Findings...)}
+	}
 	if out.err != nil {
+		if b, ok := AsBlocker(out.err); ok {
+			res.Status, res.SkipReason, res.BlockedBy = StatusSkip, b.Reason, b
+			return res
+		}
 		if s, ok := IsSkip(out.err); ok {
 			res.Status, res.SkipReason, res.Enable = StatusSkip, s.Reason, s.Enable
 			return res
@@ -271,14 +283,14 @@ func result(c *Check, out outcome, took time.Duration) Result {
 	res.Status = StatusFail
 	res.Findings = make([]Finding, len(out.findings))
 	for i, f := range out.findings {
-		res.Findings[i] = complete(c, f)
+		res.Findings[i] = Complete(c, f)
 		res.Severity = max(res.Severity, res.Findings[i].Severity)
 	}
 	return res
 }
 
-// complete fills a finding's empty texts from its check.
-func complete(c *Check, f Finding) Finding {
+// Complete fills a finding's empty texts from its check.
+func Complete(c *Check, f Finding) Finding {
 	if f.Severity == SeverityNone {
 		f.Severity = c.Severity
 	}
@@ -362,20 +374,21 @@ func Count(results []Result) Counts {
 	return c
 }
 
-// ExitCode is 1 when any failing result is at or above failOn, else 0.
-// Errors (could not decide) count as error severity. SeverityNone (never)
-// always gives 0.
-func ExitCode(results []Result, failOn Severity) int {
+// ExitCode is the exit policy, decided here and nowhere else: 1 when a
+// problem is at or above failOn or a check could not decide (an error
+// result counts as error severity), else 0. SeverityNone (never) always
+// gives 0. The format a report is written in plays no part.
+func ExitCode(problems []Problem, results []Result, failOn Severity) int {
 	if failOn == SeverityNone {
 		return 0
 	}
+	for _, p := range problems {
+		if p.Severity >= failOn {
+			return 1
+		}
+	}
 	for _, r := range results {
-		switch r.Status {
-		case StatusFail:
-			if r.Severity >= failOn {
-				return 1
-			}
-		case StatusError:
+		if r.Status == StatusError {
 			return 1
 		}
 	}
