@@ -69,6 +69,7 @@ func (r *Report) Redacted(f func(string) string) *Report {
 
 func redactFinding(x Finding, f func(string) string) Finding {
 	x.Message = f(x.Message)
+	x.Root.Subject = f(x.Root.Subject)
 	x.Symptom = f(x.Symptom)
 	x.Cause = f(x.Cause)
 	x.Fix = f(x.Fix)

@@ -224,6 +224,9 @@ func TestWaiversInEveryFormat(t *testing.T) {
 		out := string(renderVia(t, r, format))
 		flat := strings.Join(strings.Fields(out), " ") // the text format wraps
 		for _, want := range []string{"accepted risk, ticket OPS-42", "fixed by release 7", "CD9998"} {
+			if format == "github" && want == "CD9998" {
+				continue // run notes go to the step summary, not to annotations
+			}
 			if !strings.Contains(flat, want) {
 				t.Errorf("%s does not show %q:\n%s", format, want, out)
 			}

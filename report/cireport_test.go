@@ -99,6 +99,7 @@ func synthResults() *report.Report {
 
 func render(t *testing.T, format string, r *report.Report) string {
 	t.Helper()
+	regroup(r)
 	rd, err := report.For(format, report.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -108,4 +109,10 @@ func render(t *testing.T, format string, r *report.Report) string {
 		t.Fatalf("render %s: %v", format, err)
 	}
 	return b.String()
+}
+
+// regroup folds r's results into problems again, as a run does: tests edit
+// results after building a report, and the problems must follow.
+func regroup(r *report.Report) {
+	r.Problems = diagnosis.Group(r.Results, "")
 }

@@ -5,7 +5,9 @@ package report
 // (command.ts): in the message `%`, `\r`, `\n` become %25, %0D, %0A; in
 // property values `:` and `,` also become %3A and %2C. GitHub shows at most
 // 10 error and 10 warning annotations per step (50 per job) and drops the
-// rest silently, so the last line says where the full report is.
+// rest silently, so problems go out errors first, one annotation each, and
+// the last line says where the full report is. Run notes (quotas, waivers
+// that match nothing) belong to the step summary, never to ::warning.
 
 import (
 	"fmt"
@@ -29,8 +31,9 @@ type GitHubRenderer struct{}
 // warning annotations.
 const githubAnnotationCap = 10
 
-// Render writes one annotation per finding of a failing or waived check,
-// one per check that could not decide, one per run note, and a summary.
+// Render writes one annotation per problem (errors, then warnings, then
+// notices), one per waived finding and per check that could not decide,
+// and a summary line.
 func (GitHubRenderer) Render(w io.Writer, r *Report) error {
 	var b strings.Builder
 	counts := map[string]int{}
@@ -49,13 +52,25 @@ func (GitHubRenderer) Render(w io.Writer, r *Report) error {
 		props = append(props, "title="+ghProperty(title))
 		fmt.Fprintf(&b, "::%s %s::%s\n", kind, strings.Join(props, ","), ghData(msg))
 	}
+	for _, sev := range []diagnosis.Severity{diagnosis.SeverityError, diagnosis.SeverityWarning, diagnosis.SeverityInfo} {
+		for _, p := range r.Problems {
+			if p.Severity != sev {
+				continue
+			}
+			emit(ghKind(p.Severity), ciLocate(r, ghProblemLocation(p)), p.ID+" "+strings.Join(p.Checks, "/")+": "+p.Title, ghProblemMessage(r, p))
+		}
+		if sev != diagnosis.SeverityError {
+			continue
+		}
+		for _, res := range r.Results { // errors first: a check that could not decide
+			if res.Status == diagnosis.StatusError {
+				emit("error", ciLocate(r, integration.Source{}), res.Check.ID+" "+res.Check.Name+": could not decide", res.Err)
+			}
+		}
+	}
 	for _, res := range r.Results {
 		c := res.Check
 		switch res.Status {
-		case diagnosis.StatusFail:
-			for _, f := range res.Findings {
-				emit(ghKind(f.Severity), ciLocate(r, f.Location), c.ID+" "+c.Name+": "+c.Title, ghFindingMessage(res, f))
-			}
 		case diagnosis.StatusWaived:
 			reason := ""
 			if res.Waiver != nil {
@@ -64,12 +79,7 @@ func (GitHubRenderer) Render(w io.Writer, r *Report) error {
 			for _, f := range res.Findings {
 				emit("notice", ciLocate(r, f.Location), c.ID+" "+c.Name+" (waived)", f.Message+"\nWaived: "+reason)
 			}
-		case diagnosis.StatusError:
-			emit("error", ciLocate(r, integration.Source{}), c.ID+" "+c.Name+": could not decide", res.Err)
 		}
-	}
-	for _, n := range r.Notes {
-		emit("warning", ciLocate(r, integration.Source{}), "contio-doctor configuration", n)
 	}
 	for _, kind := range []string{"error", "warning"} {
 		if n := counts[kind]; n > githubAnnotationCap {
@@ -78,8 +88,8 @@ func (GitHubRenderer) Render(w io.Writer, r *Report) error {
 		}
 	}
 	cnt := r.Counts()
-	fmt.Fprintf(&b, "contio-doctor: %d failed, %d could not decide, %d waived, %d passed, %d skipped; --fail-on %s; exit code %d\n",
-		cnt.Fail, cnt.Error, cnt.Waived, cnt.Pass, cnt.Skip, failOnName(r.FailOn), r.ExitCode)
+	fmt.Fprintf(&b, "contio-doctor: %s (%d failed checks), %d could not decide, %d waived, %d passed, %d skipped; --fail-on %s; exit code %d\n",
+		textPlural(len(r.Problems), "problem"), cnt.Fail, cnt.Error, cnt.Waived, cnt.Pass, cnt.Skip, failOnName(r.FailOn), r.ExitCode)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -94,29 +104,53 @@ func ghKind(s diagnosis.Severity) string {
 	return "notice"
 }
 
-// ghFindingMessage is what the annotation says: the problem, the cause and
-// the fix, with commands and the guide link.
-func ghFindingMessage(res diagnosis.Result, f diagnosis.Finding) string {
+// ghProblemLocation is where a problem's annotation points: the first
+// piece of evidence with a file location.
+func ghProblemLocation(p diagnosis.Problem) integration.Source {
+	for _, e := range p.Evidence {
+		if e.Location.File != "" {
+			return e.Location
+		}
+	}
+	if len(p.Evidence) > 0 {
+		return p.Evidence[0].Location
+	}
+	return integration.Source{}
+}
+
+// ghProblemMessage is what a problem's annotation says: the message, cause
+// and fix once, then each piece of evidence with its request_id.
+func ghProblemMessage(r *Report, p diagnosis.Problem) string {
 	var b strings.Builder
-	b.WriteString(f.Message)
-	if f.Location.EnvVar != "" && f.Location.Line == 0 {
-		b.WriteString(" (from $" + f.Location.EnvVar + ")")
+	b.WriteString(p.Message)
+	if loc := ghProblemLocation(p); loc.EnvVar != "" && loc.Line == 0 {
+		b.WriteString(" (from $" + loc.EnvVar + ")")
 	}
-	if res.WaiverExpired && res.Waiver != nil {
-		b.WriteString("\nWaiver expired on " + res.Waiver.Until.Format("2006-01-02") + ": " + res.Waiver.Reason)
+	for _, id := range p.Checks {
+		if res := resultOf(r, id); res != nil && res.Waiver != nil && res.WaiverExpired {
+			b.WriteString("\nWaiver expired on " + res.Waiver.Until.Format("2006-01-02") + ": " + res.Waiver.Reason)
+		}
 	}
-	b.WriteString("\nCause: " + f.Cause)
-	b.WriteString("\nFix: " + f.Fix)
-	for _, c := range f.Commands {
+	b.WriteString("\nCause: " + p.Cause)
+	b.WriteString("\nFix: " + p.Fix)
+	for _, c := range p.Commands {
 		b.WriteString("\n  $ " + c)
 	}
-	if f.Evidence != "" {
-		b.WriteString("\nEvidence: " + f.Evidence)
+	if len(p.Evidence) > 1 {
+		for _, e := range p.Evidence {
+			line := "\nSeen (" + string(e.Source) + ", " + e.Check + "): " + e.Message
+			if e.RequestID != "" {
+				line += " [request_id " + e.RequestID + "]"
+			}
+			b.WriteString(line)
+		}
+	} else if len(p.Evidence) == 1 && p.Evidence[0].RequestID != "" {
+		b.WriteString("\nrequest_id: " + p.Evidence[0].RequestID)
 	}
-	if f.RequestID != "" {
-		b.WriteString("\nrequest_id: " + f.RequestID)
+	if len(p.Blocked) > 0 {
+		b.WriteString("\nCould not run because of it: " + strings.Join(p.Blocked, " "))
 	}
-	if u := guideURL(res.Check.Guide); u != "" {
+	if u := guideURL(p.Guide); u != "" {
 		b.WriteString("\nGuide: " + u)
 	}
 	return b.String()

@@ -13,17 +13,15 @@ func TestGitHubAnnotations(t *testing.T) {
 	out := render(t, "github", synthReport())
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	want := []string{
-		// Data escapes % and newlines; properties also escape : and ,.
-		"::error file=deploy/contio-doctor.yaml,line=7,col=18,title=CD1499 synthetic-secret%3A Title of synthetic-secret::oauth.client_secret ends in a pipe | and a `tick`, 100%25 sure: really, yes%0ACause: Cause of synthetic-secret.%0AFix: Remove the *stray* character <here>.%0A  $ printf '%25s' \"$CONTIO_CLIENT_SECRET\" | od -c%0AEvidence: s3cr…(40 chars, sha256:1a2b3c)%0Arequest_id: req_123%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#invalid_client-bad-credentials",
-		"::error file=deploy/contio-doctor.yaml,line=9,title=CD1499 synthetic-secret%3A Title of synthetic-secret::second finding%0ACause: Cause of synthetic-secret.%0AFix: Fix of synthetic-secret.%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#invalid_client-bad-credentials",
-		// No file position: the config file, no line.
-		"::warning file=deploy/contio-doctor.yaml,title=CD2499 synthetic-env%3A Title of synthetic-env::redirect_uri comes from the environment (from $CONTIO_REDIRECT_URI)%0ACause: Cause of synthetic-env.%0AFix: Fix of synthetic-env.",
-		"::notice file=capture.har,title=CD4999 synthetic-har%3A Title of synthetic-har::POST sent where GET is expected%0ACause: Cause of synthetic-har.%0AFix: Fix of synthetic-har.%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#405-method-not-allowed",
-		"::notice file=deploy/contio-doctor.yaml,line=30,col=3,title=CD5499 synthetic-waived (waived)::no backoff%0AWaived: staging | loopback (until 2027-01-31)",
-		"::warning file=deploy/contio-doctor.yaml,line=31,col=3,title=CD5498 synthetic-expired%3A Title of synthetic-expired::retries on 400%0AWaiver expired on 2026-01-01: old excuse%0ACause: Cause of synthetic-expired.%0AFix: Fix of synthetic-expired.",
+		// One annotation per problem, errors first (GitHub shows 10 a step);
+		// data escapes % and newlines; properties also escape : and ,.
+		"::error file=deploy/contio-doctor.yaml,line=7,col=18,title=P1 CD1499%3A Title of synthetic-secret::oauth.client_secret ends in a pipe | and a `tick`, 100%25 sure: really, yes%0ACause: Cause of synthetic-secret.%0AFix: Remove the *stray* character <here>.%0A  $ printf '%25s' \"$CONTIO_CLIENT_SECRET\" | od -c%0ASeen (offline, CD1499): oauth.client_secret ends in a pipe | and a `tick`, 100%25 sure: really, yes [request_id req_123]%0ASeen (offline, CD1499): second finding%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#invalid_client-bad-credentials",
 		"::error file=deploy/contio-doctor.yaml,title=CD6999 synthetic-error%3A could not decide::dial tcp: connection refused",
-		"::warning file=deploy/contio-doctor.yaml,title=contio-doctor configuration::deploy/contio-doctor.yaml:40:5: waiver for \"CD9999\" matches no check; remove it or fix the ID",
-		"contio-doctor: 4 failed, 1 could not decide, 1 waived, 1 passed, 1 skipped; --fail-on error; exit code 1",
+		"::warning file=deploy/contio-doctor.yaml,title=P3 CD2499%3A Title of synthetic-env::redirect_uri comes from the environment (from $CONTIO_REDIRECT_URI)%0ACause: Cause of synthetic-env.%0AFix: Fix of synthetic-env.",
+		"::warning file=deploy/contio-doctor.yaml,line=31,col=3,title=P4 CD5498%3A Title of synthetic-expired::retries on 400%0AWaiver expired on 2026-01-01: old excuse%0ACause: Cause of synthetic-expired.%0AFix: Fix of synthetic-expired.",
+		"::notice file=capture.har,title=P2 CD4999%3A Title of synthetic-har::POST sent where GET is expected%0ACause: Cause of synthetic-har.%0AFix: Fix of synthetic-har.%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#405-method-not-allowed",
+		"::notice file=deploy/contio-doctor.yaml,line=30,col=3,title=CD5499 synthetic-waived (waived)::no backoff%0AWaived: staging | loopback (until 2027-01-31)",
+		"contio-doctor: 4 problems (4 failed checks), 1 could not decide, 1 waived, 1 passed, 1 skipped; --fail-on error; exit code 1",
 	}
 	if len(lines) != len(want) {
 		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), out)
@@ -42,6 +40,7 @@ func TestGitHubPropertyEscaping(t *testing.T) {
 	r.Results[0].Findings[0].Location.File = "odd,dir/a:b%c.yaml"
 	r.Results[0].Findings[0].Message = "line one\r\nline two"
 	r.Notes = nil
+	r.Problems = diagnosis.Group(r.Results, "")
 	out := render(t, "github", r)
 	if !strings.HasPrefix(out, "::error file=odd%2Cdir/a%3Ab%25c.yaml,line=7,col=18,title=") {
 		t.Errorf("file property not escaped:\n%s", out)
@@ -63,9 +62,11 @@ func TestGitHubCapNotice(t *testing.T) {
 		res := base
 		res.Findings = []diagnosis.Finding{base.Findings[1]}
 		res.Findings[0].Message = fmt.Sprintf("finding %d", i)
+		res.Findings[0].Root = diagnosis.Root{Kind: "synthetic", Subject: fmt.Sprint(i)}
 		r.Results = append(r.Results, res)
 	}
 	r.Notes = nil
+	r.Problems = diagnosis.Group(r.Results, "")
 	out := render(t, "github", r)
 	if got := strings.Count(out, "::error "); got != 12 {
 		t.Errorf("want every error annotation in the log, got %d", got)
@@ -81,7 +82,7 @@ func TestGitHubCleanRun(t *testing.T) {
 	r.Notes = nil
 	r.ExitCode = 0
 	got := render(t, "github", r)
-	want := "contio-doctor: 0 failed, 0 could not decide, 0 waived, 1 passed, 1 skipped; --fail-on error; exit code 0\n"
+	want := "contio-doctor: 0 problems (0 failed checks), 0 could not decide, 0 waived, 1 passed, 1 skipped; --fail-on error; exit code 0\n"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}

@@ -12,6 +12,7 @@ import (
 
 func renderJSON(t *testing.T, r *report.Report) []byte {
 	t.Helper()
+	regroup(r)
 	rd, err := report.For("json", report.Options{Color: true, ASCII: true, Width: 10})
 	if err != nil {
 		t.Fatal(err)

@@ -143,7 +143,7 @@ func junitCaseFor(r *Report, res diagnosis.Result) junitCase {
 		tc.Failure = &junitProblem{
 			Message: junitMessage(res),
 			Type:    res.Severity.String(),
-			Body:    junitBody(res),
+			Body:    junitProblemLine(r, res) + junitBody(res),
 		}
 	case diagnosis.StatusError:
 		tc.Error = &junitProblem{
@@ -165,6 +165,17 @@ func junitCaseFor(r *Report, res diagnosis.Result) junitCase {
 		tc.Skipped = &junitSkipped{Message: "waived: " + reason + " (" + junitMessage(res) + ")"}
 	}
 	return tc
+}
+
+// junitProblemLine names the problem the failure is evidence of, so a
+// dashboard can group test cases by root cause.
+func junitProblemLine(r *Report, res diagnosis.Result) string {
+	for _, p := range r.Problems {
+		if p.ID == res.Problem {
+			return fmt.Sprintf("Problem %s (%s, %s): %s\n\n", p.ID, p.Root, strings.Join(p.Checks, " "), p.Title)
+		}
+	}
+	return ""
 }
 
 // junitMessage is the one-line summary CI dashboards show.

@@ -119,7 +119,7 @@ func TestJUnitSynthetic(t *testing.T) {
 	if w := cases[3].Skipped; w == nil || w.Message != "waived: staging | loopback (until 2027-01-31) (no backoff)" {
 		t.Errorf("waived testcase: %+v", cases[3])
 	}
-	if e := cases[4].Failure; e == nil || !strings.HasPrefix(e.Body, "Waiver expired on 2026-01-01: old excuse") {
+	if e := cases[4].Failure; e == nil || !strings.HasPrefix(e.Body, "Problem P4 (check:CD5498, CD5498): Title of synthetic-expired\n\nWaiver expired on 2026-01-01: old excuse") {
 		t.Errorf("expired waiver testcase: %+v", cases[4])
 	}
 	if e := cases[5].Error; e == nil || !strings.Contains(e.Body, "connection refused") {

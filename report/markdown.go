@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/Contio-AI/contio-doctor/diagnosis"
+	"github.com/Contio-AI/contio-doctor/internal/contio"
 )
 
 func init() {
@@ -35,11 +36,28 @@ func (markdownRenderer) Render(w io.Writer, r *Report) error {
 			rest = append(rest, res)
 		}
 	}
+	if len(r.Problems) > 0 {
+		fmt.Fprintf(&b, "\n## Problems found\n\n%s from %s, one per root cause, grouped by guide entry.\n",
+			textPlural(len(r.Problems), "problem"), textPlural(len(failing), "failing check"))
+		entry := contio.GuideKey("-")
+		for _, p := range r.Problems {
+			if p.Guide != entry {
+				entry = p.Guide
+				heading := guideHeading(p.Guide)
+				if p.Guide == contio.GuideNone {
+					heading = "Beyond the guide"
+				}
+				fmt.Fprintf(&b, "\n### %s\n", mdProse(heading))
+			}
+			mdProblem(&b, r, p)
+		}
+	}
 	if len(failing) > 0 {
-		b.WriteString("\n## Problems found\n")
+		fmt.Fprintf(&b, "\n<details>\n<summary>The %s, one by one</summary>\n", textPlural(len(failing), "failing check"))
 		for _, res := range failing {
 			mdFailing(&b, res)
 		}
+		b.WriteString("\n</details>\n")
 	}
 	if len(errored) > 0 {
 		b.WriteString("\n## Checks that could not decide\n\n")
@@ -68,9 +86,9 @@ func (markdownRenderer) Render(w io.Writer, r *Report) error {
 				res.Severity, mdCell(strings.Join(msgs, "\n")), mdCell(reason), mdCell(until))
 		}
 	}
-	if len(r.Notes) > 0 {
+	if notes := append(liveNotes(r), r.Notes...); len(notes) > 0 {
 		b.WriteString("\n## Notes\n\n")
-		for _, n := range r.Notes {
+		for _, n := range notes {
 			b.WriteString("- " + mdText(n) + "\n")
 		}
 	}
@@ -123,6 +141,38 @@ func mdHeader(b *strings.Builder, r *Report) {
 	row("API URL", mdCode(r.Run.APIURL))
 	row("Auth URL", mdCode(r.Run.AuthURL))
 	row("Client ID", mdCode(r.Run.ClientID))
+	row("API version", mdCode(r.Run.APIVersion))
+}
+
+// mdProblem writes one problem: its texts once, then each piece of
+// evidence with its source, location and request_id.
+func mdProblem(b *strings.Builder, r *Report, p diagnosis.Problem) {
+	fmt.Fprintf(b, "\n#### %s · %s\n\n", p.ID, mdText(p.Title))
+	meta := fmt.Sprintf("Severity **%s** · Checks %s", p.Severity, mdCode(strings.Join(p.Checks, " ")))
+	if u := guideURL(p.Guide); u != "" {
+		meta += fmt.Sprintf(" · Guide: [%s](%s)", mdProse(guideHeading(p.Guide)), u)
+	}
+	b.WriteString(meta + "\n")
+	fmt.Fprintf(b, "\n%s\n\n", mdText(p.Message))
+	fmt.Fprintf(b, "- **Symptom:** %s\n", mdText(p.Symptom))
+	fmt.Fprintf(b, "- **Cause:** %s\n", mdText(p.Cause))
+	fmt.Fprintf(b, "- **Fix:** %s\n", mdText(p.Fix))
+	if len(p.Blocked) > 0 {
+		fmt.Fprintf(b, "- **Could not run because of it:** %s\n", mdCode(strings.Join(p.Blocked, " ")))
+	}
+	for _, id := range p.Checks {
+		if res := resultOf(r, id); res != nil && res.Waiver != nil && res.WaiverExpired {
+			fmt.Fprintf(b, "- **Waiver expired** (%s) on %s: %s\n", id, res.Waiver.Until.Format("2006-01-02"), mdText(res.Waiver.Reason))
+		}
+	}
+	if len(p.Commands) > 0 {
+		b.WriteString("\nCommands that carry out the fix:\n\n")
+		b.WriteString(mdFence(strings.Join(p.Commands, "\n"), "sh", ""))
+	}
+	b.WriteString("\n| Seen | Check | What | Where | request_id |\n|---|---|---|---|---|\n")
+	for _, e := range p.Evidence {
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", e.Source, e.Check, mdCell(e.Message), mdCell(e.Location.String()), mdCell(e.RequestID))
+	}
 }
 
 func mdSummary(b *strings.Builder, r *Report) {

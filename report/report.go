@@ -82,6 +82,20 @@ func ByGuide(results []diagnosis.Result) []GuideGroup {
 	return out
 }
 
+// problemOf is the problem a finding of res is evidence of, or nil.
+func problemOf(r *Report, res diagnosis.Result, f diagnosis.Finding) *diagnosis.Problem {
+	root := f.Root
+	if root.IsZero() {
+		root = diagnosis.Root{Kind: "check", Subject: res.Check.ID}
+	}
+	for i := range r.Problems {
+		if r.Problems[i].Root == root {
+			return &r.Problems[i]
+		}
+	}
+	return nil
+}
+
 // Write renders rep in format to w, through the redactor.
 func Write(w io.Writer, rep *Report, format string, ropts Options, red *redact.Redactor) error {
 	r, err := For(format, ropts)

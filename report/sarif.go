@@ -175,6 +175,10 @@ type sarifResultProps struct {
 	RequestID string   `json:"requestId,omitempty"`
 	// WaiverExpired marks a result whose waiver's until date has passed.
 	WaiverExpired string `json:"waiverExpired,omitempty"`
+	// Problem and RootCause say which problem (one per root cause) the
+	// result is evidence of, so tools can group results as the text does.
+	Problem   string `json:"problem,omitempty"`
+	RootCause string `json:"rootCause,omitempty"`
 }
 
 type sarifSuppression struct {
@@ -288,6 +292,9 @@ func sarifResultFor(r *Report, res diagnosis.Result, f diagnosis.Finding, ruleIn
 			Source:    f.Location.String(),
 			RequestID: f.RequestID,
 		},
+	}
+	if p := problemOf(r, res, f); p != nil {
+		out.Properties.Problem, out.Properties.RootCause = p.ID, p.Root.String()
 	}
 	// Only texts a finding specialised are repeated; the defaults are in
 	// the rule.

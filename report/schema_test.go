@@ -57,6 +57,7 @@ func validate(t *testing.T, s *jsonschema.Schema, what string, out []byte) {
 
 func renderVia(t *testing.T, rep *report.Report, format string) []byte {
 	t.Helper()
+	regroup(rep)
 	var b bytes.Buffer
 	if err := report.Write(&b, rep, format, report.Options{}, nil); err != nil {
 		t.Fatalf("render %s: %v", format, err)

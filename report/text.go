@@ -74,7 +74,7 @@ func (t *textRenderer) Render(w io.Writer, r *Report) error {
 			}
 		}
 	}
-	if notes := append(t.liveFacts(r), r.Notes...); len(notes) > 0 {
+	if notes := append(liveNotes(r), r.Notes...); len(notes) > 0 {
 		t.banner(&b, "Notes")
 		b.WriteString("\n")
 		for _, n := range notes {

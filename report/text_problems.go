@@ -139,8 +139,9 @@ func (t *textRenderer) headline(b *strings.Builder, r *Report) {
 	b.WriteString(t.paint(style, line) + t.paint(textStyles.faint, t.g.sep+strings.Join(parts, ", ")) + "\n")
 }
 
-// liveFacts phrases what the probes learned of the hosts and the quotas.
-func (t *textRenderer) liveFacts(r *Report) []string {
+// liveNotes phrases what the probes learned of the hosts, the quotas and
+// the API version, for the renderers that print prose.
+func liveNotes(r *Report) []string {
 	var out []string
 	for _, c := range r.Connections {
 		var steps []string

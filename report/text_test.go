@@ -198,6 +198,7 @@ func textJSONFixture() *report.Report {
 
 func renderText(t *testing.T, r *report.Report, opts report.Options) []byte {
 	t.Helper()
+	regroup(r)
 	rd, err := report.For("text", opts)
 	if err != nil {
 		t.Fatal(err)
