@@ -87,6 +87,22 @@ func tokenExplains(ctx context.Context, in *Input, scope string) *diagnosis.Bloc
 	return nil
 }
 
+// clientExplains returns the client-credential blocker when an admin call
+// was refused while sending, as X-Client-ID, the client_id the token
+// endpoint already rejected: a wrong client_id (swapped with the secret,
+// another environment's) is one problem, not three.
+func clientExplains(ctx context.Context, in *Input, sent string) *diagnosis.Blocker {
+	ig := in.Integration
+	if sent == "" || sent != ig.OAuth.ClientID.Raw || ig.OAuth.ClientSecret.Empty() {
+		return nil
+	}
+	cc, err := clientAuth.Of(ctx, in)
+	if err != nil || cc.accepted {
+		return nil
+	}
+	return clientBlocker(cc.resp)
+}
+
 // requested reports whether the app asks for scope.
 func requested(ig *integration.Integration, scope string) bool {
 	for _, s := range ig.OAuth.Scopes {
@@ -154,11 +170,16 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsAPIKey,
 	Safety:   1,
-	Requires: needs(adminApp),
+	Requires: needs(adminApp, clientAuth),
 	Run: func(ctx context.Context, in *Input) ([]Finding, error) {
 		ar, err := adminApp.Of(ctx, in)
 		if err != nil {
 			return nil, err
+		}
+		if ar.resp.Status == http.StatusUnauthorized {
+			if b := clientExplains(ctx, in, in.Integration.Admin.ClientID.Raw); b != nil {
+				return nil, b
+			}
 		}
 		loc := in.Integration.Admin.APIKey.From
 		if ar.resp.Code == "missing_client_id" {

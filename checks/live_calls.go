@@ -28,7 +28,7 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsCalls,
 	Safety:   1,
-	Requires: needs(accessIntro),
+	Requires: needs(accessIntro, clientAuth),
 	Run:      declaredCallsAnswer,
 })
 
@@ -113,6 +113,12 @@ func declaredCallsAnswer(ctx context.Context, in *Input) ([]Finding, error) {
 			continue
 		}
 		sent++
+		if a.resp.Status == http.StatusUnauthorized && c.HasHeader("X-Client-ID") {
+			if b := clientExplains(ctx, in, todo[i].req.Header.Get("X-Client-Id")); b != nil {
+				blocked = cmpErr(blocked, b)
+				continue
+			}
+		}
 		if a.resp.Status == http.StatusUnauthorized || a.resp.Status == http.StatusForbidden {
 			if strings.EqualFold(c.Auth.Raw, integration.AuthBearer) {
 				ep, _ := contio.Lookup(strings.ToUpper(c.Method.Raw), c.Path.Raw)
