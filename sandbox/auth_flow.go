@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"mime"
 	"net/http"
 	"net/url"
@@ -285,15 +287,52 @@ func (s *Sandbox) validateAuthorize(vals url.Values) (req *authorizeRequest, app
 	if e := checkScopes(app, req.Scopes); e != nil {
 		return req, app, e, true
 	}
-	if req.Challenge != "" {
-		if req.Method == "" {
-			req.Method = "plain"
-		}
-		if req.Method != "S256" && req.Method != "plain" {
-			return req, app, newErr(http.StatusBadRequest, CodeInvalidRequest, "code_challenge_method must be S256"), true
-		}
+	if e := checkPKCE(req.Challenge, req.Method); e != nil {
+		return req, app, e, true
 	}
 	return req, app, nil, true
+}
+
+// checkPKCE enforces Contio's rule that PKCE, when used, is S256: plain
+// and a challenge without a method are refused (RFC 7636 would default
+// the method to plain, which is exactly what Contio does not accept).
+func checkPKCE(challenge, method string) *apiError {
+	switch {
+	case challenge == "" && method == "":
+		return nil
+	case challenge == "":
+		return newErr(http.StatusBadRequest, CodeInvalidRequest, "code_challenge_method is set but code_challenge is missing")
+	case method == "":
+		return newErr(http.StatusBadRequest, CodeInvalidRequest,
+			"code_challenge_method is missing; Contio accepts PKCE only with code_challenge_method=S256")
+	case method != "S256":
+		return newErr(http.StatusBadRequest, CodeInvalidRequest,
+			"code_challenge_method "+method+" is not supported; Contio accepts only S256")
+	case !isS256Challenge(challenge):
+		return newErr(http.StatusBadRequest, CodeInvalidRequest,
+			"code_challenge is not an S256 challenge: it must be the unpadded base64url SHA-256 of the verifier (43 characters)")
+	}
+	return nil
+}
+
+// isS256Challenge reports whether c looks like BASE64URL(SHA256(verifier)).
+func isS256Challenge(c string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	return err == nil && len(b) == sha256.Size
+}
+
+// isVerifier reports whether v is an RFC 7636 §4.1 code_verifier: 43 to
+// 128 characters of ALPHA / DIGIT / "-" / "." / "_" / "~".
+func isVerifier(v string) bool {
+	if len(v) < 43 || len(v) > 128 {
+		return false
+	}
+	for _, c := range v {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.ContainsRune("-._~", c)) {
+			return false
+		}
+	}
+	return true
 }
 
 // issueCode mints a 5-minute, single-use code bound to the client, the
