@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -164,6 +163,9 @@ func (s *Sandbox) clientRequest(r *http.Request) (url.Values, *App, *apiError) {
 }
 
 func (s *Sandbox) handleInitiate(w http.ResponseWriter, r *http.Request) *apiError {
+	if browserForm(r) {
+		return s.initiatePage(w, r)
+	}
 	vals, app, e := s.clientRequest(r)
 	if e != nil {
 		return e
@@ -189,6 +191,9 @@ func (s *Sandbox) handleInitiate(w http.ResponseWriter, r *http.Request) *apiErr
 }
 
 func (s *Sandbox) handleVerify(w http.ResponseWriter, r *http.Request) *apiError {
+	if browserForm(r) {
+		return s.verifyPage(w, r)
+	}
 	vals, app, e := s.clientRequest(r)
 	if e != nil {
 		return e
@@ -201,6 +206,9 @@ func (s *Sandbox) handleVerify(w http.ResponseWriter, r *http.Request) *apiError
 	if e := s.verifyOTP(app.ClientID, vals.Get("email"), vals.Get("code"), vals.Get("session")); e != nil {
 		return e
 	}
+	// API callers get the session cookie too, as the Postman collection
+	// keeps it between Verify OTP and Grant Consent.
+	s.setSessionCookie(w, r, app.ClientID, vals.Get("email"))
 	markWrite(r)
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "message": "the code is verified; a sign-in session is open for 30 minutes"})
 	return nil
@@ -259,6 +267,8 @@ type authorizeRequest struct {
 	ClientID, RedirectURI, State string
 	Scopes                       []string
 	Challenge, Method            string
+	// LoginHint pre-fills and locks the sign-in page's e-mail field.
+	LoginHint string
 }
 
 // validateAuthorize checks an authorization request. An error with
@@ -280,7 +290,8 @@ func (s *Sandbox) validateAuthorize(vals url.Values) (req *authorizeRequest, app
 			"redirect_uri does not exactly match a redirect URI registered for this app (scheme, host, port, path, trailing slash and query all count)"), false
 	}
 	req = &authorizeRequest{ClientID: clientID, RedirectURI: ru, State: vals.Get("state"),
-		Scopes: requestedScopes(vals), Challenge: vals.Get("code_challenge"), Method: vals.Get("code_challenge_method")}
+		Scopes: requestedScopes(vals), Challenge: vals.Get("code_challenge"), Method: vals.Get("code_challenge_method"),
+		LoginHint: strings.ToLower(strings.TrimSpace(vals.Get("login_hint")))}
 	if rt := vals.Get("response_type"); rt != "code" {
 		return req, app, newErr(http.StatusBadRequest, CodeUnsupportedResp, "response_type must be code"), true
 	}
@@ -364,14 +375,12 @@ func redirectWith(base string, params url.Values) string {
 	return u.String()
 }
 
-// handleAuthorizePost is the JSON consent API, or a step of the browser
-// sign-in pages when the body is a form.
+// handleAuthorizePost is the consent endpoint: JSON for API callers (the
+// spec's OAuthConsentRequest), or the consent form of the sign-in pages.
 func (s *Sandbox) handleAuthorizePost(w http.ResponseWriter, r *http.Request) *apiError {
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct == "application/x-www-form-urlencoded" {
-		return s.handlePageStep(w, r)
+	if browserForm(r) {
+		return s.consentPage(w, r)
 	}
-	stateOf(r).page = false
 	vals, e := requestValues(r)
 	if e != nil {
 		return e
@@ -380,11 +389,14 @@ func (s *Sandbox) handleAuthorizePost(w http.ResponseWriter, r *http.Request) *a
 	if e != nil {
 		return e
 	}
-	email := vals.Get("email")
-	if email == "" {
-		return newErr(http.StatusBadRequest, CodeInvalidRequest, "email is missing")
+	var se *authSession
+	if email := vals.Get("email"); email != "" {
+		se, e = s.session(req.ClientID, email)
+	} else if _, err := r.Cookie(sessionCookie); err == nil {
+		se, e = s.cookieSession(r, req.ClientID)
+	} else {
+		e = newErr(http.StatusBadRequest, CodeInvalidRequest, "email is missing")
 	}
-	se, e := s.session(req.ClientID, email)
 	if e != nil {
 		return e
 	}

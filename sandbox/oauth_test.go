@@ -105,8 +105,13 @@ func TestAuthorizeRequestValidation(t *testing.T) {
 	if loc, _ := url.Parse(r.Header.Get("Location")); loc == nil || loc.Query().Get("error") != "unsupported_response_type" {
 		t.Fatalf("response_type=token: %d %v", r.Status, r.Header)
 	}
-	if r := get("client_id", app.ClientID, "redirect_uri", app.RedirectURIs[0], "response_type", "code", "scope", "profile"); r.Status != 200 || !strings.Contains(r.Raw, `lang="en"`) {
-		t.Fatalf("valid request should show the sign-in page: %d", r.Status)
+	r = get("client_id", app.ClientID, "redirect_uri", app.RedirectURIs[0], "response_type", "code", "scope", "profile")
+	loc, _ = url.Parse(r.Header.Get("Location"))
+	if r.Status != 302 || loc == nil || loc.Path != sandbox.SignInPath || loc.Query().Get("client_id") != app.ClientID {
+		t.Fatalf("valid request should redirect to the sign-in page: %d %v", r.Status, r.Header)
+	}
+	if page := call(t, "GET", loc.String(), map[string]string{"Accept": "text/html"}, ""); page.Status != 200 || !strings.Contains(page.Raw, `lang="en"`) {
+		t.Fatalf("sign-in page: %d", page.Status)
 	}
 }
 
@@ -173,7 +178,7 @@ func TestPKCE(t *testing.T) {
 			}
 		})
 	}
-	if g := authorizeGet("code_challenge", challenge, "code_challenge_method", "S256"); g.Status >= 400 || strings.Contains(g.Header.Get("Location"), "error=") {
+	if g := authorizeGet("code_challenge", challenge, "code_challenge_method", "S256"); g.Status != 302 || strings.Contains(g.Header.Get("Location"), "error=") {
 		t.Fatalf("S256 authorize should go on to sign-in: %d %q", g.Status, g.Header.Get("Location"))
 	}
 
