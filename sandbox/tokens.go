@@ -33,8 +33,12 @@ type App struct {
 	APIKey        string
 	WebhookURL    string
 	WebhookSecret string
-	// WebhooksDisabled turns deliveries off (admin webhook-status).
+	// WebhooksDisabled turns deliveries off (admin webhook-status, or
+	// Contio's auto-disable rule); events are then held pending.
 	WebhooksDisabled bool
+	// WebhooksDisabledReason says why the auto-disable rule turned
+	// webhooks off ("" when they are on or were turned off by hand).
+	WebhooksDisabledReason string
 	// WebhookFilter limits deliveries by event type; nil delivers all.
 	WebhookFilter *WebhookFilter
 	// Deactivated apps get invalid_client everywhere.
