@@ -295,3 +295,30 @@ func TestConcurrentAccess(t *testing.T) {
 		t.Fatalf("after 80 concurrent creates: total %v, want 83", r.JSON["total"])
 	}
 }
+
+// TestLoopbackRedirectURIsMatchExactly: no port flexibility on loopback.
+// A port-less registered 127.0.0.1 or [::1] URI does not match the same
+// URI with a port, nor the other way round, on authorize and at the
+// consent endpoint alike.
+func TestLoopbackRedirectURIsMatchExactly(t *testing.T) {
+	sb, _ := newSB(t)
+	app := sb.AddApp(sandbox.App{RedirectURIs: []string{"http://127.0.0.1/callback", "http://[::1]:8400/callback"}})
+	signIn(t, sb, app, "ada@example.com")
+	for _, ru := range []string{"http://127.0.0.1:8765/callback", "http://[::1]/callback", "http://[::1]:8401/callback", "http://localhost/callback"} {
+		r := call(t, "GET", sb.URL()+"/oauth2/authorize?"+form("client_id", app.ClientID, "redirect_uri", ru, "response_type", "code", "scope", "profile"),
+			map[string]string{"Accept": "application/json"}, "")
+		wantError(t, r, 400, "invalid_request")
+		if r.Header.Get("Location") != "" {
+			t.Errorf("%s: redirected to %s", ru, r.Header.Get("Location"))
+		}
+		c := call(t, "POST", sb.URL()+"/oauth2/authorize", jsonH(""), jsonBody(t, map[string]any{"client_id": app.ClientID, "email": "ada@example.com",
+			"redirect_uri": ru, "response_type": "code", "scope": "profile", "consent": true}))
+		wantError(t, c, 400, "invalid_request")
+	}
+	for _, ru := range app.RedirectURIs {
+		r := call(t, "GET", sb.URL()+"/oauth2/authorize?"+form("client_id", app.ClientID, "redirect_uri", ru, "response_type", "code", "scope", "profile"), nil, "")
+		if r.Status != 302 || strings.Contains(r.Header.Get("Location"), "error=") {
+			t.Errorf("registered %s: %d %q", ru, r.Status, r.Header.Get("Location"))
+		}
+	}
+}
