@@ -110,7 +110,8 @@ func (s *Sandbox) updateAppStatus(w http.ResponseWriter, r *http.Request) *apiEr
 
 func (s *Sandbox) updateWebhookStatus(w http.ResponseWriter, r *http.Request) *apiError {
 	var in struct {
-		Enabled *bool `json:"enabled"`
+		Enabled            *bool  `json:"enabled"`
+		PendingDisposition string `json:"pending_disposition"`
 	}
 	if e := decodeJSON(r, &in); e != nil {
 		return e
@@ -118,7 +119,11 @@ func (s *Sandbox) updateWebhookStatus(w http.ResponseWriter, r *http.Request) *a
 	if in.Enabled == nil {
 		return newErr(http.StatusBadRequest, "invalid_request_body", "enabled is required")
 	}
-	return s.changeApp(w, r, func(a *App) *apiError { a.WebhooksDisabled = !*in.Enabled; return nil })
+	// Re-enabling acts on the held deliveries, outside the app lock.
+	if e := s.setWebhooksEnabled(stateOf(r).app.ClientID, *in.Enabled, in.PendingDisposition); e != nil {
+		return e
+	}
+	return s.changeApp(w, r, func(*App) *apiError { return nil })
 }
 
 func (s *Sandbox) setWebhookFilter(w http.ResponseWriter, r *http.Request) *apiError {

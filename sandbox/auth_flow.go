@@ -1,8 +1,9 @@
 package sandbox
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
-	"mime"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"slices"
@@ -162,6 +163,9 @@ func (s *Sandbox) clientRequest(r *http.Request) (url.Values, *App, *apiError) {
 }
 
 func (s *Sandbox) handleInitiate(w http.ResponseWriter, r *http.Request) *apiError {
+	if browserForm(r) {
+		return s.initiatePage(w, r)
+	}
 	vals, app, e := s.clientRequest(r)
 	if e != nil {
 		return e
@@ -187,6 +191,9 @@ func (s *Sandbox) handleInitiate(w http.ResponseWriter, r *http.Request) *apiErr
 }
 
 func (s *Sandbox) handleVerify(w http.ResponseWriter, r *http.Request) *apiError {
+	if browserForm(r) {
+		return s.verifyPage(w, r)
+	}
 	vals, app, e := s.clientRequest(r)
 	if e != nil {
 		return e
@@ -199,6 +206,9 @@ func (s *Sandbox) handleVerify(w http.ResponseWriter, r *http.Request) *apiError
 	if e := s.verifyOTP(app.ClientID, vals.Get("email"), vals.Get("code"), vals.Get("session")); e != nil {
 		return e
 	}
+	// API callers get the session cookie too, as the Postman collection
+	// keeps it between Verify OTP and Grant Consent.
+	s.setSessionCookie(w, r, app.ClientID, vals.Get("email"))
 	markWrite(r)
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "message": "the code is verified; a sign-in session is open for 30 minutes"})
 	return nil
@@ -257,6 +267,8 @@ type authorizeRequest struct {
 	ClientID, RedirectURI, State string
 	Scopes                       []string
 	Challenge, Method            string
+	// LoginHint pre-fills and locks the sign-in page's e-mail field.
+	LoginHint string
 }
 
 // validateAuthorize checks an authorization request. An error with
@@ -278,22 +290,60 @@ func (s *Sandbox) validateAuthorize(vals url.Values) (req *authorizeRequest, app
 			"redirect_uri does not exactly match a redirect URI registered for this app (scheme, host, port, path, trailing slash and query all count)"), false
 	}
 	req = &authorizeRequest{ClientID: clientID, RedirectURI: ru, State: vals.Get("state"),
-		Scopes: requestedScopes(vals), Challenge: vals.Get("code_challenge"), Method: vals.Get("code_challenge_method")}
+		Scopes: requestedScopes(vals), Challenge: vals.Get("code_challenge"), Method: vals.Get("code_challenge_method"),
+		LoginHint: strings.ToLower(strings.TrimSpace(vals.Get("login_hint")))}
 	if rt := vals.Get("response_type"); rt != "code" {
 		return req, app, newErr(http.StatusBadRequest, CodeUnsupportedResp, "response_type must be code"), true
 	}
 	if e := checkScopes(app, req.Scopes); e != nil {
 		return req, app, e, true
 	}
-	if req.Challenge != "" {
-		if req.Method == "" {
-			req.Method = "plain"
-		}
-		if req.Method != "S256" && req.Method != "plain" {
-			return req, app, newErr(http.StatusBadRequest, CodeInvalidRequest, "code_challenge_method must be S256"), true
-		}
+	if e := checkPKCE(req.Challenge, req.Method); e != nil {
+		return req, app, e, true
 	}
 	return req, app, nil, true
+}
+
+// checkPKCE enforces Contio's rule that PKCE, when used, is S256: plain
+// and a challenge without a method are refused (RFC 7636 would default
+// the method to plain, which is exactly what Contio does not accept).
+func checkPKCE(challenge, method string) *apiError {
+	switch {
+	case challenge == "" && method == "":
+		return nil
+	case challenge == "":
+		return newErr(http.StatusBadRequest, CodeInvalidRequest, "code_challenge_method is set but code_challenge is missing")
+	case method == "":
+		return newErr(http.StatusBadRequest, CodeInvalidRequest,
+			"code_challenge_method is missing; Contio accepts PKCE only with code_challenge_method=S256")
+	case method != "S256":
+		return newErr(http.StatusBadRequest, CodeInvalidRequest,
+			"code_challenge_method "+method+" is not supported; Contio accepts only S256")
+	case !isS256Challenge(challenge):
+		return newErr(http.StatusBadRequest, CodeInvalidRequest,
+			"code_challenge is not an S256 challenge: it must be the unpadded base64url SHA-256 of the verifier (43 characters)")
+	}
+	return nil
+}
+
+// isS256Challenge reports whether c looks like BASE64URL(SHA256(verifier)).
+func isS256Challenge(c string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	return err == nil && len(b) == sha256.Size
+}
+
+// isVerifier reports whether v is an RFC 7636 §4.1 code_verifier: 43 to
+// 128 characters of ALPHA / DIGIT / "-" / "." / "_" / "~".
+func isVerifier(v string) bool {
+	if len(v) < 43 || len(v) > 128 {
+		return false
+	}
+	for _, c := range v {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.ContainsRune("-._~", c)) {
+			return false
+		}
+	}
+	return true
 }
 
 // issueCode mints a 5-minute, single-use code bound to the client, the
@@ -325,14 +375,12 @@ func redirectWith(base string, params url.Values) string {
 	return u.String()
 }
 
-// handleAuthorizePost is the JSON consent API, or a step of the browser
-// sign-in pages when the body is a form.
+// handleAuthorizePost is the consent endpoint: JSON for API callers (the
+// spec's OAuthConsentRequest), or the consent form of the sign-in pages.
 func (s *Sandbox) handleAuthorizePost(w http.ResponseWriter, r *http.Request) *apiError {
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct == "application/x-www-form-urlencoded" {
-		return s.handlePageStep(w, r)
+	if browserForm(r) {
+		return s.consentPage(w, r)
 	}
-	stateOf(r).page = false
 	vals, e := requestValues(r)
 	if e != nil {
 		return e
@@ -341,11 +389,14 @@ func (s *Sandbox) handleAuthorizePost(w http.ResponseWriter, r *http.Request) *a
 	if e != nil {
 		return e
 	}
-	email := vals.Get("email")
-	if email == "" {
-		return newErr(http.StatusBadRequest, CodeInvalidRequest, "email is missing")
+	var se *authSession
+	if email := vals.Get("email"); email != "" {
+		se, e = s.session(req.ClientID, email)
+	} else if _, err := r.Cookie(sessionCookie); err == nil {
+		se, e = s.cookieSession(r, req.ClientID)
+	} else {
+		e = newErr(http.StatusBadRequest, CodeInvalidRequest, "email is missing")
 	}
-	se, e := s.session(req.ClientID, email)
 	if e != nil {
 		return e
 	}

@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -30,12 +31,18 @@ func chromiumPath() string {
 }
 
 // TestBrowserSignInAndConsent drives the sign-in pages in headless Chromium
-// as a person would: e-mail, the OTP from the inbox, untick one scope,
-// Allow, and land on the redirect URI with a code whose token carries
-// exactly the ticked scopes.
+// as a person would: e-mail, a wrong OTP (the page shows invalid_code),
+// the OTP from the inbox, untick one scope, Allow, and land on the
+// redirect URI with a code whose token carries exactly the ticked scopes.
+// The browser goes through the documented endpoints: GET /oauth2/authorize
+// (302), /auth/initiate, /auth/verify (session cookie) and the consent
+// POST /oauth2/authorize (302 to the app).
 func TestBrowserSignInAndConsent(t *testing.T) {
 	chromium := chromiumPath()
 	if chromium == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("no Chromium found in CI: .ci/run installs Debian's chromium; the browser sign-in must be proven there")
+		}
 		t.Skip("no Chromium found (install it with: apt-get install -y chromium, or set CONTIO_CHROMIUM)")
 	}
 	callback := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -48,6 +55,7 @@ func TestBrowserSignInAndConsent(t *testing.T) {
 	authURL := sb.URL() + "/oauth2/authorize?" + url.Values{
 		"client_id": {app.ClientID}, "redirect_uri": {app.RedirectURIs[0]}, "response_type": {"code"},
 		"scope": {"openid profile meetings:read action-items:read"}, "state": {"st-123"},
+		"code_challenge": {pkceChallenge}, "code_challenge_method": {"S256"},
 	}.Encode()
 
 	opts := []chromedp.ExecAllocatorOption{
@@ -103,6 +111,18 @@ func TestBrowserSignInAndConsent(t *testing.T) {
 		t.Fatalf("no OTP in the inbox: %s", inbox.Raw)
 	}
 	otp := msgs[0].(map[string]any)["code"].(string)
+	wrong := "000000"
+	if otp == wrong {
+		wrong = "111111"
+	}
+	step("enter a wrong OTP", chromedp.SendKeys(chromedp.ID("code"), wrong), chromedp.Click(chromedp.ID("verify")),
+		chromedp.WaitVisible(chromedp.ID("error")))
+	if code, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`meta[name="contio-error"]`), "content")); err != nil || code.Value != "invalid_code" {
+		t.Errorf("wrong OTP page: contio-error %q (%v)", code.Value, err)
+	}
+	if code, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("error"), "data-error-code")); err != nil || code.Value != "invalid_code" {
+		t.Errorf("wrong OTP page: data-error-code %q (%v)", code.Value, err)
+	}
 	step("enter the OTP", chromedp.SendKeys(chromedp.ID("code"), otp), chromedp.Click(chromedp.ID("verify")),
 		chromedp.WaitVisible(chromedp.ID("allow")))
 	assertLabelled("consent")
@@ -119,8 +139,25 @@ func TestBrowserSignInAndConsent(t *testing.T) {
 	if u.Query().Get("state") != "st-123" || u.Query().Get("code") == "" {
 		t.Fatalf("redirect query: %s", u.RawQuery)
 	}
-	tok := exchange(t, sb, app, u.Query().Get("code"))
+	tok := call(t, "POST", sb.URL()+"/oauth2/token", formH(basic(app.ClientID, app.ClientSecret)), form("grant_type", "authorization_code",
+		"code", u.Query().Get("code"), "redirect_uri", app.RedirectURIs[0], "code_verifier", pkceVerifier))
 	if tok.Status != 200 || tok.str("scope") != "openid profile meetings:read" {
 		t.Fatalf("token for the ticked scopes: %d %s", tok.Status, tok.Raw)
 	}
+	var trail []string
+	for _, e := range sb.Requests() {
+		if e.Path != "/oauth2/token" && e.Path != "/favicon.ico" {
+			trail = append(trail, fmt.Sprintf("%s %s %d", e.Method, e.Path, e.Status))
+		}
+	}
+	want := "GET /oauth2/authorize 302 | GET /sign-in 200 | POST /auth/initiate 200 | POST /auth/verify 400 | POST /auth/verify 200 | POST /oauth2/authorize 302"
+	if got := strings.Join(trail, " | "); got != want {
+		t.Errorf("the browser went\n  %s\nwant\n  %s", got, want)
+	}
 }
+
+// A PKCE pair: the challenge is the base64url SHA-256 of the verifier.
+const (
+	pkceVerifier  = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+	pkceChallenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+)

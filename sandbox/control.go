@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -27,30 +28,64 @@ type LogEntry struct {
 	WriteEndpoint bool   `json:"write_endpoint"`
 	Fault         string `json:"fault,omitempty"`
 	RateLimited   bool   `json:"rate_limited,omitempty"`
+	// RateLimit names the limit that refused the request: "credential" or "ip".
+	RateLimit string `json:"rate_limit,omitempty"`
 }
 
+// DefaultRequestLogSize is how many requests the log keeps when
+// Options.RequestLogSize is 0.
+const DefaultRequestLogSize = 1000
+
+// requestLog is a ring buffer of the newest capacity entries: a sandbox
+// left running for days keeps a bounded log.
 type requestLog struct {
-	mu      sync.Mutex
-	entries []LogEntry
+	mu       sync.Mutex
+	capacity int
+	entries  []LogEntry // len ≤ capacity; next is the oldest once full
+	next     int
+	dropped  int
 }
 
 func (l *requestLog) add(e LogEntry) {
 	l.mu.Lock()
-	l.entries = append(l.entries, e)
-	l.mu.Unlock()
+	defer l.mu.Unlock()
+	if len(l.entries) < l.capacity {
+		l.entries = append(l.entries, e)
+		return
+	}
+	l.entries[l.next] = e
+	l.next = (l.next + 1) % l.capacity
+	l.dropped++
 }
 
 func (l *requestLog) clear() {
 	l.mu.Lock()
-	l.entries = nil
+	l.entries, l.next, l.dropped = nil, 0, 0
 	l.mu.Unlock()
 }
 
-// Requests returns the request log, oldest first.
+// snapshot returns the entries oldest first and how many were dropped.
+func (l *requestLog) snapshot() ([]LogEntry, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]LogEntry, 0, len(l.entries))
+	out = append(out, l.entries[l.next:]...)
+	out = append(out, l.entries[:l.next]...)
+	return out, l.dropped
+}
+
+// Requests returns the request log, oldest first: the newest
+// Options.RequestLogSize requests.
 func (s *Sandbox) Requests() []LogEntry {
-	s.log.mu.Lock()
-	defer s.log.mu.Unlock()
-	return slices.Clone(s.log.entries)
+	out, _ := s.log.snapshot()
+	return out
+}
+
+// DroppedRequests is how many old entries the bounded request log has
+// let go since the last Reset or ClearRequests.
+func (s *Sandbox) DroppedRequests() int {
+	_, n := s.log.snapshot()
+	return n
 }
 
 // ClearRequests empties the request log.
@@ -125,8 +160,24 @@ func (s *Sandbox) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
+	case route == "GET /_sandbox/limits":
+		writeJSON(w, http.StatusOK, limitsJSON(s.RateLimits()))
+	case route == "PUT /_sandbox/limits":
+		var in limitsBody
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+			fail(http.StatusBadRequest, CodeInvalidRequest, "the limits are not valid JSON: "+err.Error())
+			return
+		}
+		l, err := in.limits()
+		if err != nil {
+			fail(http.StatusBadRequest, CodeInvalidRequest, err.Error())
+			return
+		}
+		s.SetLimits(l)
+		writeJSON(w, http.StatusOK, limitsJSON(s.RateLimits()))
 	case route == "GET /_sandbox/requests":
-		writeJSON(w, http.StatusOK, map[string]any{"requests": s.Requests()})
+		entries, dropped := s.log.snapshot()
+		writeJSON(w, http.StatusOK, map[string]any{"requests": entries, "dropped": dropped, "capacity": s.opts.RequestLogSize})
 	case route == "DELETE /_sandbox/requests":
 		s.ClearRequests()
 		w.WriteHeader(http.StatusNoContent)
@@ -175,4 +226,34 @@ func (s *Sandbox) serveControl(w http.ResponseWriter, r *http.Request) {
 	default:
 		fail(http.StatusNotFound, CodeNotFound, "no control endpoint "+r.Method+" "+r.URL.Path)
 	}
+}
+
+// limitsBody is Limits on the control plane, windows as Go durations.
+type limitsBody struct {
+	Limits
+	Window   string `json:"window"`
+	IPWindow string `json:"ip_window"`
+}
+
+func (b limitsBody) limits() (Limits, error) {
+	l := b.Limits
+	for _, d := range []struct {
+		name string
+		raw  string
+		into *time.Duration
+	}{{"window", b.Window, &l.Window}, {"ip_window", b.IPWindow, &l.IPWindow}} {
+		if d.raw == "" {
+			continue
+		}
+		v, err := time.ParseDuration(d.raw)
+		if err != nil || v < 0 {
+			return Limits{}, fmt.Errorf("%q must be a non-negative Go duration such as \"1m\" or \"5m\"", d.name)
+		}
+		*d.into = v
+	}
+	return l, nil
+}
+
+func limitsJSON(l Limits) limitsBody {
+	return limitsBody{Limits: l, Window: l.Window.String(), IPWindow: l.IPWindow.String()}
 }

@@ -149,3 +149,30 @@ func TestResetWhileServing(t *testing.T) {
 	}
 	<-done
 }
+
+// TestRequestLogIsBounded: the request log keeps the newest
+// RequestLogSize entries, oldest first, and says how many it let go.
+func TestRequestLogIsBounded(t *testing.T) {
+	sb := sandbox.NewTest(t, sandbox.Options{Seed: 6, RequestLogSize: 3, Limits: sandbox.Limits{Off: true}})
+	for i := 0; i < 5; i++ {
+		call(t, "GET", sb.URL()+"/nowhere/"+itoa(int64(i)), nil, "")
+	}
+	var paths []string
+	for _, e := range sb.Requests() {
+		paths = append(paths, e.Path)
+	}
+	if strings.Join(paths, " ") != "/nowhere/2 /nowhere/3 /nowhere/4" || sb.DroppedRequests() != 2 {
+		t.Fatalf("log %v, dropped %d", paths, sb.DroppedRequests())
+	}
+	r := call(t, "GET", sb.URL()+"/_sandbox/requests", nil, "")
+	if reqs, _ := r.JSON["requests"].([]any); len(reqs) != 3 || r.JSON["dropped"] != float64(2) || r.JSON["capacity"] != float64(3) {
+		t.Fatalf("GET /_sandbox/requests: %s", r.Raw)
+	}
+	sb.ClearRequests()
+	if len(sb.Requests()) != 0 || sb.DroppedRequests() != 0 {
+		t.Fatal("ClearRequests left entries")
+	}
+	if d := sandbox.New(sandbox.Options{}); d.DroppedRequests() != 0 || sandbox.DefaultRequestLogSize != 1000 {
+		t.Fatal("default size")
+	}
+}

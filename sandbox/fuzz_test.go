@@ -13,9 +13,16 @@ import (
 
 // FuzzHandler sends arbitrary requests to the whole sandbox: whatever
 // arrives, the answer is never a recovered panic, and every error is JSON
-// with a code and a request_id (or an HTML page for a browser).
+// with a code and a request_id, or an HTML page for a browser that names
+// its code in <meta name="contio-error">. A ctype ending in "+browser"
+// sends that Content-Type with a browser's Accept header.
 func FuzzHandler(f *testing.F) {
 	seeds := []struct{ method, path, query, authz, ctype, body string }{
+		{"GET", "/sign-in", "client_id=x&redirect_uri=%zz&code_challenge=a", "", "+browser", ""},
+		{"POST", "/auth/initiate", "", "", "application/x-www-form-urlencoded+browser", "client_id=sbx&redirect_uri=http://localhost:3000/callback&email=a@b"},
+		{"POST", "/auth/verify", "", "", "application/x-www-form-urlencoded+browser", "client_id=&email=&code=1&session=%zz"},
+		{"POST", "/oauth2/authorize", "", "", "application/x-www-form-urlencoded+browser", "scope=openid&scope=profile&consent=true"},
+		{"GET", "/oauth2/authorize", "response_type=code&code_challenge_method=plain", "", "+browser", ""},
 		{"POST", "/oauth2/token", "", "Basic " + base64.StdEncoding.EncodeToString([]byte("a:b")), "application/x-www-form-urlencoded", "grant_type=authorization_code&code=x"},
 		{"POST", "/auth/initiate", "", "", "application/json", `{"client_id":"x","email":"a@b"}`},
 		{"POST", "/auth/verify", "", "", "application/json", `{"client_id":1,"email":[],"code":{}}`},
@@ -45,6 +52,10 @@ func FuzzHandler(f *testing.F) {
 		if authz != "" {
 			req.Header.Set("Authorization", authz)
 		}
+		if c, browser := strings.CutSuffix(ctype, "+browser"); browser {
+			req.Header.Set("Accept", "text/html,*/*;q=0.8")
+			ctype = c
+		}
 		if ctype != "" {
 			req.Header.Set("Content-Type", ctype)
 		}
@@ -52,6 +63,10 @@ func FuzzHandler(f *testing.F) {
 		s.Handler().ServeHTTP(rec, req)
 		if rec.Code == http.StatusInternalServerError {
 			t.Fatalf("%s %s: 500 %s", method, path, rec.Body)
+		}
+		if rec.Code >= 400 && strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") &&
+			!strings.Contains(rec.Body.String(), `<meta name="contio-error" content="`) {
+			t.Fatalf("%s %s: %d error page without a machine-readable code: %q", method, path, rec.Code, rec.Body)
 		}
 		if rec.Code >= 400 && !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
 			var e map[string]any

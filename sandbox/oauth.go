@@ -233,12 +233,19 @@ func (s *Sandbox) redeemCode(r *http.Request, app *App, vals url.Values) (Tokens
 	if ru != c.redirectURI {
 		return Tokens{}, newErr(http.StatusBadRequest, CodeInvalidRequest, "redirect_uri does not match the one used in the authorization request")
 	}
+	v := vals.Get("code_verifier")
 	if c.challenge != "" {
-		v := vals.Get("code_verifier")
 		sum := sha256.Sum256([]byte(v))
-		if v == "" || (c.method == "S256" && base64.RawURLEncoding.EncodeToString(sum[:]) != c.challenge) || (c.method == "plain" && v != c.challenge) {
-			return Tokens{}, newErr(http.StatusBadRequest, CodeInvalidGrant, "code_verifier does not match the code_challenge")
+		switch {
+		case v == "":
+			return Tokens{}, newErr(http.StatusBadRequest, CodeInvalidGrant, "code_verifier is missing; the authorization request carried a code_challenge")
+		case !isVerifier(v):
+			return Tokens{}, newErr(http.StatusBadRequest, CodeInvalidGrant, "code_verifier must be 43 to 128 characters of A-Z, a-z, 0-9, '-', '.', '_' and '~'")
+		case subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(c.challenge)) != 1:
+			return Tokens{}, newErr(http.StatusBadRequest, CodeInvalidGrant, "code_verifier does not match the code_challenge (S256: the challenge is the base64url SHA-256 of the verifier)")
 		}
+	} else if v != "" {
+		return Tokens{}, newErr(http.StatusBadRequest, CodeInvalidGrant, "code_verifier sent, but the authorization request carried no code_challenge")
 	} else if app.ClientSecret == "" {
 		return Tokens{}, newErr(http.StatusUnauthorized, CodeInvalidClient, "a client without a secret must use PKCE")
 	}

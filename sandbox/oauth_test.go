@@ -105,31 +105,97 @@ func TestAuthorizeRequestValidation(t *testing.T) {
 	if loc, _ := url.Parse(r.Header.Get("Location")); loc == nil || loc.Query().Get("error") != "unsupported_response_type" {
 		t.Fatalf("response_type=token: %d %v", r.Status, r.Header)
 	}
-	if r := get("client_id", app.ClientID, "redirect_uri", app.RedirectURIs[0], "response_type", "code", "scope", "profile"); r.Status != 200 || !strings.Contains(r.Raw, `lang="en"`) {
-		t.Fatalf("valid request should show the sign-in page: %d", r.Status)
+	r = get("client_id", app.ClientID, "redirect_uri", app.RedirectURIs[0], "response_type", "code", "scope", "profile")
+	loc, _ = url.Parse(r.Header.Get("Location"))
+	if r.Status != 302 || loc == nil || loc.Path != sandbox.SignInPath || loc.Query().Get("client_id") != app.ClientID {
+		t.Fatalf("valid request should redirect to the sign-in page: %d %v", r.Status, r.Header)
+	}
+	if page := call(t, "GET", loc.String(), map[string]string{"Accept": "text/html"}, ""); page.Status != 200 || !strings.Contains(page.Raw, `lang="en"`) {
+		t.Fatalf("sign-in page: %d", page.Status)
 	}
 }
 
+// TestPKCE: Contio accepts PKCE only as S256. plain, a challenge without
+// a method and a method without a challenge are refused at the authorize
+// endpoint (back to the redirect URI, with the state) and at the consent
+// endpoint; the verifier is checked when the code is exchanged.
 func TestPKCE(t *testing.T) {
 	sb, app := newSB(t)
 	signIn(t, sb, app, "ada@example.com")
 	verifier := "a-long-random-verifier-string-of-at-least-43-characters-xyz"
 	sum := sha256.Sum256([]byte(verifier))
 	challenge := base64.RawURLEncoding.EncodeToString(sum[:])
-	consent := func() string {
-		r := call(t, "POST", sb.URL()+"/oauth2/authorize", jsonH(""), jsonBody(t, map[string]any{
+	consent := func(challenge, method string) reply {
+		return call(t, "POST", sb.URL()+"/oauth2/authorize", jsonH(""), jsonBody(t, map[string]any{
 			"client_id": app.ClientID, "email": "ada@example.com", "redirect_uri": app.RedirectURIs[0], "response_type": "code",
-			"scope": "profile", "consent": true, "code_challenge": challenge, "code_challenge_method": "S256"}))
+			"scope": "profile", "consent": true, "code_challenge": challenge, "code_challenge_method": method}))
+	}
+	code := func() string {
+		t.Helper()
+		r := consent(challenge, "S256")
+		if r.Status != 200 || r.str("code") == "" {
+			t.Fatalf("S256 consent: %d %s", r.Status, r.Raw)
+		}
 		return r.str("code")
 	}
 	redeem := func(code, v string) reply {
 		return call(t, "POST", sb.URL()+"/oauth2/token", formH(""), form("grant_type", "authorization_code", "code", code,
 			"redirect_uri", app.RedirectURIs[0], "client_id", app.ClientID, "code_verifier", v))
 	}
-	wantError(t, redeem(consent(), "wrong-verifier"), 400, "invalid_grant")
-	if r := redeem(consent(), verifier); r.Status != 200 {
+	authorizeGet := func(kv ...string) reply {
+		base := []string{"client_id", app.ClientID, "redirect_uri", app.RedirectURIs[0], "response_type", "code", "scope", "profile", "state", "pk1"}
+		return call(t, "GET", sb.URL()+"/oauth2/authorize?"+form(append(base, kv...)...), map[string]string{"Accept": "text/html"}, "")
+	}
+
+	refused := []struct {
+		name, challenge, method, want string
+	}{
+		{"plain", verifier, "plain", "only S256"},
+		{"challenge without a method", challenge, "", "code_challenge_method is missing"},
+		{"method without a challenge", "", "S256", "code_challenge is missing"},
+		{"S256 method with a plain-looking challenge", "short", "S256", "43 characters"},
+		{"lower-case s256", challenge, "s256", "only S256"},
+	}
+	for _, tc := range refused {
+		t.Run(tc.name, func(t *testing.T) {
+			r := consent(tc.challenge, tc.method)
+			wantError(t, r, 400, "invalid_request")
+			if !strings.Contains(r.str("message"), tc.want) {
+				t.Errorf("consent message %q lacks %q", r.str("message"), tc.want)
+			}
+			var kv []string
+			if tc.challenge != "" {
+				kv = append(kv, "code_challenge", tc.challenge)
+			}
+			if tc.method != "" {
+				kv = append(kv, "code_challenge_method", tc.method)
+			}
+			g := authorizeGet(kv...)
+			loc, _ := url.Parse(g.Header.Get("Location"))
+			if g.Status != 302 || loc == nil || !strings.HasPrefix(loc.String(), app.RedirectURIs[0]+"?") ||
+				loc.Query().Get("error") != "invalid_request" || loc.Query().Get("state") != "pk1" {
+				t.Errorf("authorize with %s: %d Location %q", tc.name, g.Status, g.Header.Get("Location"))
+			}
+		})
+	}
+	if g := authorizeGet("code_challenge", challenge, "code_challenge_method", "S256"); g.Status != 302 || strings.Contains(g.Header.Get("Location"), "error=") {
+		t.Fatalf("S256 authorize should go on to sign-in: %d %q", g.Status, g.Header.Get("Location"))
+	}
+
+	// A confidential client that started PKCE must finish it.
+	wantError(t, call(t, "POST", sb.URL()+"/oauth2/token", formH(basic(app.ClientID, app.ClientSecret)), form("grant_type", "authorization_code",
+		"code", code(), "redirect_uri", app.RedirectURIs[0])), 400, "invalid_grant")
+	wantError(t, redeem(code(), "wrong-verifier"), 400, "invalid_grant")
+	wantError(t, redeem(code(), strings.Repeat("b", 43)), 400, "invalid_grant")
+	wantError(t, redeem(code(), challenge), 400, "invalid_grant") // the challenge itself, as plain would accept
+	if r := redeem(code(), verifier); r.Status != 200 {
 		t.Fatalf("public client with the right verifier: %d %s", r.Status, r.Raw)
 	}
+	// A verifier for a code issued without a challenge is refused, too.
+	plainCode := authorize(t, sb, app, "ada@example.com", "profile")
+	r := call(t, "POST", sb.URL()+"/oauth2/token", formH(basic(app.ClientID, app.ClientSecret)), form("grant_type", "authorization_code",
+		"code", plainCode, "redirect_uri", app.RedirectURIs[0], "code_verifier", verifier))
+	wantError(t, r, 400, "invalid_grant")
 }
 
 func TestDiscoveryAndIDToken(t *testing.T) {
@@ -227,5 +293,32 @@ func TestConcurrentAccess(t *testing.T) {
 	wg.Wait()
 	if r := call(t, "GET", sb.URL()+"/v1/partner/user/meetings", bearerH(tok.AccessToken), ""); r.JSON["total"] != float64(83) {
 		t.Fatalf("after 80 concurrent creates: total %v, want 83", r.JSON["total"])
+	}
+}
+
+// TestLoopbackRedirectURIsMatchExactly: no port flexibility on loopback.
+// A port-less registered 127.0.0.1 or [::1] URI does not match the same
+// URI with a port, nor the other way round, on authorize and at the
+// consent endpoint alike.
+func TestLoopbackRedirectURIsMatchExactly(t *testing.T) {
+	sb, _ := newSB(t)
+	app := sb.AddApp(sandbox.App{RedirectURIs: []string{"http://127.0.0.1/callback", "http://[::1]:8400/callback"}})
+	signIn(t, sb, app, "ada@example.com")
+	for _, ru := range []string{"http://127.0.0.1:8765/callback", "http://[::1]/callback", "http://[::1]:8401/callback", "http://localhost/callback"} {
+		r := call(t, "GET", sb.URL()+"/oauth2/authorize?"+form("client_id", app.ClientID, "redirect_uri", ru, "response_type", "code", "scope", "profile"),
+			map[string]string{"Accept": "application/json"}, "")
+		wantError(t, r, 400, "invalid_request")
+		if r.Header.Get("Location") != "" {
+			t.Errorf("%s: redirected to %s", ru, r.Header.Get("Location"))
+		}
+		c := call(t, "POST", sb.URL()+"/oauth2/authorize", jsonH(""), jsonBody(t, map[string]any{"client_id": app.ClientID, "email": "ada@example.com",
+			"redirect_uri": ru, "response_type": "code", "scope": "profile", "consent": true}))
+		wantError(t, c, 400, "invalid_request")
+	}
+	for _, ru := range app.RedirectURIs {
+		r := call(t, "GET", sb.URL()+"/oauth2/authorize?"+form("client_id", app.ClientID, "redirect_uri", ru, "response_type", "code", "scope", "profile"), nil, "")
+		if r.Status != 302 || strings.Contains(r.Header.Get("Location"), "error=") {
+			t.Errorf("registered %s: %d %q", ru, r.Status, r.Header.Get("Location"))
+		}
 	}
 }

@@ -20,7 +20,9 @@ type route struct {
 	scope        string
 	write        bool
 	page         bool // a browser page: errors render as HTML for browsers
-	h            handlerFunc
+	// own: a page of the sandbox itself, not an operation of the Contio API.
+	own bool
+	h   handlerFunc
 }
 
 const (
@@ -43,17 +45,17 @@ func (s *Sandbox) routeTable() []*route {
 		return &route{method: method, path: a + path, class: contio.ClassAdmin,
 			write: method != http.MethodGet, h: s.adminAuth(h)}
 	}
-	authorizePage := oauth(http.MethodGet, "/oauth2/authorize", false, s.handleAuthorizePage)
-	authorizePage.page = true
-	authorizePost := oauth(http.MethodPost, "/oauth2/authorize", true, s.handleAuthorizePost)
-	authorizePost.page = true
+	authorize := oauth(http.MethodGet, "/oauth2/authorize", false, s.handleAuthorize)
+	authorize.page = true
+	signIn := &route{method: http.MethodGet, path: SignInPath, class: contio.ClassPublic, page: true, own: true, h: s.handleSignInPage}
 	return []*route{
 		// OAuth and passwordless sign-in (any host).
 		oauth(http.MethodPost, "/auth/initiate", true, s.handleInitiate),
 		oauth(http.MethodPost, "/auth/verify", true, s.handleVerify),
 		oauth(http.MethodPost, "/oauth2/check-consent", false, s.handleCheckConsent),
-		authorizePage,
-		authorizePost,
+		authorize,
+		oauth(http.MethodPost, "/oauth2/authorize", true, s.handleAuthorizePost),
+		signIn,
 		oauth(http.MethodPost, "/oauth2/token", true, s.handleToken),
 		oauth(http.MethodPost, "/oauth2/introspect", false, s.handleIntrospect),
 		oauth(http.MethodPost, "/oauth2/revoke", true, s.handleRevoke),

@@ -34,6 +34,11 @@ import (
 // nobody mistakes the sandbox for the real API.
 const Version = "sandbox-1"
 
+// APIVersion is the X-API-Version (major.minor) every sandbox response
+// carries, as Contio's versioning page says every Partner API response
+// does: the spec version the sandbox simulates (1.9.0), patch dropped.
+const APIVersion = "1.9"
+
 // Options configure a Sandbox. The zero value is a working sandbox on the
 // real clock with random IDs and the documented rate limits.
 type Options struct {
@@ -45,7 +50,8 @@ type Options struct {
 	Seed uint64
 	// Addr is where Start listens; "" means 127.0.0.1:0.
 	Addr string
-	// Limits are the per-class rate limits.
+	// Limits are the rate limits: per credential per minute and per
+	// client IP per rolling 5 minutes, each per endpoint class.
 	Limits Limits
 	// Faults are installed at start and after every Reset: a way to make
 	// the sandbox answer like a misbehaving server.
@@ -59,6 +65,9 @@ type Options struct {
 	// AllowExternalWebhooks lets deliveries go to hosts other than
 	// loopback. Off by default so a test cannot send traffic off the machine.
 	AllowExternalWebhooks bool
+	// RequestLogSize bounds the request log (a ring buffer: the oldest
+	// entries go first); 0 means DefaultRequestLogSize.
+	RequestLogSize int
 }
 
 // Sandbox is one simulated Contio API with its own state. Create it with
@@ -98,11 +107,15 @@ func New(opts Options) *Sandbox {
 	if opts.WebhookTimeout <= 0 {
 		opts.WebhookTimeout = contio.WebhookResponseDeadline
 	}
+	if opts.RequestLogSize <= 0 {
+		opts.RequestLogSize = DefaultRequestLogSize
+	}
 	s := &Sandbox{
 		opts:    opts,
 		clock:   &skewedClock{base: opts.Clock},
 		keys:    newSigningKey(),
 		stopped: make(chan struct{}),
+		log:     requestLog{capacity: opts.RequestLogSize},
 	}
 	s.limiter = newLimiter(opts.Limits)
 	s.hooks = newDispatcher(s)
@@ -240,9 +253,11 @@ type reqState struct {
 	errCode string
 	fault   string
 	limited bool
-	body    []byte // buffered body of OAuth-class requests
-	tok     *token // the access token of a user API call
-	app     *App   // the app of an admin API call
+	// limitScope names the rate limit that refused the request.
+	limitScope string
+	body       []byte // buffered body of OAuth-class requests
+	tok        *token // the access token of a user API call
+	app        *App   // the app of an admin API call
 }
 
 type stateKeyT struct{}
@@ -294,6 +309,7 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	// Probes measure clock skew from Date: it must come from the sandbox clock.
 	w.Header().Set("Date", now.Format(http.TimeFormat))
 	w.Header().Set("X-Contio-Sandbox", Version)
+	w.Header().Set("X-API-Version", APIVersion)
 	control := strings.HasPrefix(r.URL.Path, "/_sandbox/") || r.URL.Path == "/_sandbox"
 	defer func() {
 		if !control {
@@ -301,7 +317,7 @@ func (s *Sandbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 				Time: now, RequestID: st.requestID, Method: r.Method, Path: r.URL.Path,
 				Class: string(st.class), Status: rec.status, Code: st.errCode,
 				Write: st.wrote.Load(), WriteEndpoint: st.writeEndpoint,
-				Fault: st.fault, RateLimited: st.limited,
+				Fault: st.fault, RateLimited: st.limited, RateLimit: st.limitScope,
 			})
 		}
 	}()

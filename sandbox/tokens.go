@@ -33,8 +33,12 @@ type App struct {
 	APIKey        string
 	WebhookURL    string
 	WebhookSecret string
-	// WebhooksDisabled turns deliveries off (admin webhook-status).
+	// WebhooksDisabled turns deliveries off (admin webhook-status, or
+	// Contio's auto-disable rule); events are then held pending.
 	WebhooksDisabled bool
+	// WebhooksDisabledReason says why the auto-disable rule turned
+	// webhooks off ("" when they are on or were turned off by hand).
+	WebhooksDisabledReason string
 	// WebhookFilter limits deliveries by event type; nil delivers all.
 	WebhookFilter *WebhookFilter
 	// Deactivated apps get invalid_client everywhere.
@@ -135,7 +139,7 @@ type state struct {
 	codes       map[string]*authCode
 	challenges  map[string]*otpChallenge // by session
 	sessions    map[string]*authSession  // by client_id|email
-	flows       map[string]*authFlow     // browser sign-in flows
+	webSessions map[string]*authSession  // by session cookie
 	connections map[string]*connection   // by client_id|user_id
 	data        map[string]*userData     // by user id
 	idem        map[string]*idemRecord   // by credential|method|Idempotency-Key
@@ -149,7 +153,7 @@ func newState() *state {
 		apps: map[string]*App{}, users: map[string]*User{}, userByEmail: map[string]string{},
 		tokens: map[string]*token{}, codes: map[string]*authCode{},
 		challenges: map[string]*otpChallenge{}, sessions: map[string]*authSession{},
-		flows: map[string]*authFlow{}, connections: map[string]*connection{},
+		webSessions: map[string]*authSession{}, connections: map[string]*connection{},
 		data: map[string]*userData{}, idem: map[string]*idemRecord{},
 		workspaces: map[string]*Workspace{},
 	}

@@ -24,7 +24,7 @@ type Delivery struct {
 	PartnerAppID string     `json:"partner_app_id"`
 	ClientID     string     `json:"client_id"`
 	URL          string     `json:"url"`
-	Status       string     `json:"delivery_status"` // pending, delivered, failed
+	Status       string     `json:"delivery_status"` // one of the Delivery* statuses
 	HTTPStatus   int        `json:"http_status_code"`
 	RetryCount   int        `json:"retry_count"`
 	NextRetryAt  *time.Time `json:"next_retry_at"`
@@ -56,21 +56,66 @@ func (d *Delivery) json() map[string]any {
 	}
 }
 
+// Webhook delivery statuses, as the admin API reports them.
+const (
+	// DeliveryPending: not tried yet, or held while the app's webhooks are disabled.
+	DeliveryPending = "pending"
+	// DeliveryDelivered: the receiver answered 2xx.
+	DeliveryDelivered = "delivered"
+	// DeliveryFailed: the last attempt failed and a retry is scheduled.
+	DeliveryFailed = "failed"
+	// DeliveryAbandoned: every retry failed, or the backlog was dropped
+	// when webhooks were re-enabled with pending_disposition "abandon".
+	DeliveryAbandoned = "abandoned"
+)
+
+// Contio's auto-disable rule (the webhook management guide): webhooks are
+// turned off when this many deliveries were abandoned, or when more than
+// AutoDisableWithoutSuccess passed without a success while failures are
+// recorded. The sandbox counts both from the last success (or the last
+// re-enable), so one good delivery starts the count again.
+const (
+	AutoDisableAbandoned      = 50
+	AutoDisableWithoutSuccess = 72 * time.Hour
+)
+
 // webhookBackoff is the wait before each retry; after the last one the
-// delivery is marked failed.
+// delivery is abandoned. Contio does not document its schedule; this one
+// is the sandbox's own.
 var webhookBackoff = []time.Duration{time.Minute, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour, 6 * time.Hour}
+
+// webhookHealth is what the auto-disable rule looks at, per app.
+type webhookHealth struct {
+	since     time.Time // the last success or re-enable; else the first failure
+	failing   bool      // failures recorded since then
+	abandoned int       // deliveries abandoned since then
+}
+
+// disableReason says why the rule turns webhooks off now, or "".
+func (h *webhookHealth) disableReason(now time.Time) string {
+	switch {
+	case h == nil:
+		return ""
+	case h.abandoned >= AutoDisableAbandoned:
+		return fmt.Sprintf("%d deliveries were abandoned after exhausting their retries", h.abandoned)
+	case h.failing && now.Sub(h.since) > AutoDisableWithoutSuccess:
+		return fmt.Sprintf("no delivery succeeded for more than %d hours while deliveries kept failing", int(AutoDisableWithoutSuccess.Hours()))
+	}
+	return ""
+}
 
 type dispatcher struct {
 	s          *Sandbox
 	mu         sync.Mutex
 	cond       *sync.Cond
 	deliveries []*Delivery
+	health     map[string]*webhookHealth // by client_id
 	inFlight   int
 	client     *http.Client
 }
 
 func newDispatcher(s *Sandbox) *dispatcher {
-	d := &dispatcher{s: s, client: &http.Client{
+	d := &dispatcher{s: s, health: map[string]*webhookHealth{}, client: &http.Client{
 		Timeout: s.opts.WebhookTimeout,
 		// A receiver's redirect is a failed delivery, not something to follow.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -82,7 +127,17 @@ func newDispatcher(s *Sandbox) *dispatcher {
 func (d *dispatcher) clear() {
 	d.mu.Lock()
 	d.deliveries = nil
+	d.health = map[string]*webhookHealth{}
 	d.mu.Unlock()
+}
+
+func (d *dispatcher) healthOf(clientID string) *webhookHealth {
+	h := d.health[clientID]
+	if h == nil {
+		h = &webhookHealth{}
+		d.health[clientID] = h
+	}
+	return h
 }
 
 // emitFor sends an event about the user behind the request's access token.
@@ -92,7 +147,9 @@ func (s *Sandbox) emitFor(r *http.Request, eventType string, data map[string]any
 }
 
 // emit builds, signs and sends an event to the app's webhook URL. Apps
-// without a URL, or with webhooks disabled, get nothing.
+// without a URL get nothing; while an app's webhooks are disabled, events
+// that pass its filter are stored pending, to be delivered or abandoned
+// when it re-enables them.
 func (s *Sandbox) emit(clientID, eventType, userID string, data map[string]any) (*Delivery, error) {
 	s.mu.Lock()
 	app, ok := s.st.apps[clientID]
@@ -106,7 +163,7 @@ func (s *Sandbox) emit(clientID, eventType, userID string, data map[string]any) 
 		forUser = map[string]string{"id": u.ID, "email": u.Email}
 	}
 	s.mu.Unlock()
-	if a.WebhookURL == "" || a.WebhooksDisabled || !a.WebhookFilter.allows(eventType) {
+	if a.WebhookURL == "" || !a.WebhookFilter.allows(eventType) {
 		return nil, nil
 	}
 	now := s.Now()
@@ -123,8 +180,12 @@ func (s *Sandbox) emit(clientID, eventType, userID string, data map[string]any) 
 		return nil, fmt.Errorf("sandbox: encode webhook: %w", err)
 	}
 	del := &Delivery{ID: s.ids.uuid(), EventID: env["event_id"].(string), EventType: eventType, PartnerAppID: a.ID,
-		ClientID: a.ClientID, URL: a.WebhookURL, Status: "pending", CreatedAt: now, Body: body,
+		ClientID: a.ClientID, URL: a.WebhookURL, Status: DeliveryPending, CreatedAt: now, Body: body,
 		Signature: webhook.Sign(a.WebhookSecret, body), secret: a.WebhookSecret, NextRetryAt: &now}
+	if a.WebhooksDisabled {
+		del.NextRetryAt = nil // held until the app re-enables webhooks
+		s.logf("webhook %s %s held as pending: the app's webhooks are disabled", eventType, del.EventID)
+	}
 	s.hooks.mu.Lock()
 	s.hooks.deliveries = append(s.hooks.deliveries, del)
 	s.hooks.mu.Unlock()
@@ -134,7 +195,9 @@ func (s *Sandbox) emit(clientID, eventType, userID string, data map[string]any) 
 
 // TriggerWebhook sends an event of any type to the app's webhook URL, as
 // POST /_sandbox/webhooks/trigger does. An empty clientID means the
-// default app. It returns an error when the app has no webhook URL.
+// default app. It returns an error when the app has no webhook URL or its
+// filter drops the event; while the app's webhooks are disabled the
+// delivery is stored pending and not sent.
 func (s *Sandbox) TriggerWebhook(clientID, eventType string, data map[string]any) (Delivery, error) {
 	if clientID == "" {
 		clientID = s.DefaultApp().ClientID
@@ -150,7 +213,7 @@ func (s *Sandbox) TriggerWebhook(clientID, eventType string, data map[string]any
 		return Delivery{}, err
 	}
 	if d == nil {
-		return Delivery{}, fmt.Errorf("sandbox: app %s has no webhook URL, has webhooks disabled, or filters out %s", clientID, eventType)
+		return Delivery{}, fmt.Errorf("sandbox: app %s has no webhook URL, or filters out %s", clientID, eventType)
 	}
 	return s.hooks.snapshot(d), nil
 }
@@ -204,7 +267,7 @@ func (d *dispatcher) retryNow(clientID, id string) (Delivery, bool) {
 	for _, x := range d.deliveries {
 		if x.ID == id && x.ClientID == clientID {
 			found = x
-			x.Status, x.NextRetryAt = "pending", &now
+			x.Status, x.NextRetryAt = DeliveryPending, &now
 		}
 	}
 	d.mu.Unlock()
@@ -237,18 +300,36 @@ func (d *dispatcher) tick(stop <-chan struct{}) {
 	}
 }
 
-// dispatchDue starts an attempt for every pending delivery whose time has come.
+// open reports whether a delivery may still be attempted.
+func (x *Delivery) open() bool { return x.Status == DeliveryPending || x.Status == DeliveryFailed }
+
+// dispatchDue starts an attempt for every open delivery whose time has
+// come, except those of apps whose webhooks are disabled, and applies the
+// time side of the auto-disable rule.
 func (d *dispatcher) dispatchDue() {
 	now := d.s.Now()
+	disabled := d.s.webhooksDisabled()
+	var turnOff map[string]string
 	d.mu.Lock()
-	defer d.mu.Unlock()
+	for clientID, h := range d.health {
+		if reason := h.disableReason(now); reason != "" && !disabled[clientID] {
+			if turnOff == nil {
+				turnOff = map[string]string{}
+			}
+			turnOff[clientID] = reason
+		}
+	}
 	for _, x := range d.deliveries {
-		if x.Status != "pending" || x.inFlight || x.NextRetryAt == nil || x.NextRetryAt.After(now) {
+		if !x.open() || x.inFlight || x.NextRetryAt == nil || x.NextRetryAt.After(now) || disabled[x.ClientID] || turnOff[x.ClientID] != "" {
 			continue
 		}
 		x.inFlight = true
 		d.inFlight++
 		go d.attempt(x)
+	}
+	d.mu.Unlock()
+	for clientID, reason := range turnOff {
+		d.s.autoDisableWebhooks(clientID, reason)
 	}
 }
 
@@ -256,19 +337,28 @@ func (d *dispatcher) attempt(x *Delivery) {
 	status, err := d.send(x)
 	now := d.s.Now()
 	d.mu.Lock()
-	defer func() {
-		x.inFlight = false
-		d.inFlight--
-		d.cond.Broadcast()
-		d.mu.Unlock()
-	}()
+	reason := d.recordLocked(x, status, err, now)
+	x.inFlight = false
+	d.inFlight--
+	d.cond.Broadcast()
+	d.mu.Unlock()
+	if reason != "" {
+		d.s.autoDisableWebhooks(x.ClientID, reason)
+	}
+}
+
+// recordLocked books one attempt and returns why the app's webhooks must
+// now be turned off, if they must.
+func (d *dispatcher) recordLocked(x *Delivery, status int, err error, now time.Time) string {
 	a := Attempt{At: now, Status: status}
 	x.HTTPStatus = status
+	h := d.healthOf(x.ClientID)
 	if err == nil && status >= 200 && status < 300 {
-		x.Status, x.DeliveredAt, x.NextRetryAt, x.ErrorMessage = "delivered", &now, nil, ""
+		x.Status, x.DeliveredAt, x.NextRetryAt, x.ErrorMessage = DeliveryDelivered, &now, nil, ""
 		x.Attempts = append(x.Attempts, a)
+		*h = webhookHealth{since: now}
 		d.s.logf("webhook %s %s delivered to %s (%d)", x.EventType, x.EventID, x.URL, status)
-		return
+		return ""
 	}
 	if err != nil {
 		a.Error = err.Error()
@@ -277,15 +367,61 @@ func (d *dispatcher) attempt(x *Delivery) {
 	}
 	x.Attempts = append(x.Attempts, a)
 	x.ErrorMessage = a.Error
+	if !h.failing {
+		h.failing = true
+		if h.since.IsZero() {
+			h.since = now
+		}
+	}
 	if x.RetryCount >= len(webhookBackoff) {
-		x.Status, x.NextRetryAt = "failed", nil
-		d.s.logf("webhook %s %s failed for good: %s", x.EventType, x.EventID, a.Error)
-		return
+		x.Status, x.NextRetryAt = DeliveryAbandoned, nil
+		h.abandoned++
+		d.s.logf("webhook %s %s abandoned after %d attempts: %s", x.EventType, x.EventID, len(x.Attempts), a.Error)
+		return h.disableReason(now)
 	}
 	next := now.Add(webhookBackoff[x.RetryCount])
+	x.Status = DeliveryFailed
 	x.RetryCount++
 	x.NextRetryAt = &next
 	d.s.logf("webhook %s %s failed (%s); retry %d at %s", x.EventType, x.EventID, a.Error, x.RetryCount, next.Format(time.RFC3339))
+	return h.disableReason(now)
+}
+
+// openCount is how many of the app's deliveries are pending or awaiting a retry.
+func (d *dispatcher) openCount(clientID string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := 0
+	for _, x := range d.deliveries {
+		if x.ClientID == clientID && x.open() {
+			n++
+		}
+	}
+	return n
+}
+
+// resume acts on the backlog when an app re-enables webhooks: "deliver"
+// sends it in the next cycle, "abandon" drops it. Either way the
+// auto-disable count starts again.
+func (d *dispatcher) resume(clientID, disposition string) {
+	now := d.s.Now()
+	d.mu.Lock()
+	d.health[clientID] = &webhookHealth{since: now}
+	for _, x := range d.deliveries {
+		if x.ClientID != clientID || !x.open() || x.inFlight {
+			continue
+		}
+		if disposition == PendingAbandon {
+			x.Status, x.NextRetryAt = DeliveryAbandoned, nil
+			x.ErrorMessage = "abandoned: webhooks were re-enabled with pending_disposition abandon"
+			continue
+		}
+		if x.NextRetryAt == nil || x.NextRetryAt.After(now) {
+			x.NextRetryAt = &now
+		}
+	}
+	d.mu.Unlock()
+	d.dispatchDue()
 }
 
 func (d *dispatcher) send(x *Delivery) (int, error) {
@@ -323,4 +459,76 @@ func isLoopbackURL(raw string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// The two answers Contio accepts for the backlog when webhooks are
+// re-enabled (pending_disposition).
+const (
+	PendingDeliver = "deliver"
+	PendingAbandon = "abandon"
+)
+
+// webhooksDisabled lists the apps whose webhooks are off.
+func (s *Sandbox) webhooksDisabled() map[string]bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]bool{}
+	for id, a := range s.st.apps {
+		if a.WebhooksDisabled {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+// autoDisableWebhooks turns an app's webhooks off as Contio's rule does:
+// webhook_enabled becomes false and new events are held pending.
+func (s *Sandbox) autoDisableWebhooks(clientID, reason string) {
+	s.mu.Lock()
+	a := s.st.apps[clientID]
+	if a == nil || a.WebhooksDisabled {
+		s.mu.Unlock()
+		return
+	}
+	a.WebhooksDisabled, a.WebhooksDisabledReason = true, reason
+	s.mu.Unlock()
+	s.logf("webhooks of app %s auto-disabled: %s (Contio e-mails the app's primary contact); new events are held pending until "+
+		`PUT /v1/partner/admin/webhook-status {"enabled":true,"pending_disposition":"deliver" or "abandon"}`, clientID, reason)
+}
+
+// SetWebhooksEnabled turns an app's webhook delivery on or off, as PUT
+// /v1/partner/admin/webhook-status does. Re-enabling must say what to do
+// with the deliveries held meanwhile: PendingDeliver or PendingAbandon.
+func (s *Sandbox) SetWebhooksEnabled(clientID string, enabled bool, disposition string) error {
+	if e := s.setWebhooksEnabled(clientID, enabled, disposition); e != nil {
+		return fmt.Errorf("sandbox: %s", e.Message)
+	}
+	return nil
+}
+
+func (s *Sandbox) setWebhooksEnabled(clientID string, enabled bool, disposition string) *apiError {
+	if disposition != "" && disposition != PendingDeliver && disposition != PendingAbandon {
+		return newErr(http.StatusBadRequest, CodeValidation, "pending_disposition must be deliver or abandon")
+	}
+	s.mu.Lock()
+	a := s.st.apps[clientID]
+	if a == nil {
+		s.mu.Unlock()
+		return notFound("partner app")
+	}
+	reenable := enabled && a.WebhooksDisabled
+	if reenable && disposition == "" {
+		s.mu.Unlock() // openCount takes the dispatcher's lock: never under s.mu
+		return newErr(http.StatusBadRequest, CodeValidation, fmt.Sprintf("re-enabling webhooks needs pending_disposition: "+
+			"deliver (send the %d deliveries held while disabled) or abandon (drop them)", s.hooks.openCount(clientID)))
+	}
+	a.WebhooksDisabled = !enabled
+	if enabled {
+		a.WebhooksDisabledReason = ""
+	}
+	s.mu.Unlock()
+	if reenable {
+		s.hooks.resume(clientID, disposition)
+	}
+	return nil
 }

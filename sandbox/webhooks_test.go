@@ -100,7 +100,7 @@ func TestWebhookRetriesKeepTheEventID(t *testing.T) {
 	}
 	sb.WaitWebhooks()
 	d := sb.Deliveries()[0]
-	if d.Status != "pending" || d.RetryCount != 1 || d.NextRetryAt == nil || !d.NextRetryAt.Equal(sandbox.TestEpoch.Add(time.Minute)) {
+	if d.Status != "failed" || d.RetryCount != 1 || d.NextRetryAt == nil || !d.NextRetryAt.Equal(sandbox.TestEpoch.Add(time.Minute)) {
 		t.Fatalf("after a slow receiver: %+v", d)
 	}
 	sb.Advance(59 * time.Second)
@@ -148,7 +148,7 @@ func TestWebhooksStayOnLoopback(t *testing.T) {
 	}
 	sb.WaitWebhooks()
 	d := sb.Deliveries()[0]
-	if d.Status != "pending" || d.HTTPStatus != 0 || d.ErrorMessage == "" {
+	if d.Status != "failed" || d.HTTPStatus != 0 || d.ErrorMessage == "" {
 		t.Fatalf("a non-loopback delivery was attempted: %+v", d)
 	}
 }
@@ -175,7 +175,7 @@ func TestWebhookFilterAndManualRetry(t *testing.T) {
 		t.Fatal(err)
 	}
 	sb.WaitWebhooks()
-	if got := sb.Deliveries()[0]; got.HTTPStatus != 503 || got.Status != "pending" {
+	if got := sb.Deliveries()[0]; got.HTTPStatus != 503 || got.Status != "failed" {
 		t.Fatalf("first attempt: %+v", got)
 	}
 	// The partner asks for a retry now instead of waiting for the schedule.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"strings"
@@ -42,9 +43,14 @@ and a ready contio-doctor.yaml, then serves until interrupted. The same --seed
 gives the same credentials on every start. Credentials start with "sbx_": the
 real API never accepts them.
 
+The browser sign-in starts at /oauth2/authorize and goes through the
+documented /auth/initiate, /auth/verify and consent steps.
+
 The control plane lives under /_sandbox/: POST /_sandbox/clock/advance
 {"by":"5m"}, POST /_sandbox/faults, GET /_sandbox/requests, GET /_sandbox/inbox,
-POST /_sandbox/webhooks/trigger, POST /_sandbox/tokens, POST /_sandbox/reset.`,
+GET and PUT /_sandbox/limits, POST /_sandbox/webhooks/trigger,
+POST /_sandbox/tokens, POST /_sandbox/reset. It hands out the app's secrets:
+keep --addr on loopback (the sandbox warns when it is not).`,
 		Example: `  contio-doctor sandbox
   contio-doctor sandbox --addr 127.0.0.1:9000 --seed 7 --webhook-url http://127.0.0.1:3000/webhooks`,
 		Args: cobra.NoArgs,
@@ -55,15 +61,18 @@ POST /_sandbox/webhooks/trigger, POST /_sandbox/tokens, POST /_sandbox/reset.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (keep it on loopback)")
+	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (keep it on loopback: the control plane hands out the app's secrets)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed for IDs, credentials and codes (0: random on every start)")
 	f.StringVar(&o.webhookURL, "webhook-url", "", "where to send signed webhook deliveries (loopback only)")
 	f.StringArrayVar(&o.redirectURIs, "redirect-uri", nil, "register this redirect URI (repeatable; default "+sandbox.DefaultRedirectURI+")")
-	f.BoolVar(&o.noRateLimit, "no-rate-limit", false, "turn off the 100/50/20-per-minute rate limits")
+	f.BoolVar(&o.noRateLimit, "no-rate-limit", false, "turn off the rate limits (100/50/20 a minute per credential, 1,000/500/100 per 5 minutes per IP)")
 	return cmd
 }
 
 func (e *env) serveSandbox(ctx context.Context, o *sandboxOptions) error {
+	if !loopbackOnly(o.addr) {
+		fmt.Fprint(e.stderr, exposureWarning(o.addr, e.stderrColor()))
+	}
 	sb := sandbox.New(sandbox.Options{Addr: o.addr, Seed: o.seed, Log: e.stderr, Limits: sandbox.Limits{Off: o.noRateLimit}})
 	app := sb.DefaultApp()
 	if o.webhookURL != "" || len(o.redirectURIs) > 0 {
@@ -147,6 +156,46 @@ Serving until interrupted (Ctrl-C).
 `, base, app.ClientID, app.ClientSecret, app.RedirectURIs[0], app.APIKey, webhookURL, app.WebhookSecret, email,
 		tok.AccessToken, tok.RefreshToken, strings.Join(sandboxScopes, ", "), yamlWebhookURL(app.WebhookURL),
 		strings.Join(sandboxScopes, "+"))
+}
+
+// loopbackOnly reports whether addr (host:port) listens on loopback only:
+// 127.0.0.0/8, ::1 or localhost. An empty host, 0.0.0.0 and :: listen on
+// every interface.
+func loopbackOnly(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// exposureWarning is printed when the sandbox is asked to listen beyond
+// loopback: anyone who reaches the port can read the app's secrets from
+// the control plane and forge webhook signatures with them.
+func exposureWarning(addr string, color bool) string {
+	head, tail := "WARNING", ""
+	if color {
+		head, tail = "\x1b[1;37;41m WARNING \x1b[0m\x1b[1;31m", "\x1b[0m"
+	}
+	return fmt.Sprintf("%s contio-doctor sandbox will listen on %s, beyond loopback.%s\n"+
+		"  Anyone who can reach it can read the partner app's client secret, API key and\n"+
+		"  webhook secret at /_sandbox/app, mint tokens at /_sandbox/tokens and reset or\n"+
+		"  rewire the sandbox. Use --addr 127.0.0.1:PORT unless this network is yours alone.\n", head, addr, tail)
+}
+
+// stderrColor decides colour for stderr as renderOptions does for stdout.
+func (e *env) stderrColor() bool {
+	if _, ok := e.lookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	if term, _ := e.lookupEnv("TERM"); term == "dumb" {
+		return false
+	}
+	return isTerminal(e.stderr)
 }
 
 func yamlWebhookURL(u string) string {

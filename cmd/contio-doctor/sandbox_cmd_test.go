@@ -111,3 +111,31 @@ func TestSandboxCommandBusyAddress(t *testing.T) {
 		t.Fatalf("bad address: exit %d, stderr %q", code, errb.String())
 	}
 }
+
+// TestSandboxWarnsBeyondLoopback: asked to listen on every interface, the
+// sandbox says loudly on stderr that its control plane hands out secrets.
+// The port is invalid, so nothing ever listens beyond loopback here.
+func TestSandboxWarnsBeyondLoopback(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:99999", ":99999", "[::]:99999", "192.0.2.10:99999", "sandbox.example.com:99999"} {
+		var out, errb syncBuffer
+		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+			lookupEnv: func(string) (string, bool) { return "", false }, getwd: os.Getwd}
+		code := e.run([]string{"sandbox", "--addr", addr})
+		msg := errb.String()
+		if code != 2 || !strings.Contains(msg, "WARNING contio-doctor sandbox will listen on "+addr+", beyond loopback") ||
+			!strings.Contains(msg, "/_sandbox/app") || strings.Contains(msg, "\x1b[") {
+			t.Errorf("--addr %s: exit %d, stderr %q", addr, code, msg)
+		}
+	}
+	for _, addr := range []string{"127.0.0.1:99999", "localhost:99999", "[::1]:99999", "127.0.0.2:99999"} {
+		var out, errb syncBuffer
+		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+			lookupEnv: func(string) (string, bool) { return "", false }, getwd: os.Getwd}
+		if e.run([]string{"sandbox", "--addr", addr}); strings.Contains(errb.String(), "WARNING") {
+			t.Errorf("--addr %s (loopback) warned: %q", addr, errb.String())
+		}
+	}
+	if w := exposureWarning("0.0.0.0:8080", true); !strings.Contains(w, "\x1b[1;37;41m WARNING \x1b[0m") || !strings.HasSuffix(w, "yours alone.\n") {
+		t.Errorf("coloured warning: %q", w)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -78,6 +79,15 @@ func newFlow(t *testing.T) *flow {
 // do sends one request and returns the decoded JSON answer.
 func (f *flow) do(method, rawURL string, header map[string]string, body string) (int, map[string]any) {
 	f.t.Helper()
+	resp, b := f.raw(method, rawURL, header, body)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return resp.StatusCode, m
+}
+
+// raw sends one request and returns the response and its body.
+func (f *flow) raw(method, rawURL string, header map[string]string, body string) (*http.Response, []byte) {
+	f.t.Helper()
 	req, err := http.NewRequest(method, rawURL, strings.NewReader(body))
 	if err != nil {
 		f.t.Fatal(err)
@@ -94,9 +104,61 @@ func (f *flow) do(method, rawURL string, header map[string]string, body string) 
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
-	return resp.StatusCode, m
+	return resp, b
+}
+
+var (
+	formAction  = regexp.MustCompile(`<form method="post" action="([^"]+)">`)
+	hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+)
+
+// browserSignIn signs in through the sandbox's pages as a browser does
+// (forms, the session cookie, one scope per ticked box) and returns the
+// code from the redirect back to the app.
+func (f *flow) browserSignIn(scope string, ticked ...string) string {
+	f.t.Helper()
+	page := map[string]string{"Accept": "text/html,application/xhtml+xml,*/*;q=0.8", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0"}
+	post := func(body []byte, cookie string, extra url.Values) *http.Response {
+		f.t.Helper()
+		m := formAction.FindSubmatch(body)
+		if m == nil {
+			f.t.Fatalf("no form on the page: %s", body)
+		}
+		v := url.Values{}
+		for _, h := range hiddenInput.FindAllSubmatch(body, -1) {
+			v.Add(string(h[1]), html.UnescapeString(string(h[2])))
+		}
+		for k, vs := range extra {
+			v[k] = vs
+		}
+		h := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+		for k, x := range page {
+			h[k] = x
+		}
+		if cookie != "" {
+			h["Cookie"] = cookie
+		}
+		resp, next := f.raw("POST", authBase+string(m[1]), h, v.Encode())
+		resp.Body = io.NopCloser(bytes.NewReader(next))
+		return resp
+	}
+	read := func(resp *http.Response) []byte { b, _ := io.ReadAll(resp.Body); return b }
+	q := url.Values{"client_id": {f.app.ClientID}, "redirect_uri": {callbackURI}, "response_type": {"code"}, "scope": {scope}, "state": {"st4te-9f2c"}}
+	resp, _ := f.raw("GET", authBase+"/oauth2/authorize?"+q.Encode(), page, "")
+	_, signIn := f.raw("GET", resp.Header.Get("Location"), page, "")
+	f.sb.Advance(4 * time.Second)
+	otp := read(post(signIn, "", url.Values{"email": {email}}))
+	f.sb.Advance(25 * time.Second)
+	verified := post(otp, "", url.Values{"code": {f.sb.LastOTP(email)}})
+	cookie := strings.SplitN(verified.Header.Get("Set-Cookie"), ";", 2)[0]
+	f.sb.Advance(3 * time.Second)
+	done := post(read(verified), cookie, url.Values{"scope": ticked, "consent": {"true"}})
+	back, err := url.Parse(done.Header.Get("Location"))
+	if done.StatusCode != http.StatusFound || err != nil || back.Query().Get("code") == "" {
+		f.t.Fatalf("consent: %d %q", done.StatusCode, done.Header.Get("Location"))
+	}
+	f.sb.Advance(time.Second)
+	return back.Query().Get("code")
 }
 
 func (f *flow) basic() string {
@@ -189,6 +251,12 @@ var scenarios = []struct {
 		_, m := f.formPost("/oauth2/token", "grant_type", "refresh_token", "refresh_token", rt)
 		f.user("GET", "/action-items", m["access_token"].(string))
 		f.do("GET", apiBase+"/v1/partner/admin/app", map[string]string{"X-API-Key": f.app.APIKey, "X-Client-ID": f.app.ClientID, "Accept": "application/json"}, "")
+	}},
+	{"browser-sign-in", func(f *flow) {
+		// The user unticks action-items:read on the consent page.
+		code := f.browserSignIn(fullScope, "openid", "profile", "meetings:read")
+		_, m := f.exchange(code, callbackURI)
+		f.user("GET", "/meetings", m["access_token"].(string))
 	}},
 	{"code-exchanged-late", func(f *flow) {
 		f.signIn(20 * time.Second)
@@ -421,4 +489,34 @@ func mitmproxyShape(t *testing.T, doc []byte) []byte {
 		t.Fatal(err)
 	}
 	return append(out, '\n')
+}
+
+// TestBrowserCaptureReadsAsAFlow: the browser capture reads as the sign-in
+// it records: the page load is not an API call, the consent form's one
+// scope per ticked box reads as the granted scope, and the code in the
+// consent redirect is found.
+func TestBrowserCaptureReadsAsAFlow(t *testing.T) {
+	ig, err := har.LoadFile(filepath.Join(harDir, "browser-sign-in.har"), har.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range ig.Calls {
+		if c.Path.Raw == sandbox.SignInPath {
+			t.Errorf("the sign-in page load became an API call: %+v", c)
+		}
+	}
+	var kinds []string
+	for _, s := range ig.Capture.Steps {
+		kinds = append(kinds, fmt.Sprintf("%s %d", s.Kind, s.Status))
+		if s.Kind == "consent" && s.Scope != "openid profile meetings:read" {
+			t.Errorf("consent step scope %q, want the three ticked boxes", s.Scope)
+		}
+		if s.Kind == "token" && s.GrantedScope != "openid profile meetings:read" {
+			t.Errorf("token step granted %q", s.GrantedScope)
+		}
+	}
+	want := "authorize 302 initiate 200 verify 200 consent 302 code 302 token 200"
+	if got := strings.Join(kinds, " "); got != want {
+		t.Errorf("steps %q, want %q", got, want)
+	}
 }

@@ -262,10 +262,25 @@ func (b *builder) add(e *Entry) {
 	src := integration.Source{File: b.opts.File, HAREntry: e.Index, HARTime: e.Started, URL: redactURL(u)}
 	contioReq := b.isContio(u, e.Request.Method)
 	b.flow(e, u, src, contioReq, reqForm, respJSON)
-	if !contioReq || len(b.ig.Calls) >= b.opts.MaxCalls {
+	if !contioReq || len(b.ig.Calls) >= b.opts.MaxCalls || pageLoad(e, u) {
 		return
 	}
 	b.call(e, u, src, respJSON)
+}
+
+// pageLoad reports whether an entry is a browser loading a sign-in page:
+// a GET answered with HTML on a path the API catalogue does not list. It
+// is part of the flow, not an API call the integration makes.
+func pageLoad(e *Entry, u *url.URL) bool {
+	if !strings.EqualFold(e.Request.Method, "GET") {
+		return false
+	}
+	mt, _, _ := mime.ParseMediaType(firstNonEmpty(e.Response.Content.MimeType, e.Response.Header("Content-Type")))
+	if mt != "text/html" {
+		return false
+	}
+	ep, allowed := contio.Lookup("GET", u.Path)
+	return ep == nil && len(allowed) == 0
 }
 
 // redactURL is the URL as findings show it: secret-named query values
@@ -445,6 +460,8 @@ func requestParams(q *Request) map[string]string {
 	for _, p := range pd.Params {
 		if _, ok := out[p.Name]; !ok {
 			out[p.Name] = p.Value
+		} else if isScopeParam(p.Name) {
+			out[p.Name] += " " + p.Value
 		}
 	}
 	data, ok := pd.Bytes()
@@ -464,13 +481,20 @@ func requestParams(q *Request) map[string]string {
 	}
 	if form, err := url.ParseQuery(trimmed); err == nil {
 		for k, vs := range form {
-			if len(vs) > 0 {
+			switch {
+			case len(vs) > 1 && isScopeParam(k):
+				out[k] = strings.Join(vs, " ")
+			case len(vs) > 0:
 				out[k] = vs[0]
 			}
 		}
 	}
 	return out
 }
+
+// isScopeParam: a consent form sends scope once per ticked box, which
+// means the same as one space-separated value.
+func isScopeParam(name string) bool { return name == "scope" || name == "scopes" }
 
 // worthParsing reports whether a response body may hold what the doctor
 // reads (an error, a token, a code, a session): parsing every JSON body of
