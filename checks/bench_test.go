@@ -42,3 +42,28 @@ func BenchmarkChecks(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGroup measures folding an offline run's results into problems,
+// to set beside BenchmarkChecks: grouping must add under 5 % to a run.
+func BenchmarkGroup(b *testing.B) {
+	for _, name := range []string{"healthy", "multi-fault"} {
+		b.Run(name, func(b *testing.B) {
+			path := filepath.Join(testdataDir, name+".yaml")
+			ig, err := config.Load(config.Options{
+				Path: path, PathExplicit: true, EnvFile: envFileFor(path),
+				LookupEnv: func(string) (string, bool) { return "", false },
+			})
+			if err != nil {
+				b.Fatalf("load %s: %v", path, err)
+			}
+			in := &diagnosis.Input{Integration: ig, Now: harnessNow}
+			res := diagnosis.RunChecks(context.Background(), offlineChecks(), in, diagnosis.RunnerOptions{Clock: func() time.Time { return harnessNow }})
+			b.ReportAllocs()
+			for b.Loop() {
+				if p := diagnosis.Group(res, ""); name == "multi-fault" && len(p) == 0 {
+					b.Fatal("no problems in multi-fault")
+				}
+			}
+		})
+	}
+}
