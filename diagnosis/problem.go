@@ -152,14 +152,14 @@ func Group(results []Result, capture Source) []Problem {
 			// The reporting check did not run: the blocker speaks for it.
 			c, ok := Lookup(b.Check)
 			if !ok {
-				c = r.Check
+				c = r.Check // its texts stand in; it is still only blocked
 			}
 			f := Complete(c, b.Finding)
 			a.primary = 0
 			adopt(a, c, f)
-			a.p.Evidence = append(a.p.Evidence, Evidence{Source: sourceOf(c, capture), Check: c.ID,
+			a.p.Evidence = append(a.p.Evidence, Evidence{Source: sourceOf(c, capture), Check: b.Check,
 				Severity: f.Severity, Message: f.Message, Evidence: f.Evidence, Location: f.Location, RequestID: f.RequestID})
-			if !slices.Contains(a.p.Checks, c.ID) {
+			if ok && !slices.Contains(a.p.Checks, c.ID) {
 				a.p.Checks = append(a.p.Checks, c.ID)
 			}
 		}

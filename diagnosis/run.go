@@ -130,10 +130,7 @@ func Run(ctx context.Context, ig *integration.Integration, opts Options) (*Repor
 			}
 		}
 	}
-	rep.ExitCode = ExitCode(problems, results, opts.FailOn)
-	if len(unmatched) > 0 && opts.FailOn != SeverityNone && opts.FailOn <= SeverityWarning {
-		rep.ExitCode = ExitFindings
-	}
+	rep.ExitCode = ExitCode(problems, results, len(unmatched), opts.FailOn)
 	return rep, nil
 }
 

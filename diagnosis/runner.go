@@ -376,11 +376,16 @@ func Count(results []Result) Counts {
 
 // ExitCode is the exit policy, decided here and nowhere else: 1 when a
 // problem is at or above failOn or a check could not decide (an error
-// result counts as error severity), else 0. SeverityNone (never) always
-// gives 0. The format a report is written in plays no part.
-func ExitCode(problems []Problem, results []Result, failOn Severity) int {
+// result counts as error severity), or when waivers match no check and
+// failOn is warning or lower (a stale waiver is a warning); else 0.
+// SeverityNone (never) always gives 0. The format a report is written in
+// plays no part.
+func ExitCode(problems []Problem, results []Result, unmatchedWaivers int, failOn Severity) int {
 	if failOn == SeverityNone {
 		return 0
+	}
+	if unmatchedWaivers > 0 && failOn <= SeverityWarning {
+		return 1
 	}
 	for _, p := range problems {
 		if p.Severity >= failOn {

@@ -129,7 +129,7 @@ func TestWaiversAndExitCode(t *testing.T) {
 		failOn Severity
 		want   int
 	}{{SeverityError, 0}, {SeverityWarning, 1}, {SeverityInfo, 1}, {SeverityNone, 0}} {
-		if got := ExitCode(Group(results, ""), results, tc.failOn); got != tc.want {
+		if got := ExitCode(Group(results, ""), results, 0, tc.failOn); got != tc.want {
 			t.Errorf("ExitCode(fail-on %v) = %d, want %d", tc.failOn, got, tc.want)
 		}
 	}
