@@ -314,6 +314,14 @@ var liveScenarios = []liveScenario{
 		want: map[string][]string{"CD1501": {"redirect"}, "CD6506": {"/oauth2/token", "evil.example.net"}},
 	},
 	{
+		name: "answers slower than http.timeout",
+		opts: sandbox.Options{Faults: []sandbox.FaultRule{{Path: "/v1/partner/user/profile", Kind: sandbox.FaultLatency, Latency: 80 * time.Millisecond}}},
+		setup: func(t *testing.T, w *liveWorld) {
+			w.ig.HTTP.Timeout, w.ig.HTTP.TimeoutSet = 50*time.Millisecond, true
+		},
+		want: map[string][]string{"CD6507": {"GET /v1/partner/user/profile took", "gives up after 50ms"}},
+	},
+	{
 		name: "clock three minutes behind",
 		now:  -3 * time.Minute,
 		want: map[string][]string{"CD6503": {"3m0s behind"}},
