@@ -116,3 +116,32 @@ func addFault(t *testing.T, w *liveWorld, f sandbox.FaultRule) {
 		t.Fatal(err)
 	}
 }
+
+// TestLiveTransportMistakesAreNamed: HTTPS spoken to a plain-HTTP port,
+// and a 200 whose body is not JSON, are each named as such.
+func TestLiveTransportMistakesAreNamed(t *testing.T) {
+	t.Run("https to a plain-HTTP port", func(t *testing.T) {
+		w := newLiveWorld(t, sandbox.Options{})
+		tlsURL := "https://" + strings.TrimPrefix(w.sb.URL(), "http://")
+		w.ig.APIURL, w.ig.AuthURL = val(tlsURL), val(tlsURL)
+		rep := w.runProblems(t)
+		if len(rep.Problems) != 1 || rep.Counts().Error != 0 {
+			t.Fatalf("want one problem:\n%s", describeProblems(rep))
+		}
+		p := rep.Problems[0]
+		if p.Guide != contio.GuideNetworkError || !strings.Contains(p.Message, "speaks plain HTTP, but the URL says https") {
+			t.Errorf("problem %s %q", p.Guide, p.Message)
+		}
+	})
+	t.Run("a 200 that is not JSON", func(t *testing.T) {
+		w := newLiveWorld(t, sandbox.Options{})
+		addFault(t, w, sandbox.FaultRule{Path: "/v1/partner/user/profile", Kind: sandbox.FaultMalformed})
+		rep := w.runProblems(t)
+		if len(rep.Problems) != 1 || rep.Counts().Error != 0 {
+			t.Fatalf("want one problem:\n%s", describeProblems(rep))
+		}
+		if p := rep.Problems[0]; !strings.Contains(p.Message, "not JSON") {
+			t.Errorf("problem %s %q", p.Guide, p.Message)
+		}
+	})
+}
