@@ -128,7 +128,7 @@ func (e *env) runDemo(cmd *cobra.Command, o *runOptions, fixed, keep bool) error
 	rep, err := diagnosis.Run(ctx, ig, diagnosis.Options{
 		Timeout: o.timeout,
 		FailOn:  diagnosis.SeverityError,
-		Probe:   liveProbe(!o.offline, false, o.timeout),
+		Probe:   e.liveProbe(!o.offline, false, o.timeout), // its quota is the sandbox's: not remembered
 		Verbose: o.verbose,
 		Clock:   e.clock,
 		RunID:   e.runID,

@@ -83,16 +83,20 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 	defer cancel()
 	live := !o.offline
 	done := e.progress(live, ig, red)
+	client := e.liveProbe(live, o.insecure, o.timeout)
 	rep, err := diagnosis.Run(ctx, ig, diagnosis.Options{
 		Only: o.only, Skip: o.skip, Timeout: o.timeout,
 		FailOn:       failOn,
-		Probe:        liveProbe(live, o.insecure, o.timeout),
+		Probe:        client,
 		ProbeWebhook: o.probeWebhook,
 		Verbose:      o.verbose,
 		Clock:        e.clock,
 		RunID:        e.runID,
 	})
 	done()
+	if client != nil {
+		client.SaveQuotas() // the next run in this window leaves the rest alone
+	}
 	if err != nil {
 		return usageErr(red.Error(err))
 	}

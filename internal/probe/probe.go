@@ -23,6 +23,8 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,6 +62,9 @@ type Options struct {
 	// shorter than its checks', so a hung host is reported with the step
 	// that hung rather than as a check that did not finish.
 	Timeout time.Duration
+	// Memory carries the quota the last answers reported from one run to
+	// the next; nil remembers nothing.
+	Memory *QuotaMemory
 }
 
 // Client sends probes and remembers what happened.
@@ -72,7 +77,10 @@ type Client struct {
 	used      map[contio.Class]int
 	limited   map[contio.Class]*RateLimit // set after a 429
 	rates     map[contio.Class]RateLimit  // last rate-limit headers seen
+	hosts     map[contio.Class]string     // the host each class's requests went to
 	exchanges []*Exchange
+	// remembered is what earlier runs learned, by class@host.
+	remembered map[string]quotaEntry
 }
 
 // New returns a Client.
@@ -107,7 +115,9 @@ func New(opts Options) *Client {
 		clock:   clock,
 		used:    map[contio.Class]int{},
 		limited: map[contio.Class]*RateLimit{},
-		rates:   map[contio.Class]RateLimit{},
+		rates:      map[contio.Class]RateLimit{},
+		hosts:      map[contio.Class]string{},
+		remembered: opts.Memory.load(clock()),
 	}
 }
 
@@ -189,7 +199,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	if c.opts.InsecureSkipVerify && !IsLoopback(u.Hostname()) && u.Scheme == "https" {
 		return nil, fmt.Errorf("--insecure-skip-verify is allowed for loopback hosts only, not %s", u.Hostname())
 	}
-	admitted, err := c.take(r.Class)
+	admitted, err := c.take(r.Class, u.Host)
 	if err != nil {
 		return nil, err
 	}
@@ -389,9 +399,10 @@ func hostOnly(hostport string) string {
 // take reserves one request of class, or says why not. It returns the
 // instant of admission, taken under the same lock as observe's, so the
 // log orders admissions and 429s exactly.
-func (c *Client) take(class contio.Class) (time.Time, error) {
+func (c *Client) take(class contio.Class, host string) (time.Time, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.hosts[class] = host
 	if rl, ok := c.limited[class]; ok {
 		return time.Time{}, &RateLimitedError{Limit: *rl}
 	}
@@ -401,6 +412,12 @@ func (c *Client) take(class contio.Class) (time.Time, error) {
 	if rl, ok := c.rates[class]; ok && rl.Limit > 0 && rl.Remaining >= 0 && rl.Remaining <= QuotaReserve(rl.Limit) &&
 		(rl.Reset.IsZero() || rl.Reset.After(c.clock())) {
 		return time.Time{}, &QuotaLowError{Limit: rl}
+	}
+	if e, ok := c.remembered[string(class)+"@"+host]; ok && e.Reset.After(c.clock()) {
+		// An earlier run, minutes ago, left this much: keep the reserve.
+		if _, seen := c.rates[class]; !seen && e.Remaining-c.used[class] <= QuotaReserve(e.Limit) {
+			return time.Time{}, &QuotaLowError{Limit: RateLimit{Class: class, Limit: e.Limit, Remaining: e.Remaining - c.used[class], Reset: e.Reset}}
+		}
 	}
 	c.used[class]++
 	return time.Now(), nil
@@ -633,4 +650,82 @@ func Classify(err error) Failure {
 		return FailHTTP
 	}
 	return FailOther
+}
+
+// QuotaMemory keeps, between runs, how much of each class's quota the
+// last answers said was left (a small JSON file in the user's cache). A
+// run started soon after another then leaves the partner's last requests
+// alone, and skips, instead of spending them and meeting a 429 that would
+// turn its verdicts.
+type QuotaMemory struct {
+	// Path is the file; the directory is created when needed.
+	Path string
+}
+
+type quotaEntry struct {
+	Limit     int       `json:"limit"`
+	Remaining int       `json:"remaining"`
+	Reset     time.Time `json:"reset"`
+}
+
+// quotaFileMax bounds the memory file: it holds a few entries per host.
+const quotaFileMax = 64 << 10
+
+func (m *QuotaMemory) load(now time.Time) map[string]quotaEntry {
+	out := map[string]quotaEntry{}
+	if m == nil || m.Path == "" {
+		return out
+	}
+	f, err := os.Open(m.Path)
+	if err != nil {
+		return out
+	}
+	defer f.Close()
+	var all map[string]quotaEntry
+	if json.NewDecoder(io.LimitReader(f, quotaFileMax)).Decode(&all) != nil {
+		return out // a damaged memory is no memory
+	}
+	for k, e := range all {
+		if e.Reset.After(now) && e.Limit > 0 {
+			out[k] = e
+		}
+	}
+	return out
+}
+
+// SaveQuotas writes what this run learned of the quotas, with what earlier
+// runs learned that has not reset yet. It never fails the run: a memory
+// that cannot be written is only a memory lost.
+func (c *Client) SaveQuotas() {
+	m := c.opts.Memory
+	if m == nil || m.Path == "" {
+		return
+	}
+	now := c.clock()
+	c.mu.Lock()
+	all := map[string]quotaEntry{}
+	for k, e := range m.load(now) {
+		all[k] = e
+	}
+	for class, rl := range c.rates {
+		if rl.Limit > 0 && rl.Remaining >= 0 && rl.Reset.After(now) {
+			all[string(class)+"@"+c.hosts[class]] = quotaEntry{Limit: rl.Limit, Remaining: rl.Remaining, Reset: rl.Reset}
+		}
+	}
+	c.mu.Unlock()
+	b, err := json.Marshal(all)
+	if err != nil || len(b) > quotaFileMax {
+		return
+	}
+	if os.MkdirAll(filepath.Dir(m.Path), 0o700) != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(m.Path), ".quota-*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(b)
+	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), m.Path) != nil {
+		_ = os.Remove(tmp.Name())
+	}
 }

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -129,5 +132,65 @@ func TestIsLoopback(t *testing.T) {
 		if IsLoopback(host) != want {
 			t.Errorf("IsLoopback(%q) != %v", host, want)
 		}
+	}
+}
+
+// TestQuotaMemoryLeavesTheReserve: a run that follows another within the
+// window remembers what was left and sends nothing that would spend the
+// partner's last requests; it skips (QuotaLowError), it never meets a 429.
+func TestQuotaMemoryLeavesTheReserve(t *testing.T) {
+	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	left := 5
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		left--
+		w.Header().Set("X-RateLimit-Limit", "20")
+		w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(left))
+		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(now.Add(time.Minute).Unix(), 10))
+		w.WriteHeader(http.StatusBadRequest)
+	}))
+	defer srv.Close()
+	mem := &QuotaMemory{Path: filepath.Join(t.TempDir(), "cache", "quota.json")}
+	opts := Options{Clock: func() time.Time { return now }, Memory: mem}
+	first := New(opts)
+	if _, err := first.Do(context.Background(), Request{Method: "POST", URL: srv.URL + "/oauth2/token", Class: contio.ClassOAuth}); err != nil {
+		t.Fatal(err)
+	}
+	first.SaveQuotas()
+
+	second := New(opts) // the next run, seconds later: 4 left, reserve 2
+	var sent, skipped int
+	for range 4 {
+		_, err := second.Do(context.Background(), Request{Method: "POST", URL: srv.URL + "/oauth2/token", Class: contio.ClassOAuth})
+		var low *QuotaLowError
+		switch {
+		case err == nil:
+			sent++
+		case errors.As(err, &low):
+			skipped++
+			if !strings.Contains(low.Error(), "left until 12:01:00 UTC") {
+				t.Errorf("skip reason %q", low.Error())
+			}
+		default:
+			t.Fatal(err)
+		}
+	}
+	if sent != 2 || skipped != 2 || left != 2 {
+		t.Errorf("sent %d, skipped %d, %d left at the server; want 2, 2, 2", sent, skipped, left)
+	}
+	// After the reset the memory is forgotten.
+	later := New(Options{Clock: func() time.Time { return now.Add(2 * time.Minute) }, Memory: mem})
+	if len(later.remembered) != 0 {
+		t.Errorf("expired quota remembered: %+v", later.remembered)
+	}
+}
+
+func TestQuotaMemorySurvivesADamagedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "quota.json")
+	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := New(Options{Memory: &QuotaMemory{Path: path}})
+	if len(c.remembered) != 0 {
+		t.Fatal("a damaged file gave a memory")
 	}
 }
