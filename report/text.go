@@ -309,15 +309,7 @@ func (t *textRenderer) fail(b *strings.Builder, r diagnosis.Result, verbose bool
 			t.field(b, ind, "Cause", f.Cause)
 		}
 		if i == 0 || f.Fix != prev.Fix || !textEqual(f.Commands, prev.Commands) {
-			t.field(b, ind, "Fix", f.Fix)
-			for j, c := range f.Commands {
-				label := ""
-				if j == 0 && strings.TrimSpace(f.Fix) == "" {
-					label = "Fix"
-				}
-				b.WriteString(strings.Repeat(" ", ind) + t.paint(textStyles.label, textPad(label, textLabelWidth)) +
-					t.paint(textStyles.command, "$ "+textSanitize(c)) + "\n")
-			}
+			t.fix(b, ind, f.Fix, f.Commands)
 		}
 		t.field(b, ind, "Evidence", f.Evidence)
 		t.field(b, ind, "At", f.Location.String())
@@ -502,6 +494,20 @@ func textPlural(n int, word string) string {
 		return fmt.Sprintf("%d %s", n, word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// fix writes the Fix field and its commands, one "$ " line each; the
+// first command takes the label when there is no prose.
+func (t *textRenderer) fix(b *strings.Builder, ind int, fix string, commands []string) {
+	t.field(b, ind, "Fix", fix)
+	for j, c := range commands {
+		label := ""
+		if j == 0 && strings.TrimSpace(fix) == "" {
+			label = "Fix"
+		}
+		b.WriteString(strings.Repeat(" ", ind) + t.paint(textStyles.label, textPad(label, textLabelWidth)) +
+			t.paint(textStyles.command, "$ "+textSanitize(c)) + "\n")
+	}
 }
 
 // field writes "Label     text", the text wrapped under itself.

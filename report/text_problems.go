@@ -48,15 +48,7 @@ func (t *textRenderer) problem(b *strings.Builder, r *Report, p diagnosis.Proble
 	t.para(b, strings.Repeat(" ", ind), ind, p.Message, textStyles.message)
 	t.field(b, ind, "Symptom", p.Symptom)
 	t.field(b, ind, "Cause", p.Cause)
-	t.field(b, ind, "Fix", p.Fix)
-	for j, c := range p.Commands {
-		label := ""
-		if j == 0 && strings.TrimSpace(p.Fix) == "" {
-			label = "Fix"
-		}
-		b.WriteString(strings.Repeat(" ", ind) + t.paint(textStyles.label, textPad(label, textLabelWidth)) +
-			t.paint(textStyles.command, "$ "+textSanitize(c)) + "\n")
-	}
+	t.fix(b, ind, p.Fix, p.Commands)
 	for i, e := range p.Evidence {
 		label := ""
 		if i == 0 {
