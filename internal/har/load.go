@@ -90,7 +90,7 @@ func newBuilder(opts Options) *builder {
 	}
 	b := &builder{
 		opts:    opts,
-		hosts:   map[string]bool{contio.APIHost: true, contio.AuthHost: true},
+		hosts:   map[string]bool{contio.APIHost: true, contio.AuthHost: true, contio.BetaAPIHost: true},
 		secrets: map[string]bool{},
 		codes:   map[string]bool{},
 		cap:     &integration.Capture{File: opts.File},
