@@ -352,6 +352,12 @@ type FlowStep struct {
 	Scope       string
 	GrantType   string
 	Email       string
+	// CodeChallenge and CodeChallengeMethod are an authorization request's
+	// PKCE parameters; HasCodeChallenge and HasChallengeMethod say whether
+	// each was present at all.
+	CodeChallenge                        string
+	CodeChallengeMethod                  string
+	HasCodeChallenge, HasChallengeMethod bool
 
 	// Code is the authorization code issued (FlowCode) or presented
 	// (FlowToken). Secret.
