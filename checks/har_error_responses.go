@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
@@ -201,13 +202,19 @@ func harErrorFindings(ig *integration.Integration, guide contio.GuideKey) []Find
 				ids = append(ids, c.RequestID)
 			}
 		}
-		ev := ""
+		var evs []string
+		if first.ErrorMessage != "" {
+			// The server's own words: the docs' error_description or the spec's message.
+			evs = append(evs, fmt.Sprintf("said: %q", clip(first.ErrorMessage, 200)))
+		}
 		if len(ids) > 0 {
-			ev = "request_id: " + strings.Join(ids, ", ")
+			ev := "request_id: " + strings.Join(ids, ", ")
 			if n := countRequestIDs(g.calls); n > len(ids) {
 				ev += fmt.Sprintf(" and %d more", n-len(ids))
 			}
+			evs = append(evs, ev)
 		}
+		ev := strings.Join(evs, "\n")
 		out = append(out, Finding{Message: msg, Location: first.At, RequestID: first.RequestID, Evidence: ev})
 	}
 	return out
@@ -248,4 +255,16 @@ func harEntryList(calls []integration.Call) string {
 		parts = append(parts, fmt.Sprint(n))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// clip shortens s to at most n bytes on a rune boundary, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

@@ -15,10 +15,7 @@ func (b *builder) flow(e *Entry, u *url.URL, src integration.Source, contioReq b
 	status := e.Response.Status
 	step := integration.FlowStep{At: src, Status: status}
 	if status >= 400 {
-		step.ErrorCode = resp["code"]
-		if step.ErrorCode == "" {
-			step.ErrorCode = resp["error"]
-		}
+		step.ErrorCode, _ = errorBody(resp)
 	}
 	q := u.Query()
 	path := u.Path

@@ -120,6 +120,9 @@ type Call struct {
 	Duration  time.Duration
 	// ErrorCode is the "code" (or "error") of a JSON error response.
 	ErrorCode string
+	// ErrorMessage is its text: "message", else the docs' "error_description",
+	// else a sentence in "error".
+	ErrorMessage string
 	// ResponseHeaders holds the response headers checks read on observed
 	// calls (Retry-After, X-RateLimit-*, WWW-Authenticate), by canonical name.
 	ResponseHeaders map[string][]string
