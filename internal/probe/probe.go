@@ -142,8 +142,8 @@ type Response struct {
 	// APIVersion is the X-API-Version header (major.minor), which Contio
 	// asks partners to quote to support.
 	APIVersion string
-	Latency time.Duration
-	Timing  Timing
+	Latency    time.Duration
+	Timing     Timing
 	// Redirect is the Location of a 3xx (never followed).
 	Redirect string
 	TLS      *tls.ConnectionState
