@@ -45,6 +45,7 @@ type jsonRun struct {
 	APIURL     string     `json:"api_url,omitempty"`
 	AuthURL    string     `json:"auth_url,omitempty"`
 	ClientID   string     `json:"client_id,omitempty"`
+	APIVersion string     `json:"api_version,omitempty"`
 }
 
 type jsonConfig struct {
@@ -132,6 +133,7 @@ func (jsonRenderer) Render(w io.Writer, r *Report) error {
 			APIURL:     r.Run.APIURL,
 			AuthURL:    r.Run.AuthURL,
 			ClientID:   r.Run.ClientID,
+			APIVersion: r.Run.APIVersion,
 		},
 		Summary: jsonSummary{
 			Pass: c.Pass, Fail: c.Fail, Skip: c.Skip, Error: c.Error, Waived: c.Waived,

@@ -123,6 +123,9 @@ func mdHeader(b *strings.Builder, r *Report) {
 	row("API URL", mdCode(r.Run.APIURL))
 	row("Auth URL", mdCode(r.Run.AuthURL))
 	row("Client ID", mdCode(r.Run.ClientID))
+	if r.Run.APIVersion != "" {
+		row("API version (X-API-Version)", mdCode(r.Run.APIVersion))
+	}
 }
 
 func mdSummary(b *strings.Builder, r *Report) {

@@ -37,6 +37,9 @@ type Run struct {
 	APIURL      string
 	AuthURL     string
 	ClientID    string
+	// APIVersion is the X-API-Version the API answered with (live runs),
+	// which Contio asks partners to quote to support.
+	APIVersion string
 	// Environment facts for support tickets.
 	GoVersion string
 	OS        string

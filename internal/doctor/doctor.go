@@ -121,6 +121,7 @@ func Run(ctx context.Context, ig *integration.Integration, opts Options) (*repor
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%swaiver for %q matches no check; remove it or fix the ID", at, w.Check))
 	}
 	if l, ok := opts.Shared.(*checks.Live); ok && l != nil {
+		rep.Run.APIVersion = l.Probe.APIVersion()
 		rep.Notes = append(rep.Notes, connectionNotes(l.Probe, started)...)
 		rep.Notes = append(rep.Notes, quotaNotes(l.Probe)...)
 		if opts.Verbose {
