@@ -22,10 +22,11 @@ var _ = register(&Check{
 	Guide:   contio.GuideRateLimitExceeded,
 	Title:   "The capture sends more requests per minute to an endpoint class than its limit",
 	Symptom: "Bursts of calls answer 429 rate_limit_exceeded.",
-	Cause: "Contio counts requests per endpoint class over a minute (user API 100, admin API 50, OAuth 20). Somewhere in the " +
-		"capture, one minute holds more requests of a class than that.",
+	Cause: "The troubleshooting guide counts requests per endpoint class over a minute (user API 100, admin API 50, OAuth 20). " +
+		"Somewhere in the capture, one minute holds more requests of a class than that. (The API guide states per-IP limits over a " +
+		"rolling 5 minutes instead, 1,000, 500 and 100, shared by every credential behind one address; CD5001 measures both.)",
 	Fix: "Cache answers that change rarely, page less often, spread scheduled work over time, and refresh tokens once per expiry " +
-		"rather than per request.",
+		"rather than per request." + sdkRateLimitFix,
 	Verifies: "no 60-second window of the capture holds more requests of one class than the class's limit.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig | NeedsCapture,
@@ -40,7 +41,7 @@ var _ = register(&Check{
 	Symptom: "One 429 turns into a run of 429s and the window never clears.",
 	Cause: "A 429 says how long to wait (Retry-After in seconds, X-RateLimit-Reset as a Unix time). Calls of the same class " +
 		"sent before then count against the exhausted window and are refused too.",
-	Fix:      "On 429, pause every request of that class until Retry-After (or X-RateLimit-Reset) has passed, then retry with backoff.",
+	Fix:      "On 429, pause every request of that class until Retry-After (or X-RateLimit-Reset) has passed, then retry with backoff." + sdkRateLimitFix,
 	Verifies: "after every 429 in the capture, the next call of its class waited as long as the response asked.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig | NeedsCapture,
@@ -55,7 +56,7 @@ var _ = register(&Check{
 	Symptom: "A failing call is repeated many times a second, and the API starts answering 429 to everything else too.",
 	Cause:   "The client retries 5xx, 429 or dropped requests immediately, without backoff, so one failure becomes a burst.",
 	Fix: "Retry with exponential backoff and jitter (for example 1 s, 2 s, 4 s), cap the attempts, honour Retry-After, and never " +
-		"retry a code exchange.",
+		"retry a code exchange." + sdkRateLimitFix,
 	Verifies: "no request in the capture was retried three or more times, each within a second of a failure.",
 	Severity: SeverityWarning,
 	Needs:    NeedsConfig | NeedsCapture,

@@ -23,9 +23,7 @@ var _ = register(&Check{
 		"(or leave no headroom for retries, which count too).",
 	Fix: "Lower the peak: cache responses that change rarely, batch or page less often, spread scheduled jobs over the minute, and " +
 		"refresh tokens once per expiry rather than per request; prefer webhooks to polling. If the traffic is legitimate, ask Contio " +
-		"about a higher limit. With SDK 1.9.0, a 429 surfaces as a ContioAPIError that carries no response headers, so the guide's " +
-		"x-ratelimit-reset backoff cannot be read from it: rely on the SDK's own retry, which waits Retry-After, read error.retryAfter, " +
-		"or make the call with an HTTP client that exposes the headers.",
+		"about a higher limit." + sdkRateLimitFix,
 	Verifies: "the per_minute rates declared in calls, summed per endpoint class, stay below 80% of both documented limits: the " +
 		"troubleshooting guide's per credential and minute, and the API guide's per IP and rolling 5 minutes (the peak taken as sustained).",
 	Severity: SeverityError,
