@@ -186,3 +186,23 @@ func TestAPIVersionIsKept(t *testing.T) {
 		t.Errorf("APIVersion = %q, want the first one seen, 1.9", v)
 	}
 }
+
+// FuzzParseErrorBody: any bytes give strings, never a panic, and a code is
+// only ever taken from the body's code or error field (any case).
+func FuzzParseErrorBody(f *testing.F) {
+	for _, s := range []string{
+		`{"code":"invalid_grant","message":"m","request_id":"r"}`,
+		`{"error":"invalid_client","error_description":"d"}`,
+		`{"error":{"nested":true}}`, `[]`, `null`, `{"code":7}`, "\xff",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		_, code, _ := parseErrorBody(body)
+		// encoding/json matches field names case-insensitively.
+		lower := strings.ToLower(string(body))
+		if code != "" && !strings.Contains(lower, "code") && !strings.Contains(lower, "error") && !strings.Contains(lower, `\u`) {
+			t.Errorf("code %q from a body with neither field: %q", code, body)
+		}
+	})
+}
