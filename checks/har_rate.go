@@ -24,10 +24,11 @@ var _ = register(&Check{
 	Symptom: "Bursts of calls answer 429 rate_limit_exceeded.",
 	Cause: "The troubleshooting guide counts requests per endpoint class over a minute (user API 100, admin API 50, OAuth 20). " +
 		"Somewhere in the capture, one minute holds more requests of a class than that. (The API guide states per-IP limits over a " +
-		"rolling 5 minutes instead, 1,000, 500 and 100, shared by every credential behind one address; CD5001 measures both.)",
+		"rolling 5 minutes instead, 1,000, 500 and 100, shared by every credential behind one address; this check measures the capture against those too.)",
 	Fix: "Cache answers that change rarely, page less often, spread scheduled work over time, and refresh tokens once per expiry " +
 		"rather than per request." + sdkRateLimitFix,
-	Verifies: "no 60-second window of the capture holds more requests of one class than the class's limit.",
+	Verifies: "no 60-second window of the capture holds more requests of one class than the guide's per-minute limit, and no " +
+		"5-minute window more than the API guide's per-IP limit.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig | NeedsCapture,
 	Run:      harRateOverLimit,
@@ -82,7 +83,10 @@ func harRateOverLimit(_ context.Context, in *Input) ([]Finding, error) {
 		byClass[cl] = append(byClass[cl], c)
 	}
 	var out []Finding
-	for _, rl := range contio.RateLimits {
+	// Both statements: the guide's per minute, and the API guide's per IP
+	// over a rolling 5 minutes (a capture is one client, one address).
+	limits := append(append([]contio.RateLimit(nil), contio.RateLimits...), contio.IPRateLimits...)
+	for _, rl := range limits {
 		calls := byClass[rl.Class]
 		best, bestAt := 0, 0
 		lo := 0
@@ -98,10 +102,14 @@ func harRateOverLimit(_ context.Context, in *Input) ([]Finding, error) {
 			continue
 		}
 		first, last := calls[bestAt], calls[bestAt+best-1]
+		limit := fmt.Sprintf("the %s's limit of %d per minute", rl.Source.Title, rl.Requests)
+		if rl.Scope == contio.PerIP {
+			limit = fmt.Sprintf("the %s's limit of %d per rolling %g minutes per IP address", rl.Source.Title, rl.Requests, rl.Per.Minutes())
+		}
 		out = append(out, Finding{
-			Message: fmt.Sprintf("%d %s-class requests within %s (entries %d to %d, from %s) against a limit of %d per minute",
+			Message: fmt.Sprintf("%d %s-class requests within %s (entries %d to %d, from %s) against %s",
 				best, rl.Class, last.Started.Sub(first.Started).Round(time.Second), first.At.HAREntry, last.At.HAREntry,
-				first.Started.UTC().Format("15:04:05"), rl.Requests),
+				first.Started.UTC().Format("15:04:05"), limit),
 			Location: first.At,
 			Evidence: harTopPaths(calls[bestAt : bestAt+best]),
 		})
