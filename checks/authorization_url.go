@@ -140,10 +140,17 @@ func authorizationURLMismatch(_ context.Context, in *Input) ([]Finding, error) {
 }
 
 // authorizeHosts are the hosts an authorization URL may point at: the
-// configured auth host, and Contio's auth and API hosts (the auth paths
-// answer on both).
+// configured auth host, and every documented environment's OAuth hosts
+// (production's auth paths answer on its API host too).
 func authorizeHosts(ig *integration.Integration) []string {
-	hosts := []string{contio.AuthHost, contio.APIHost}
+	var hosts []string
+	for _, e := range contio.Environments {
+		for _, h := range e.AuthHosts {
+			if !slices.Contains(hosts, h) {
+				hosts = append(hosts, h)
+			}
+		}
+	}
 	if ig.AuthURL.Raw != "" {
 		if h := uri.Split(strings.TrimSpace(ig.AuthURL.Raw)).Hostname(); h != "" && !slices.Contains(hosts, h) {
 			hosts = append([]string{h}, hosts...)

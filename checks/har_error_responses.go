@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
@@ -78,7 +79,7 @@ var _ = func() bool {
 			"The capture shows code or refresh-token exchanges rejected with invalid_grant",
 			"POST /oauth2/token answers 400 invalid_grant.",
 			"The authorization code or refresh token was expired, already used, issued to another client, or the redirect_uri did not match the authorization request.",
-			"Exchange each code once, within 5 minutes, with the same redirect_uri; keep the newest refresh token after every refresh. The flow checks (CD2401-CD2403, CD3401) name the exact cause when the capture shows it.",
+			"Exchange each code once, within 5 minutes, with the same redirect_uri; keep the newest refresh token after every refresh. The flow checks (CD2401-CD2403, CD3401) name the exact cause when the capture shows it." + sdkInvalidGrantFix,
 			SeverityError},
 		{"CD2451", "observed-invalid-request", contio.GuideInvalidRequest,
 			"The capture shows requests rejected with invalid_request",
@@ -102,7 +103,7 @@ var _ = func() bool {
 			"The capture shows calls rejected for a missing scope",
 			"User API calls answer 403 insufficient_scope.",
 			"The access token does not carry the scope the endpoint requires: it was not requested, or the user did not grant it.",
-			"Request the endpoint's scope in the authorization request and have the user consent again; check the token's scopes with POST /oauth2/introspect.",
+			"Request the endpoint's scope in the authorization request and have the user consent again; check the token's scopes with POST /oauth2/introspect." + sdkScopeFix,
 			SeverityError},
 		{"CD4450", "observed-method-not-allowed", contio.GuideMethodNotAllowed,
 			"The capture shows calls answered 405 Method Not Allowed",
@@ -125,8 +126,11 @@ var _ = func() bool {
 		{"CD5450", "observed-rate-limited", contio.GuideRateLimitExceeded,
 			"The capture shows calls answered 429 Too Many Requests",
 			"Calls answer 429 rate_limit_exceeded.",
-			"The app sent more requests per minute than the endpoint class allows (user 100, admin 50, OAuth 20).",
-			"Spread or cache requests, and after a 429 wait as long as Retry-After (or until X-RateLimit-Reset) says before trying again.",
+			"The app sent more requests than the endpoint class allows: per credential and minute user 100, admin 50, OAuth 20 by the " +
+				"troubleshooting guide; per IP address and rolling 5 minutes 1,000, 500 and 100 by the API guide (AWS WAF), shared by " +
+				"everything your servers send from one address.",
+			"Spread or cache requests, and after a 429 wait as long as Retry-After (or until X-RateLimit-Reset) says before trying again; " +
+				"a rolling 5-minute window does not clear a minute after the burst." + sdkRateLimitFix,
 			SeverityWarning},
 		{"CD6450", "observed-server-errors", contio.GuideNetworkError,
 			"The capture shows requests without a response or answered with a server error",
@@ -201,13 +205,19 @@ func harErrorFindings(ig *integration.Integration, guide contio.GuideKey) []Find
 				ids = append(ids, c.RequestID)
 			}
 		}
-		ev := ""
+		var evs []string
+		if first.ErrorMessage != "" {
+			// The server's own words: the docs' error_description or the spec's message.
+			evs = append(evs, fmt.Sprintf("said: %q", clip(first.ErrorMessage, 200)))
+		}
 		if len(ids) > 0 {
-			ev = "request_id: " + strings.Join(ids, ", ")
+			ev := "request_id: " + strings.Join(ids, ", ")
 			if n := countRequestIDs(g.calls); n > len(ids) {
 				ev += fmt.Sprintf(" and %d more", n-len(ids))
 			}
+			evs = append(evs, ev)
 		}
+		ev := strings.Join(evs, "\n")
 		out = append(out, Finding{Message: msg, Location: first.At, RequestID: first.RequestID, Evidence: ev})
 	}
 	return out
@@ -248,4 +258,16 @@ func harEntryList(calls []integration.Call) string {
 		parts = append(parts, fmt.Sprint(n))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// clip shortens s to at most n bytes on a rune boundary, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

@@ -48,4 +48,11 @@ func TestHarErrorResponses(t *testing.T) {
 			}
 		})
 	}
+	// The server's text (the docs' error_description) reaches the evidence.
+	c := token(1, 400, "invalid_grant", "req_abc123xyz")
+	c.ErrorMessage = "Authorization code expired"
+	fs := famExpect(t, "CD2450", harIG(nil, c), "answered 400 invalid_grant (entry 1)")
+	if want := "said: \"Authorization code expired\"\nrequest_id: req_abc123xyz"; fs[0].Evidence != want {
+		t.Errorf("evidence %q, want %q", fs[0].Evidence, want)
+	}
 }

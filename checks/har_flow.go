@@ -22,7 +22,7 @@ var _ = register(&Check{
 	Symptom: "The token exchange answers 400 invalid_grant although the code looks right.",
 	Cause: "Authorization codes live 5 minutes. The capture shows the app redeeming the code later than that: a slow callback, " +
 		"a queue between the callback and the exchange, or a code kept for later.",
-	Fix:      "Exchange the code for tokens in the callback request itself, as soon as it arrives; never store a code to redeem it later.",
+	Fix:      "Exchange the code for tokens in the callback request itself, as soon as it arrives; never store a code to redeem it later." + sdkInvalidGrantFix,
 	Verifies: "every code exchange in the capture came within 5 minutes of the code being issued.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig | NeedsCapture,
@@ -38,7 +38,7 @@ var _ = register(&Check{
 	Cause: "A code is single-use; presenting it again makes the server revoke what it issued. Typical causes: a retry of the " +
 		"token request after a timeout, a callback handler running twice (page reload, double mount), or two workers sharing the code.",
 	Fix: "Redeem each code exactly once: do not retry the code exchange automatically, and make the callback handler idempotent " +
-		"(remember the state value it already handled).",
+		"(remember the state value it already handled)." + sdkInvalidGrantFix,
 	Verifies: "no authorization code in the capture was presented to /oauth2/token twice.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig | NeedsCapture,
@@ -97,7 +97,7 @@ var _ = register(&Check{
 	Cause: "Each refresh returns a new refresh token and retires the old one. Presenting the old one again is treated as theft: " +
 		"the whole token family is revoked. The capture shows the app (or two of its processes) refreshing with a retired token.",
 	Fix: "Store the new refresh token from every refresh response before using the access token, and serialise refreshes " +
-		"(one in flight per user) so two workers do not race with the same token.",
+		"(one in flight per user) so two workers do not race with the same token." + sdkInvalidGrantFix,
 	Verifies: "no refresh grant in the capture presented a refresh token an earlier refresh had already rotated.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig | NeedsCapture,
@@ -113,7 +113,7 @@ var _ = register(&Check{
 	Cause: "The token response or an introspection in the capture shows which scopes the token carries; the call needs one it " +
 		"does not have, because it was not requested or the user did not grant it.",
 	Fix: "Request the scope in the authorization request, have the user consent again, and check granted scopes (the token " +
-		"response's scope) before calling endpoints that need them.",
+		"response's scope) before calling endpoints that need them." + sdkScopeFix,
 	Verifies: "every user call in the capture made with a token of known scopes used an endpoint those scopes open.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig | NeedsCapture,

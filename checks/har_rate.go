@@ -22,11 +22,13 @@ var _ = register(&Check{
 	Guide:   contio.GuideRateLimitExceeded,
 	Title:   "The capture sends more requests per minute to an endpoint class than its limit",
 	Symptom: "Bursts of calls answer 429 rate_limit_exceeded.",
-	Cause: "Contio counts requests per endpoint class over a minute (user API 100, admin API 50, OAuth 20). Somewhere in the " +
-		"capture, one minute holds more requests of a class than that.",
+	Cause: "The troubleshooting guide counts requests per endpoint class over a minute (user API 100, admin API 50, OAuth 20). " +
+		"Somewhere in the capture, one minute holds more requests of a class than that. (The API guide states per-IP limits over a " +
+		"rolling 5 minutes instead, 1,000, 500 and 100, shared by every credential behind one address; this check measures the capture against those too.)",
 	Fix: "Cache answers that change rarely, page less often, spread scheduled work over time, and refresh tokens once per expiry " +
-		"rather than per request.",
-	Verifies: "no 60-second window of the capture holds more requests of one class than the class's limit.",
+		"rather than per request." + sdkRateLimitFix,
+	Verifies: "no 60-second window of the capture holds more requests of one class than the guide's per-minute limit, and no " +
+		"5-minute window more than the API guide's per-IP limit.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig | NeedsCapture,
 	Run:      harRateOverLimit,
@@ -40,7 +42,7 @@ var _ = register(&Check{
 	Symptom: "One 429 turns into a run of 429s and the window never clears.",
 	Cause: "A 429 says how long to wait (Retry-After in seconds, X-RateLimit-Reset as a Unix time). Calls of the same class " +
 		"sent before then count against the exhausted window and are refused too.",
-	Fix:      "On 429, pause every request of that class until Retry-After (or X-RateLimit-Reset) has passed, then retry with backoff.",
+	Fix:      "On 429, pause every request of that class until Retry-After (or X-RateLimit-Reset) has passed, then retry with backoff." + sdkRateLimitFix,
 	Verifies: "after every 429 in the capture, the next call of its class waited as long as the response asked.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig | NeedsCapture,
@@ -55,7 +57,7 @@ var _ = register(&Check{
 	Symptom: "A failing call is repeated many times a second, and the API starts answering 429 to everything else too.",
 	Cause:   "The client retries 5xx, 429 or dropped requests immediately, without backoff, so one failure becomes a burst.",
 	Fix: "Retry with exponential backoff and jitter (for example 1 s, 2 s, 4 s), cap the attempts, honour Retry-After, and never " +
-		"retry a code exchange.",
+		"retry a code exchange." + sdkRateLimitFix,
 	Verifies: "no request in the capture was retried three or more times, each within a second of a failure.",
 	Severity: SeverityWarning,
 	Needs:    NeedsConfig | NeedsCapture,
@@ -81,7 +83,10 @@ func harRateOverLimit(_ context.Context, in *Input) ([]Finding, error) {
 		byClass[cl] = append(byClass[cl], c)
 	}
 	var out []Finding
-	for _, rl := range contio.RateLimits {
+	// Both statements: the guide's per minute, and the API guide's per IP
+	// over a rolling 5 minutes (a capture is one client, one address).
+	limits := append(append([]contio.RateLimit(nil), contio.RateLimits...), contio.IPRateLimits...)
+	for _, rl := range limits {
 		calls := byClass[rl.Class]
 		best, bestAt := 0, 0
 		lo := 0
@@ -97,10 +102,14 @@ func harRateOverLimit(_ context.Context, in *Input) ([]Finding, error) {
 			continue
 		}
 		first, last := calls[bestAt], calls[bestAt+best-1]
+		limit := fmt.Sprintf("the %s's limit of %d per minute", rl.Source.Title, rl.Requests)
+		if rl.Scope == contio.PerIP {
+			limit = fmt.Sprintf("the %s's limit of %d per rolling %g minutes per IP address", rl.Source.Title, rl.Requests, rl.Per.Minutes())
+		}
 		out = append(out, Finding{
-			Message: fmt.Sprintf("%d %s-class requests within %s (entries %d to %d, from %s) against a limit of %d per minute",
+			Message: fmt.Sprintf("%d %s-class requests within %s (entries %d to %d, from %s) against %s",
 				best, rl.Class, last.Started.Sub(first.Started).Round(time.Second), first.At.HAREntry, last.At.HAREntry,
-				first.Started.UTC().Format("15:04:05"), rl.Requests),
+				first.Started.UTC().Format("15:04:05"), limit),
 			Location: first.At,
 			Evidence: harTopPaths(calls[bestAt : bestAt+best]),
 		})

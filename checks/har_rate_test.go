@@ -37,10 +37,13 @@ func harBurst(n int, span time.Duration) []integration.Call {
 func TestHarRateOverLimit(t *testing.T) {
 	runHarCases(t, "CD5401", []harCase{
 		{"101 user calls within a minute", nil, harBurst(101, 59*time.Second),
-			[]string{"101 user-class requests within 59s (entries 1 to 101, from 09:00:00) against a limit of 100 per minute"}},
+			[]string{"101 user-class requests within 59s (entries 1 to 101, from 09:00:00) against the troubleshooting guide's limit of 100 per minute"}},
 		{"100 user calls within a minute", nil, harBurst(100, 59*time.Second), nil},
 		// The 101st starts a full minute after the first: the window slid.
 		{"101 user calls over exactly a minute", nil, harBurst(101, time.Minute), nil},
+		// 1,001 calls over 4m50s break both pages' figures; each finding names its own.
+		{"1001 user calls within 5 minutes", nil, harBurst(1001, 290*time.Second),
+			[]string{"207 user-class requests within 1m0s (entries 1 to 207, from 09:00:00) against the troubleshooting guide's limit of 100 per minute", "1001 user-class requests within 4m50s (entries 1 to 1001, from 09:00:00) against the API guide's limit of 1000 per rolling 5 minutes per IP address"}},
 	})
 }
 

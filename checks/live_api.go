@@ -228,13 +228,18 @@ var adminApp = &diagnosis.Fact[*adminAppResult]{Name: "admin app", Requires: pro
 	}}
 
 var _ = register(&Check{
-	ID:       "CD7601",
-	Name:     "webhook-registration",
-	Guide:    contio.GuideWebhookSignature,
-	Title:    "The webhook URL registered at Contio differs from the configured one",
-	Symptom:  "Deliveries go to another URL than the receiver you configured, or do not go out at all.",
-	Cause:    "The app's webhook_url in the Partner Dashboard is not the URL in this config, or webhooks are disabled for the app.",
-	Fix:      "Set the webhook URL in the Partner Dashboard to the receiver the config names, and enable webhooks.",
+	ID:      "CD7601",
+	Name:    "webhook-registration",
+	Guide:   contio.GuideWebhookSignature,
+	Title:   "The webhook URL registered at Contio differs from the configured one",
+	Symptom: "Deliveries go to another URL than the receiver you configured, or do not go out at all.",
+	Cause: "The app's webhook_url in the Partner Dashboard is not the URL in this config, or webhooks are disabled for the app: by hand, " +
+		"or automatically, which Contio does once 50 deliveries have been abandoned after their retries or no delivery has succeeded " +
+		"for more than 72 hours while failures pile up. While disabled, events that pass the filter are kept as pending, not sent.",
+	Fix: "Set the webhook URL in the Partner Dashboard to the receiver the config names. If webhooks are off, first make the receiver " +
+		"answer 2xx within 5 seconds (deliveries that kept failing are what switches them off), then re-enable with " +
+		"PUT /v1/partner/admin/webhook-status (the SDK's updateWebhookStatus) and say what to do with the backlog: " +
+		"pending_disposition \"deliver\" sends the pending events, \"abandon\" drops them.",
 	Verifies: "GET /v1/partner/admin/app shows webhooks enabled for the configured webhook URL.",
 	Severity: SeverityWarning,
 	Needs:    NeedsNetwork | NeedsAPIKey | NeedsWebhook,
@@ -263,8 +268,11 @@ var _ = register(&Check{
 		}
 		if ar.app.WebhookEnabled != nil && !*ar.app.WebhookEnabled {
 			out = append(out, Finding{
-				Message:   "webhooks are disabled for this app, so nothing is delivered",
-				Fix:       "Enable webhooks for the app (Partner Dashboard, or PUT /v1/partner/admin/app/webhook-status).",
+				Message: "webhooks are disabled for this app, so nothing is delivered; new events are kept as pending until they are re-enabled " +
+					"(Contio also disables them by itself after 50 abandoned deliveries or 72 hours without a successful one)",
+				Fix: "Fix what made deliveries fail first (the receiver must answer 2xx within 5 seconds), then re-enable webhooks with " +
+					"PUT /v1/partner/admin/webhook-status (SDK: updateWebhookStatus), choosing pending_disposition \"deliver\" to receive the " +
+					"pending events or \"abandon\" to drop them.",
 				Location:  in.Integration.Webhooks.URL.From,
 				RequestID: ar.resp.RequestID,
 			})

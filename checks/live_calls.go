@@ -196,7 +196,7 @@ var _ = register(&Check{
 	Cause: "The app (or another process sharing its credentials) used up the class's quota: 100/min for the user API, " +
 		"50/min for the admin API, 20/min for OAuth.",
 	Fix: "Wait for the reset the finding names; then spread calls out, cache reads, and back off on 429 using " +
-		"Retry-After or X-RateLimit-Reset.",
+		"Retry-After or X-RateLimit-Reset." + sdkRateLimitFix,
 	Verifies: "No probe answered 429 and every class has more than a tenth of its quota left (the report's notes give the numbers).",
 	Severity: SeverityWarning,
 	Needs:    NeedsNetwork,

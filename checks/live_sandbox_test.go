@@ -309,6 +309,15 @@ var liveScenarios = []liveScenario{
 		want:  map[string][]string{"CD7601": {"https://app.example.com/webhooks", "hooks/contio"}},
 	},
 	{
+		name: "webhooks disabled",
+		setup: func(t *testing.T, w *liveWorld) {
+			if err := w.sb.UpdateApp(w.app.ClientID, func(a *sandbox.App) { a.WebhooksDisabled = true }); err != nil {
+				t.Fatal(err)
+			}
+		},
+		want: map[string][]string{"CD7601": {"webhooks are disabled", "kept as pending", "50 abandoned deliveries or 72 hours"}},
+	},
+	{
 		name: "redirect on the token URL",
 		opts: sandbox.Options{Faults: []sandbox.FaultRule{{Method: "POST", Path: "/oauth2/token", Kind: sandbox.FaultRedirect, Status: 307, Location: "https://evil.example.net/oauth2/token"}}},
 		want: map[string][]string{"CD1501": {"redirect"}, "CD6506": {"/oauth2/token", "evil.example.net"}},

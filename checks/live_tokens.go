@@ -118,7 +118,7 @@ var _ = register(&Check{
 	Symptom: "User API calls answer 401, and refreshing may fail with invalid_grant.",
 	Cause: "Introspection says the token is not active: it expired (access tokens live 24 hours), the user " +
 		"revoked the connection, or the token was revoked after its code was replayed.",
-	Fix:      "Refresh it with the refresh token; if that fails with invalid_grant, send the user through the OAuth flow again.",
+	Fix:      "Refresh it with the refresh token; if that fails with invalid_grant, send the user through the OAuth flow again." + sdkInvalidGrantFix,
 	Verifies: "POST /oauth2/introspect says the configured access token is active.",
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsAccessToken | NeedsClientSecret,
@@ -151,7 +151,7 @@ var _ = register(&Check{
 	Cause: "The user never finished the consent screen (an automated flow that skipped it, or an interrupted one), " +
 		"the authorization URL had no scope parameter, or the user later revoked consent.",
 	Fix: "Send the user through the full flow again: authorize URL with the scopes → sign-in with the e-mailed code → " +
-		"consent screen, where they click Allow → code exchange. Consent cannot be skipped.",
+		"consent screen, where they click Allow → code exchange. Consent cannot be skipped." + sdkScopeFix,
 	Verifies: "Introspection of the access token shows at least one scope.",
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsAccessToken | NeedsClientSecret,
@@ -187,7 +187,7 @@ var _ = register(&Check{
 	Title:    "The access token has fewer scopes than the app requests",
 	Symptom:  "Some user API calls work and others answer 403 insufficient_scope.",
 	Cause:    "The user unticked some permissions on the consent screen, or the app is not approved for some scopes.",
-	Fix:      "Read the granted scopes (introspection) and degrade gracefully, or ask the user to connect again and allow everything the feature needs.",
+	Fix:      "Read the granted scopes (introspection) and degrade gracefully, or ask the user to connect again and allow everything the feature needs." + sdkScopeFix,
 	Verifies: "Every configured scope appears in the token's introspected scopes.",
 	Severity: SeverityWarning,
 	Needs:    NeedsNetwork | NeedsAccessToken | NeedsClientSecret,
@@ -229,7 +229,7 @@ var _ = register(&Check{
 	Title:    "The access token lacks a scope a declared call needs",
 	Symptom:  "A specific call the app makes answers 403 insufficient_scope.",
 	Cause:    "The token was granted without the scope this endpoint requires.",
-	Fix:      "Request the scope in the authorization URL and have the user consent again, or stop making the call for users who declined it.",
+	Fix:      "Request the scope in the authorization URL and have the user consent again, or stop making the call for users who declined it." + sdkScopeFix,
 	Verifies: "Each declared user call's required scope is among the token's introspected scopes.",
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsAccessToken | NeedsClientSecret | NeedsCalls,
@@ -344,7 +344,7 @@ var _ = register(&Check{
 	Cause: "Introspection says the refresh token is not active: it is older than 30 days, it was rotated " +
 		"(each refresh returns a new one and the old one stops working), or the user revoked the connection.",
 	Fix: "Store the new refresh token from every refresh response. When a refresh fails with invalid_grant, " +
-		"send the user through the OAuth flow again.",
+		"send the user through the OAuth flow again." + sdkInvalidGrantFix,
 	Verifies: "POST /oauth2/introspect says the configured refresh token is active (the doctor never refreshes: that would rotate it).",
 	Severity: SeverityError,
 	Needs:    NeedsNetwork | NeedsRefreshToken | NeedsClientSecret,

@@ -21,9 +21,12 @@ func TestRedirectURIForm(t *testing.T) {
 		{"CD2004", "http://localhost:8080/cb", ""},
 		{"CD2004", "http://[::1]/cb", ""},
 		{"CD2004", famCallback, ""},
-		{"CD2005", "http://localhost:3000/cb", `localhost gets no port flexibility, so the port :3000 must stay fixed`},
+		{"CD2005", "http://localhost:3000/cb", ""},
+		{"CD2005", "http://localhost/cb", `names no port, so it matches only a callback on port 80`},
+		{"CD2005", "http://[::1]/cb", `names no port`},
 		{"CD2005", "http://0.0.0.0:3000/cb", "a bind address rather than a reachable host"},
-		{"CD2005", "http://127.0.0.1/cb", ""},
+		{"CD2005", "http://127.0.0.1/cb", `"http://127.0.0.1/cb" names no port`},
+		{"CD2005", "http://127.0.0.1:8976/cb", ""},
 		{"CD2006", "/oauth/callback", "is a path without scheme and host"},
 		{"CD2006", "app.example.com/oauth/callback", "has no scheme"},
 		{"CD2006", "app.example.com:8443/oauth/callback", "has no scheme"},
@@ -64,5 +67,12 @@ func TestRedirectURIFormFixes(t *testing.T) {
 	fs = famExpect(t, "CD2004", ig, "uses http")
 	if want := `"https://app.example.com/cb"`; !strings.Contains(fs[0].Fix, want) {
 		t.Errorf("fix %q, want it to suggest %s", fs[0].Fix, want)
+	}
+	// CD2005's advice pins a port; it never promises that any port matches.
+	ig.OAuth.RedirectURI = famVal("http://127.0.0.1/cb", 7)
+	ig.OAuth.TokenRedirectURI = ig.OAuth.RedirectURI
+	fs = famExpect(t, "CD2005", ig, "names no port")
+	if want := `"http://127.0.0.1:3000/cb"`; !strings.Contains(fs[0].Fix, want) || strings.Contains(fs[0].Fix, "any port") {
+		t.Errorf("fix %q, want it to pin a port like %s and promise no any-port match", fs[0].Fix, want)
 	}
 }

@@ -18,11 +18,11 @@ var _ = register(&Check{
 		"saying the redirect_uri does not match any pre-registered redirect URL.",
 	Cause: "Contio compares redirect_uri with the URIs registered in the Partner Dashboard character for character. " +
 		"A trailing slash, http instead of https, an explicit :443, a different port, upper-case letters, an extra query parameter, " +
-		"a different percent-encoding or an invisible trailing space each make it a different URI. Only http on an IP loopback address " +
-		"(127.0.0.1, [::1]) may change its port.",
+		"a different percent-encoding or an invisible trailing space each make it a different URI. Loopback addresses get no exception: " +
+		"Contio documents no any-port rule for 127.0.0.1 or [::1], so a local callback must use the registered port too.",
 	Fix: "Make the value your code sends identical to a registered URI, or register the exact value your code sends in the Partner Dashboard. " +
 		"Copy the URI rather than retyping it, and build it from configuration rather than from the incoming request's Host header.",
-	Verifies: "oauth.redirect_uri equals one of oauth.registered_redirect_uris byte for byte (or differs only in the port of an http IP-loopback URI).",
+	Verifies: "oauth.redirect_uri equals one of oauth.registered_redirect_uris byte for byte, loopback addresses and their ports included.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig,
 	Run:      redirectURINotRegistered,

@@ -24,7 +24,9 @@ func TestRedirectURINotRegistered(t *testing.T) {
 		{"trailing space", famCallback + " ", []string{famCallback}, []string{`trailing whitespace " " added`}},
 		{"closest of several", famCallback + "/", []string{"https://other.example.com/x", famCallback},
 			[]string{`matches none of the 2 registered URIs; the closest, "https://app.example.com/oauth/callback", differs: trailing slash added`}},
-		{"loopback IP any port", "http://127.0.0.1:53682/cb", []string{"http://127.0.0.1/cb"}, nil},
+		{"loopback IP port is exact", "http://127.0.0.1:53682/cb", []string{"http://127.0.0.1/cb"}, []string{"port :53682 added"}},
+		{"loopback IP other port", "http://[::1]:53682/cb", []string{"http://[::1]:8080/cb"}, []string{"port :53682 instead of :8080"}},
+		{"sandbox default", "http://localhost:3000/callback", []string{"http://localhost:3000/callback"}, nil},
 		{"localhost port is exact", "http://localhost:53682/cb", []string{"http://localhost/cb"}, []string{"port :53682 added"}},
 		{"localhost vs 127.0.0.1", "http://localhost/cb", []string{"http://127.0.0.1/cb"}, []string{`loopback host spelled "localhost" instead of "127.0.0.1"`}},
 	}

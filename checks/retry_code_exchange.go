@@ -17,7 +17,7 @@ var _ = register(&Check{
 		"presents a used code: Contio refuses it with invalid_grant, and servers built like Ory Hydra also revoke the tokens the first " +
 		"attempt issued. The official SDK's OAuth client never retries for this reason.",
 	Fix: "Do not retry the code exchange. On a failure, send the user through the authorization step again for a fresh code. " +
-		"Retries belong on idempotent API reads, not on the token endpoint's authorization_code grant.",
+		"Retries belong on idempotent API reads, not on the token endpoint's authorization_code grant." + sdkInvalidGrantFix,
 	Verifies: "http.retries_code_exchange is not true.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig,

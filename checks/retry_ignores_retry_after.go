@@ -15,7 +15,7 @@ var _ = register(&Check{
 	Cause: "On a 429 Contio says when to come back: Retry-After (seconds or an HTTP date), or X-RateLimit-Reset (a Unix time in seconds, " +
 		"not a delay). A backoff that ignores them guesses, and its early guesses land in the window that is still closed.",
 	Fix: "On 429 wait for Retry-After when present (both forms: an integer and an HTTP date); else until X-RateLimit-Reset minus now; " +
-		"only else the exponential delay. Cap the wait so one answer cannot stall the client for hours.",
+		"only else the exponential delay. Cap the wait so one answer cannot stall the client for hours." + sdkRateLimitFix,
 	Verifies: "http.honors_retry_after is true when the client retries.",
 	Severity: SeverityWarning,
 	Needs:    NeedsConfig,

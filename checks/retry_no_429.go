@@ -19,7 +19,7 @@ var _ = register(&Check{
 	Cause: "A 429 means \"wait, then try again\": the request was not processed. A client with no retries, or whose retryable statuses " +
 		"leave out 429, turns every brief burst over the limit into a failure.",
 	Fix: "Retry 429 responses a few times, waiting for Retry-After (or exponential backoff when the header is absent): " +
-		"max_retries: 3 and 429 in retry_statuses.",
+		"max_retries: 3 and 429 in retry_statuses." + sdkRateLimitFix,
 	Verifies: "http.max_retries is above 0 and http.retry_statuses includes 429.",
 	Severity: SeverityWarning,
 	Needs:    NeedsConfig,
@@ -39,7 +39,7 @@ func retryNotOn429(_ context.Context, in *Input) ([]Finding, error) {
 		return []Finding{{
 			Message:  fmt.Sprintf("http.retry_statuses %s does not include 429: rate-limited requests fail instead of waiting", yamlInts(h.RetryStatuses)),
 			Location: h.RetryStatusFrom,
-			Fix:      fmt.Sprintf("Add 429: retry_statuses: %s.", yamlInts(retryStatusesWith429(h.RetryStatuses))),
+			Fix:      fmt.Sprintf("Add 429: retry_statuses: %s.", yamlInts(retryStatusesWith429(h.RetryStatuses))) + sdkRateLimitFix,
 		}}, nil
 	}
 	return nil, nil

@@ -18,7 +18,7 @@ var _ = register(&Check{
 	Cause: "Each user endpoint requires one scope (meetings:read for meetings, action-items:write to change action items, and so on). " +
 		"A scope that is not requested is never granted, so the token cannot open that endpoint.",
 	Fix: "Add the missing scope to oauth.scopes and to the authorization request, then have users sign in again so they consent to it. " +
-		"Check a token's actual scopes with POST /oauth2/introspect.",
+		"Check a token's actual scopes with POST /oauth2/introspect." + sdkScopeFix,
 	Verifies: "every declared user call's scope is among the requested scopes.",
 	Severity: SeverityError,
 	Needs:    NeedsConfig | NeedsCalls,
@@ -42,7 +42,7 @@ func scopeMissingForCall(_ context.Context, in *Input) ([]Finding, error) {
 			Message:  fmt.Sprintf("%s needs %s, which oauth.scopes does not request", callLabel(i, c), need),
 			Location: c.At,
 			Evidence: "requested: " + strings.Join(requested, " "),
-			Fix:      fmt.Sprintf("Add %s to oauth.scopes and to the authorization request; users then sign in again to consent.", need),
+			Fix:      fmt.Sprintf("Add %s to oauth.scopes and to the authorization request; users then sign in again to consent.", need) + sdkScopeFix,
 			Commands: []string{introspectCommand(ig)},
 		}
 		for _, s := range requested {

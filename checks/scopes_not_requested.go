@@ -18,7 +18,7 @@ var _ = register(&Check{
 		"(an empty list counts as none), so anything beyond meetings, such as action items, calendar, context, chat, toolkits " +
 		"or workflows, is never granted; a hand-written client may send no scope parameter at all.",
 	Fix: "List every scope the app's calls need in oauth.scopes and pass the same list to the SDK's OAuth configuration " +
-		"(the `scope` option) or to the authorization URL's space-separated scope parameter. Users must then sign in again to consent to them.",
+		"(the `scope` option) or to the authorization URL's space-separated scope parameter. Users must then sign in again to consent to them." + sdkScopeFix,
 	Verifies: "an integration that signs users in requests an explicit scope list.",
 	Severity: SeverityWarning,
 	Needs:    NeedsConfig,

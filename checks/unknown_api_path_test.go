@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/Contio-AI/contio-doctor/internal/integration"
@@ -18,6 +19,10 @@ func TestUnknownAPIPath(t *testing.T) {
 		{"missing prefix", testCall("p", "GET", "/v1/partner/profile", "bearer"), []string{"did you mean /v1/partner/user/profile"}},
 		{"nothing near", testCall("z", "GET", "/totally/elsewhere/entirely/and/more", "bearer"), []string{"no documented Contio endpoint"}},
 		{"known with ids", testCall("ok", "GET", "/v1/partner/user/meetings/m1/participants", "bearer"), nil},
+		{"guide-only stats", testCall("s", "GET", "/v1/partner/admin/stats", "api_key", "X-Client-ID"),
+			[]string{"/v1/partner/admin/stats is named by the troubleshooting guide (its example of a correct admin call with X-API-Key and X-Client-ID) but is in neither SDK 1.9.0 nor the OpenAPI spec"}},
+		{"guide-only workflows", testCall("w", "GET", "/v1/partner/admin/workflows", "api_key", "X-Client-ID"),
+			[]string{"/v1/partner/admin/workflows is named by the troubleshooting guide"}},
 		{"drift spelling is known", testCall("ok", "GET", "/v1/partner/admin/automation", "api_key", "X-Client-ID"), nil},
 	}
 	for _, tt := range tests {
@@ -26,6 +31,12 @@ func TestUnknownAPIPath(t *testing.T) {
 			expectFindings(t, tt.name, got, tt.want...)
 			if tt.name == "nothing near" && got[0].Fix != "" {
 				t.Errorf("no suggestion expected, got fix %q", got[0].Fix)
+			}
+			if strings.HasPrefix(tt.name, "guide-only") {
+				if got[0].Severity != SeverityInfo || strings.Contains(got[0].Message, "did you mean") ||
+					strings.Contains(got[0].Message, "no documented Contio endpoint") || strings.Contains(got[0].Fix, "/workspaces") {
+					t.Errorf("guide-only path: severity %v, message %q, fix %q; want an info note with no guess", got[0].Severity, got[0].Message, got[0].Fix)
+				}
 			}
 		})
 	}

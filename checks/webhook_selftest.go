@@ -19,10 +19,12 @@ var _ = register(&Check{
 	Name:  "webhook-endpoint-accepts-signed-delivery",
 	Guide: contio.GuideWebhookSignature,
 	Title: "The webhook endpoint does not accept a correctly signed delivery in time",
-	Symptom: "Deliveries show as failed in the Partner Dashboard (non-2xx status or timeout), and Contio " +
-		"keeps retrying them.",
-	Cause:    "The receiver verifies with another secret, is not routed at that URL, fails on the event, or answers after Contio stopped waiting.",
-	Fix:      "Give the receiver the same secret as webhooks.secret and answer 2xx within a few seconds, before doing the work.",
+	Symptom: "Deliveries show as failed in the Partner Dashboard (non-2xx status or timeout), Contio keeps retrying them " +
+		"and then marks them abandoned; in the end webhooks are switched off for the app.",
+	Cause: "The receiver verifies with another secret, is not routed at that URL, fails on the event, or answers after Contio stopped waiting.",
+	Fix: "Give the receiver the same secret as webhooks.secret and answer 2xx within a few seconds, before doing the work. " +
+		"Act before the failures add up: after 50 abandoned deliveries, or 72 hours without a successful one, Contio disables " +
+		"the app's webhooks and keeps new events pending until they are re-enabled with a pending_disposition (deliver or abandon).",
 	Verifies: "webhooks.url answered a delivery signed with webhooks.secret with a 2xx within 5 seconds.",
 	Severity: SeverityError,
 	Needs:    webhookNeeds,

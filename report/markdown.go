@@ -141,7 +141,7 @@ func mdHeader(b *strings.Builder, r *Report) {
 	row("API URL", mdCode(r.Run.APIURL))
 	row("Auth URL", mdCode(r.Run.AuthURL))
 	row("Client ID", mdCode(r.Run.ClientID))
-	row("API version", mdCode(r.Run.APIVersion))
+	row("API version (X-API-Version)", mdCode(r.Run.APIVersion))
 }
 
 // mdProblem writes one problem: its texts once, then each piece of

@@ -15,10 +15,7 @@ func (b *builder) flow(e *Entry, u *url.URL, src integration.Source, contioReq b
 	status := e.Response.Status
 	step := integration.FlowStep{At: src, Status: status}
 	if status >= 400 {
-		step.ErrorCode = resp["code"]
-		if step.ErrorCode == "" {
-			step.ErrorCode = resp["error"]
-		}
+		step.ErrorCode, _ = errorBody(resp)
 	}
 	q := u.Query()
 	path := u.Path
@@ -27,6 +24,8 @@ func (b *builder) flow(e *Entry, u *url.URL, src integration.Source, contioReq b
 	case oauth && path == "/oauth2/authorize" && method == "GET":
 		step.Kind = integration.FlowAuthorize
 		step.ClientID, step.RedirectURI, step.Scope = q.Get("client_id"), q.Get("redirect_uri"), scopeParam(q)
+		step.HasCodeChallenge, step.HasChallengeMethod = q.Has("code_challenge"), q.Has("code_challenge_method")
+		step.CodeChallenge, step.CodeChallengeMethod = q.Get("code_challenge"), q.Get("code_challenge_method")
 		b.fillAuthorize(u, src, step)
 	case oauth && path == "/oauth2/authorize" && method == "POST", oauth && path == "/oauth2/check-consent":
 		step.Kind = integration.FlowConsent

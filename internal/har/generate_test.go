@@ -365,6 +365,7 @@ var shapes = []struct {
 }{
 	{"chrome-token-lacks-scope", "token-lacks-scope", chromeShape},
 	{"mitmproxy-retry-storm", "retry-storm", mitmproxyShape},
+	{"authorize-pkce-plain", "healthy", pkcePlainShape},
 }
 
 func TestCaptures(t *testing.T) {
@@ -519,4 +520,39 @@ func TestBrowserCaptureReadsAsAFlow(t *testing.T) {
 	if got := strings.Join(kinds, " "); got != want {
 		t.Errorf("steps %q, want %q", got, want)
 	}
+}
+
+// pkcePlainShape adds PKCE with the plain method to every authorization
+// request of a capture, as an app using code_challenge_method=plain sends
+// it. Derived rather than recorded, so the capture keeps the request
+// whatever the sandbox answers to it.
+func pkcePlainShape(t *testing.T, doc []byte) []byte {
+	t.Helper()
+	var f map[string]any
+	if err := json.Unmarshal(doc, &f); err != nil {
+		t.Fatal(err)
+	}
+	const verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk" // RFC 7636 appendix B
+	lg := f["log"].(map[string]any)
+	for _, e := range lg["entries"].([]any) {
+		req := e.(map[string]any)["request"].(map[string]any)
+		u, err := url.Parse(req["url"].(string))
+		if err != nil || req["method"] != "GET" || u.Path != "/oauth2/authorize" {
+			continue
+		}
+		q := u.Query()
+		q.Set("code_challenge", verifier) // plain: the challenge is the verifier itself
+		q.Set("code_challenge_method", "plain")
+		u.RawQuery = q.Encode()
+		req["url"] = u.String()
+		qs, _ := req["queryString"].([]any)
+		req["queryString"] = append(qs,
+			map[string]any{"name": "code_challenge", "value": verifier},
+			map[string]any{"name": "code_challenge_method", "value": "plain"})
+	}
+	out, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(out, '\n')
 }

@@ -90,7 +90,7 @@ func newBuilder(opts Options) *builder {
 	}
 	b := &builder{
 		opts:    opts,
-		hosts:   map[string]bool{contio.APIHost: true, contio.AuthHost: true},
+		hosts:   map[string]bool{contio.APIHost: true, contio.AuthHost: true, contio.BetaAPIHost: true},
 		secrets: map[string]bool{},
 		codes:   map[string]bool{},
 		cap:     &integration.Capture{File: opts.File},
@@ -380,10 +380,7 @@ func (b *builder) call(e *Entry, u *url.URL, src integration.Source, respJSON ma
 	}
 	if e.Response.Status >= 400 {
 		c.RequestID = respJSON["request_id"]
-		c.ErrorCode = respJSON["code"]
-		if c.ErrorCode == "" {
-			c.ErrorCode = respJSON["error"]
-		}
+		c.ErrorCode, c.ErrorMessage = errorBody(respJSON)
 		if c.RequestID == "" {
 			c.RequestID = e.Response.Header("X-Request-Id")
 		}
@@ -517,6 +514,25 @@ func worthParsing(e *Entry, u *url.URL) bool {
 
 // jsonFields are the top-level string (and boolean) fields of a JSON
 // response body, or nil.
+// errorBody reads the code and text of a JSON error body in either shape
+// Contio uses: the spec's and SDK's {code, message} (user and admin answers
+// add "error", a sentence) and the docs' OAuth-style {error,
+// error_description}, where "error" is the code.
+func errorBody(resp map[string]string) (code, message string) {
+	code = resp["code"]
+	if code == "" {
+		code = resp["error"]
+	}
+	message = resp["message"]
+	if message == "" {
+		message = resp["error_description"]
+	}
+	if message == "" && resp["error"] != code {
+		message = resp["error"]
+	}
+	return code, message
+}
+
 func jsonFields(c *Body) map[string]string {
 	data, ok := c.Bytes()
 	if !ok || len(data) == 0 {

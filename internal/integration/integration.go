@@ -120,6 +120,9 @@ type Call struct {
 	Duration  time.Duration
 	// ErrorCode is the "code" (or "error") of a JSON error response.
 	ErrorCode string
+	// ErrorMessage is its text: "message", else the docs' "error_description",
+	// else a sentence in "error".
+	ErrorMessage string
 	// ResponseHeaders holds the response headers checks read on observed
 	// calls (Retry-After, X-RateLimit-*, WWW-Authenticate), by canonical name.
 	ResponseHeaders map[string][]string
@@ -352,6 +355,12 @@ type FlowStep struct {
 	Scope       string
 	GrantType   string
 	Email       string
+	// CodeChallenge and CodeChallengeMethod are an authorization request's
+	// PKCE parameters; HasCodeChallenge and HasChallengeMethod say whether
+	// each was present at all.
+	CodeChallenge                        string
+	CodeChallengeMethod                  string
+	HasCodeChallenge, HasChallengeMethod bool
 
 	// Code is the authorization code issued (FlowCode) or presented
 	// (FlowToken). Secret.

@@ -141,11 +141,16 @@ type Response struct {
 	Header    http.Header
 	Body      []byte
 	RequestID string
-	// Code is the error body's `code`, when the body is a Contio error.
+	// Code is the error body's code: `code`, or the docs' `error` when
+	// there is no `code`. Message is its text: `message`, else
+	// `error_description`, else a sentence in `error`.
 	Code    string
 	Message string
-	Latency time.Duration
-	Timing  Timing
+	// APIVersion is the X-API-Version header (major.minor), which Contio
+	// asks partners to quote to support.
+	APIVersion string
+	Latency    time.Duration
+	Timing     Timing
 	// Redirect is the Location of a 3xx (never followed).
 	Redirect string
 	TLS      *tls.ConnectionState
@@ -296,6 +301,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		out.Redirect = resp.Header.Get("Location")
 	}
 	out.RequestID, out.Code, out.Message = parseErrorBody(body)
+	out.APIVersion = strings.TrimSpace(resp.Header.Get("X-API-Version"))
 	ex.Response = out
 	ex.Finished = c.observe(r.Class, out)
 	c.log(ex)
@@ -488,6 +494,19 @@ func (c *Client) RateLimits() []RateLimit {
 	return out
 }
 
+// APIVersion returns the X-API-Version of the first response that carried
+// one, in the order responses arrived, or "" when none did.
+func (c *Client) APIVersion() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, ex := range c.exchanges {
+		if ex.Response != nil && ex.Response.APIVersion != "" {
+			return ex.Response.APIVersion
+		}
+	}
+	return ""
+}
+
 // Exchanges returns the log in the order requests finished.
 func (c *Client) Exchanges() []*Exchange {
 	c.mu.Lock()
@@ -495,24 +514,33 @@ func (c *Client) Exchanges() []*Exchange {
 	return append([]*Exchange(nil), c.exchanges...)
 }
 
-// parseErrorBody reads request_id, code and message from a JSON body.
+// parseErrorBody reads request_id, code and message from a JSON error body
+// in either shape Contio uses: the spec's and SDK's {code, message,
+// request_id} (user and admin answers add "error", a sentence), and the
+// docs' OAuth-style {error, error_description, request_id}, where "error"
+// is the code and the description is the text.
 func parseErrorBody(body []byte) (requestID, code, message string) {
 	var v struct {
-		RequestID string `json:"request_id"`
-		Code      string `json:"code"`
-		Error     any    `json:"error"`
-		Message   string `json:"message"`
+		RequestID        string `json:"request_id"`
+		Code             string `json:"code"`
+		Error            any    `json:"error"`
+		ErrorDescription string `json:"error_description"`
+		Message          string `json:"message"`
 	}
 	if json.Unmarshal(body, &v) != nil {
 		return "", "", ""
 	}
+	errText, _ := v.Error.(string)
 	code = v.Code
-	if s, ok := v.Error.(string); ok && code == "" {
-		code = s
+	if code == "" {
+		code = errText
 	}
 	message = v.Message
-	if s, ok := v.Error.(string); ok && message == "" {
-		message = s
+	if message == "" {
+		message = v.ErrorDescription
+	}
+	if message == "" && errText != code {
+		message = errText
 	}
 	return v.RequestID, code, message
 }

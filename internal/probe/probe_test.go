@@ -194,3 +194,78 @@ func TestQuotaMemorySurvivesADamagedFile(t *testing.T) {
 		t.Fatal("a damaged file gave a memory")
 	}
 }
+
+func TestParseErrorBodyBothShapes(t *testing.T) {
+	cases := []struct {
+		name, body         string
+		rid, code, message string
+	}{
+		{"spec oauth", `{"code":"invalid_grant","message":"the code has expired","request_id":"req_1"}`, "req_1", "invalid_grant", "the code has expired"},
+		{"spec user/admin", `{"code":"forbidden","error":"Token lacks scope","message":"needs meetings:read","request_id":"req_2"}`, "req_2", "forbidden", "needs meetings:read"},
+		{"spec, sentence in error only", `{"code":"not_found","error":"No such meeting","request_id":"req_3"}`, "req_3", "not_found", "No such meeting"},
+		{"docs shape", `{"error":"invalid_grant","error_description":"Authorization code expired","request_id":"req_abc123xyz"}`, "req_abc123xyz", "invalid_grant", "Authorization code expired"},
+		{"docs shape without description", `{"error":"rate_limit_exceeded"}`, "", "rate_limit_exceeded", ""},
+		{"error object", `{"error":{"reason":"x"},"message":"m"}`, "", "", "m"},
+		{"not json", `<html>busy</html>`, "", "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rid, code, msg := parseErrorBody([]byte(tc.body))
+			if rid != tc.rid || code != tc.code || msg != tc.message {
+				t.Errorf("parseErrorBody = %q, %q, %q; want %q, %q, %q", rid, code, msg, tc.rid, tc.code, tc.message)
+			}
+		})
+	}
+}
+
+func TestAPIVersionIsKept(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/versioned" {
+			w.Header().Set("X-API-Version", "1.9")
+		}
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"error":"invalid_client","error_description":"bad credentials","request_id":"req_9"}`))
+	}))
+	defer srv.Close()
+	c := New(Options{})
+	if v := c.APIVersion(); v != "" {
+		t.Fatalf("APIVersion before any request = %q", v)
+	}
+	first, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL + "/plain", Class: contio.ClassUser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Do(context.Background(), Request{Method: "GET", URL: srv.URL + "/versioned", Class: contio.ClassUser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.APIVersion != "" || resp.APIVersion != "1.9" {
+		t.Errorf("per-response APIVersion %q, %q; want \"\", \"1.9\"", first.APIVersion, resp.APIVersion)
+	}
+	if resp.Code != "invalid_client" || resp.Message != "bad credentials" || resp.RequestID != "req_9" {
+		t.Errorf("docs-shaped error read as code %q message %q request_id %q", resp.Code, resp.Message, resp.RequestID)
+	}
+	if v := c.APIVersion(); v != "1.9" {
+		t.Errorf("APIVersion = %q, want the first one seen, 1.9", v)
+	}
+}
+
+// FuzzParseErrorBody: any bytes give strings, never a panic, and a code is
+// only ever taken from the body's code or error field (any case).
+func FuzzParseErrorBody(f *testing.F) {
+	for _, s := range []string{
+		`{"code":"invalid_grant","message":"m","request_id":"r"}`,
+		`{"error":"invalid_client","error_description":"d"}`,
+		`{"error":{"nested":true}}`, `[]`, `null`, `{"code":7}`, "\xff",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		_, code, _ := parseErrorBody(body)
+		// encoding/json matches field names case-insensitively.
+		lower := strings.ToLower(string(body))
+		if code != "" && !strings.Contains(lower, "code") && !strings.Contains(lower, "error") && !strings.Contains(lower, `\u`) {
+			t.Errorf("code %q from a body with neither field: %q", code, body)
+		}
+	})
+}

@@ -105,7 +105,7 @@ func DefaultPort(scheme string) string {
 }
 
 // IsLoopbackIP reports whether host (brackets allowed) is an IP loopback
-// literal: 127.0.0.0/8 or ::1. Only these get port flexibility (RFC 8252 §7.3).
+// literal: 127.0.0.0/8 or ::1.
 func IsLoopbackIP(host string) bool {
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
 	a, err := netip.ParseAddr(host)
@@ -130,20 +130,13 @@ type Difference struct {
 
 func (d Difference) String() string { return d.Detail }
 
-// Equal applies the comparison an OAuth server makes between a requested
-// and a registered redirect URI: byte-exact, except that an http URI on an
-// IP loopback literal may use any port (RFC 8252 §7.3, as fosite does).
-// "localhost" gets no such exception.
+// Equal applies the comparison Contio makes between a requested and a
+// registered redirect URI: byte for byte. Contio documents an exact match
+// (trailing slash and query included) and no port exception for loopback
+// addresses, so RFC 8252 §7.3's any-port rule, which some servers apply to
+// 127.0.0.1 and [::1], is not assumed here; the sandbox matches the same way.
 func Equal(requested, registered string) bool {
-	if requested == registered {
-		return true
-	}
-	a, b := Split(requested), Split(registered)
-	if a.Scheme != "http" || b.Scheme != "http" || !IsLoopbackIP(a.Host) || a.Host != b.Host {
-		return false
-	}
-	return a.UserInfo == b.UserInfo && a.Path == b.Path && a.HasQuery == b.HasQuery &&
-		a.Query == b.Query && a.HasFrag == b.HasFrag && a.Fragment == b.Fragment
+	return requested == registered
 }
 
 // Diff lists how got differs from want, component by component, in the
@@ -248,8 +241,6 @@ func diffPort(a, b Parts, add func(string, string, ...any)) {
 		add("port", "port :%s added", a.Port)
 	case b.HasPort && !a.HasPort:
 		add("port", "port :%s removed", b.Port)
-	case IsLoopbackIP(a.Host) && a.Host == b.Host && a.Scheme == "http" && b.Scheme == "http":
-		add("port", "port :%s instead of :%s (allowed: any port matches on an IP loopback address)", a.Port, b.Port)
 	default:
 		add("port", "port :%s instead of :%s", a.Port, b.Port)
 	}

@@ -51,13 +51,17 @@ func TestDiffOfEqualStringsIsEmpty(t *testing.T) {
 	}
 }
 
-func TestEqualAllowsAnyPortOnlyOnIPLoopback(t *testing.T) {
+// Contio matches redirect URIs exactly: no port flexibility, even on IP
+// loopback addresses.
+func TestEqualIsExactEvenOnLoopback(t *testing.T) {
 	cases := []struct {
 		req, reg string
 		want     bool
 	}{
-		{"http://127.0.0.1:53123/cb", "http://127.0.0.1/cb", true},
-		{"http://[::1]:53123/cb", "http://[::1]:8080/cb", true},
+		{"http://127.0.0.1:53123/cb", "http://127.0.0.1/cb", false},
+		{"http://[::1]:53123/cb", "http://[::1]:8080/cb", false},
+		{"http://127.0.0.1:53123/cb", "http://127.0.0.1:53123/cb", true},
+		{"http://localhost:3000/callback", "http://localhost:3000/callback", true},
 		{"http://localhost:53123/cb", "http://localhost/cb", false},
 		{"http://127.0.0.1:53123/cb/", "http://127.0.0.1/cb", false},
 		{"https://127.0.0.1:53123/cb", "https://127.0.0.1/cb", false},
