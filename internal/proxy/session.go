@@ -1,0 +1,283 @@
+package proxy
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/internal/doctor"
+	"github.com/Contio-AI/contio-doctor/internal/har"
+	"github.com/Contio-AI/contio-doctor/internal/integration"
+	"github.com/Contio-AI/contio-doctor/internal/redact"
+	"github.com/Contio-AI/contio-doctor/report"
+)
+
+// SessionOptions configure a proxy session: the proxy's own options, and
+// how its traffic is diagnosed.
+type SessionOptions struct {
+	Proxy Options
+	// Name names the session in findings and the report (the --har
+	// path, or "proxy session").
+	Name string
+	// Checks, FailOn, Verbose and RunID are as for doctor.Run.
+	Checks  checks.Options
+	FailOn  checks.Severity
+	Verbose bool
+	RunID   string
+	// Announce receives one line per new failing finding (nil: none).
+	Announce io.Writer
+	// Debounce is the least time between two diagnoses while traffic
+	// flows (0: 100 ms); each diagnosis reads everything seen so far.
+	Debounce time.Duration
+}
+
+// Session is a proxy whose traffic is diagnosed as it passes.
+type Session struct {
+	opts  SessionOptions
+	proxy *Proxy
+	red   *redact.Redactor
+
+	kick     chan struct{}
+	stop     chan struct{}
+	loopDone chan struct{}
+	stopOnce sync.Once
+	started  bool
+
+	diagMu    sync.Mutex // one diagnosis at a time
+	announced map[string]bool
+}
+
+// NewSession returns a session; call Start to diagnose in the background
+// and Close to stop and get the final report.
+func NewSession(opts SessionOptions) (*Session, error) {
+	if opts.Name == "" {
+		opts.Name = "proxy session"
+	}
+	if opts.Debounce <= 0 {
+		opts.Debounce = 100 * time.Millisecond
+	}
+	s := &Session{
+		opts:      opts,
+		red:       redact.New(),
+		kick:      make(chan struct{}, 1),
+		stop:      make(chan struct{}),
+		loopDone:  make(chan struct{}),
+		announced: map[string]bool{},
+	}
+	popts := opts.Proxy
+	popts.OnExchange = s.exchanged
+	p, err := New(popts)
+	if err != nil {
+		return nil, err
+	}
+	s.proxy = p
+	return s, nil
+}
+
+// Handler is the proxy.
+func (s *Session) Handler() http.Handler { return s.proxy }
+
+// Redactor masks every secret the traffic has shown so far.
+func (s *Session) Redactor() *redact.Redactor { return s.red }
+
+func (s *Session) exchanged() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Start diagnoses in the background: after each exchange (at most once
+// per Debounce), announcing new failing findings.
+func (s *Session) Start(ctx context.Context) {
+	s.started = true
+	go func() {
+		defer close(s.loopDone)
+		for {
+			select {
+			case <-s.stop:
+				return
+			case <-ctx.Done():
+				return
+			case <-s.kick:
+			}
+			_, _, _ = s.Diagnose(ctx)
+			select {
+			case <-s.stop:
+				return
+			case <-ctx.Done():
+				return
+			case <-time.After(s.opts.Debounce):
+			}
+		}
+	}()
+}
+
+// Close stops the background diagnosis (if started) and returns the final
+// report on everything seen.
+func (s *Session) Close(ctx context.Context) (*report.Report, error) {
+	s.stopOnce.Do(func() { close(s.stop) })
+	if s.started {
+		<-s.loopDone
+	}
+	rep, _, err := s.Diagnose(ctx)
+	return rep, err
+}
+
+// Entries is the number of exchanges seen (recorded or not).
+func (s *Session) Entries() int {
+	recs, dropped := s.proxy.snapshot()
+	return len(recs) + dropped
+}
+
+// Diagnose runs the capture checks on everything seen so far, announces
+// each failing finding not announced before, and returns the report.
+func (s *Session) Diagnose(ctx context.Context) (*report.Report, *integration.Integration, error) {
+	s.diagMu.Lock()
+	defer s.diagMu.Unlock()
+	recs, dropped := s.proxy.snapshot()
+	doc, err := encodeHAR(recs)
+	if err != nil {
+		return nil, nil, err
+	}
+	up := s.opts.Proxy.Upstream.String()
+	ig, err := har.Load(bytes.NewReader(doc), har.Options{File: s.opts.Name, APIURL: up, AuthURL: up})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read the session's traffic: %w", err)
+	}
+	s.learn(ig)
+	rep, err := doctor.Run(ctx, ig, doctor.Options{
+		Checks:  s.opts.Checks,
+		FailOn:  s.opts.FailOn,
+		Verbose: s.opts.Verbose,
+		Clock:   s.opts.Proxy.Clock,
+		RunID:   s.opts.RunID,
+	})
+	if err != nil {
+		return nil, nil, s.red.Error(err)
+	}
+	note := fmt.Sprintf("proxy session: %d requests forwarded to %s", len(recs)+dropped, up)
+	if dropped > 0 {
+		note += fmt.Sprintf(" (%d after the first %d not recorded)", dropped, len(recs))
+	}
+	rep.Notes = append(rep.Notes, note)
+	s.announceNew(rep, recs)
+	return rep, ig, nil
+}
+
+// learn registers every secret the traffic showed with the redactor.
+func (s *Session) learn(ig *integration.Integration) {
+	for _, sec := range ig.Secrets() {
+		s.red.Add(sec.Value.Raw)
+	}
+	if sec := ig.OAuth.ClientSecret.Raw; sec != "" {
+		s.red.AddPair(ig.OAuth.ClientID.Raw, sec)
+	}
+}
+
+func (s *Session) announceNew(rep *report.Report, recs []har.Record) {
+	if s.opts.Announce == nil {
+		return
+	}
+	for _, res := range rep.Results {
+		if res.Status != checks.StatusFail {
+			continue
+		}
+		for _, f := range res.Findings {
+			method, path := "", ""
+			if i := f.Location.HAREntry - 1; i >= 0 && i < len(recs) {
+				method = recs[i].Request.Method
+				if u, err := url.Parse(recs[i].Request.URL); err == nil {
+					path = u.Path
+				}
+			}
+			key := res.Check.ID + " " + method + " " + path
+			if path == "" {
+				key += " " + f.Message
+			}
+			if s.announced[key] {
+				continue
+			}
+			s.announced[key] = true
+			announce(s.opts.Announce, s.red, res, f, method, path)
+		}
+	}
+}
+
+// announce prints one new failing finding as one line:
+// "CD4201 missing_client_id GET /v1/partner/admin/app: message".
+func announce(w io.Writer, red *redact.Redactor, res checks.Result, f checks.Finding, method, path string) {
+	guide := string(res.Check.Guide)
+	if guide == "" {
+		guide = res.Check.Name
+	}
+	line := res.Check.ID + " " + guide
+	if method != "" {
+		line += " " + method + " " + path
+	}
+	line += ": " + f.Message
+	_, _ = io.WriteString(w, oneLine(red.String(line))+"\n")
+}
+
+// oneLine keeps a message on one line with no terminal control bytes.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return ' '
+		}
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// encodeHAR writes records as a HAR 1.2 document.
+func encodeHAR(recs []har.Record) ([]byte, error) {
+	if recs == nil {
+		recs = []har.Record{}
+	}
+	doc := har.File{Log: har.Log{Version: "1.2", Creator: har.Creator{Name: "contio-doctor", Version: "proxy " + doctor.Version}, Entries: recs}}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode HAR: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// WriteHAR writes the session's traffic as a HAR 1.2 document with every
+// secret replaced by its fingerprint.
+func (s *Session) WriteHAR(w io.Writer) error {
+	recs, _ := s.proxy.snapshot()
+	doc, err := encodeHAR(recs)
+	if err != nil {
+		return err
+	}
+	// Learn from everything first: a secret first seen in the last
+	// exchange must be masked too.
+	if ig, err := har.Load(bytes.NewReader(doc), har.Options{}); err == nil {
+		s.learn(ig)
+	}
+	return har.WriteRedacted(w, bytes.NewReader(doc), s.red)
+}
+
+// writeRawHAR writes the traffic unredacted: only for recording test
+// fixtures against the sandbox, whose credentials are fakes.
+func (s *Session) writeRawHAR(w io.Writer) error {
+	recs, _ := s.proxy.snapshot()
+	doc, err := encodeHAR(recs)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(doc)
+	return err
+}
