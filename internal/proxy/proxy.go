@@ -67,7 +67,8 @@ type Proxy struct {
 
 	mu      sync.Mutex
 	records []har.Record
-	dropped int // exchanges past MaxEntries
+	starts  []time.Time // records[i] started at starts[i]
+	dropped int         // exchanges past MaxEntries
 }
 
 // New returns a Proxy for opts; Upstream must be an absolute http(s) URL.
@@ -197,6 +198,7 @@ func (p *Proxy) record(in *http.Request, x *exchange) {
 	p.mu.Lock()
 	if len(p.records) < p.opts.MaxEntries {
 		p.records = append(p.records, rec)
+		p.starts = append(p.starts, x.started)
 	} else {
 		p.dropped++
 	}
@@ -210,10 +212,25 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 // snapshot returns the exchanges recorded so far, oldest first, and how
 // many were dropped past MaxEntries. They hold secrets.
+//
+// Exchanges finish in any order; a HAR lists them in the order they
+// started, as browsers and the ordering checks expect.
 func (p *Proxy) snapshot() ([]har.Record, int) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]har.Record(nil), p.records...), p.dropped
+	recs := append([]har.Record(nil), p.records...)
+	starts := append([]time.Time(nil), p.starts...)
+	dropped := p.dropped
+	p.mu.Unlock()
+	idx := make([]int, len(recs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return starts[idx[a]].Before(starts[idx[b]]) })
+	out := make([]har.Record, len(recs))
+	for i, j := range idx {
+		out[i] = recs[j]
+	}
+	return out, dropped
 }
 
 func recordRequest(in *http.Request, x *exchange) har.RecordRequest {
