@@ -23,7 +23,10 @@ import (
 
 // startSession serves a session in front of upstream on loopback and
 // returns its base URL.
-func startSession(t *testing.T, upstream string, transport http.RoundTripper, announce io.Writer) (*Session, string) {
+//
+// Tests close the returned server before counting entries: Close waits
+// for the handlers, and an exchange is recorded when its handler ends.
+func startSession(t *testing.T, upstream string, transport http.RoundTripper, announce io.Writer) (*Session, *httptest.Server) {
 	t.Helper()
 	u, err := url.Parse(upstream)
 	if err != nil {
@@ -35,7 +38,7 @@ func startSession(t *testing.T, upstream string, transport http.RoundTripper, an
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return s, srv.URL
+	return s, srv
 }
 
 // echo answers with what it received, so a test sees what the upstream saw.
@@ -84,7 +87,8 @@ var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request
 func TestForwardsRequestsUnchangedOverTLS(t *testing.T) {
 	up := httptest.NewTLSServer(http.HandlerFunc(echo))
 	defer up.Close()
-	s, base := startSession(t, up.URL, up.Client().Transport, nil)
+	s, srv := startSession(t, up.URL, up.Client().Transport, nil)
+	base := srv.URL
 
 	h := http.Header{"X-Api-Key": {"key-canary-123456"}, "X-Client-Id": {"client-1"}, "Content-Type": {"application/json"}}
 	resp, got := do(t, noRedirect, "PATCH", base+"/v1/partner/admin/app?a=1&b=two%20words", h, `{"name":"x"}`)
@@ -109,6 +113,7 @@ func TestForwardsRequestsUnchangedOverTLS(t *testing.T) {
 			t.Errorf("proxy added %s: %q", k, v)
 		}
 	}
+	srv.Close()
 	if s.Entries() != 1 {
 		t.Errorf("%d entries recorded, want 1", s.Entries())
 	}
@@ -117,11 +122,13 @@ func TestForwardsRequestsUnchangedOverTLS(t *testing.T) {
 func TestFollowsNoRedirect(t *testing.T) {
 	up := httptest.NewServer(http.HandlerFunc(echo))
 	defer up.Close()
-	s, base := startSession(t, up.URL, nil, nil)
+	s, srv := startSession(t, up.URL, nil, nil)
+	base := srv.URL
 	resp, _ := do(t, noRedirect, "GET", base+"/redirect", nil, "")
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/elsewhere" {
 		t.Errorf("got %d Location %q, want the upstream's 302 passed through", resp.StatusCode, resp.Header.Get("Location"))
 	}
+	srv.Close()
 	if s.Entries() != 1 {
 		t.Errorf("%d entries, want 1 (no redirect followed)", s.Entries())
 	}
@@ -137,16 +144,21 @@ func TestStreamsLargeBodiesKeepingAPrefix(t *testing.T) {
 		_, _ = w.Write(big)
 	}))
 	defer up.Close()
-	s, base := startSession(t, up.URL, nil, nil)
+	s, srv := startSession(t, up.URL, nil, nil)
+	base := srv.URL
 	resp, err := http.Post(base+"/upload", "application/octet-stream", bytes.NewReader(big))
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(resp.Body)
+	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	if err != nil {
+		t.Fatalf("read the response through the proxy: %v", err)
+	}
 	if resp.Header.Get("X-Got") != itoa(int64(len(big))) || !bytes.Equal(body, big) {
 		t.Fatalf("body not passed through whole: upstream got %s bytes, client got %d", resp.Header.Get("X-Got"), len(body))
 	}
+	srv.Close()
 	recs, _ := s.proxy.snapshot()
 	r := recs[0]
 	if r.Request.BodySize != len(big) || r.Response.Content.Size != len(big) {
@@ -166,7 +178,8 @@ func TestConcurrentRequests(t *testing.T) {
 		_, _ = io.WriteString(w, r.URL.Query().Get("i"))
 	}))
 	defer up.Close()
-	s, base := startSession(t, up.URL, nil, nil)
+	s, srv := startSession(t, up.URL, nil, nil)
+	base := srv.URL
 	var wg sync.WaitGroup
 	errs := make(chan string, 50)
 	for i := range 50 {
@@ -191,6 +204,7 @@ func TestConcurrentRequests(t *testing.T) {
 	for e := range errs {
 		t.Error(e)
 	}
+	srv.Close()
 	if s.Entries() != 50 {
 		t.Errorf("%d entries, want 50", s.Entries())
 	}
@@ -200,11 +214,13 @@ func TestUpstreamDownIsAGatewayError(t *testing.T) {
 	up := httptest.NewServer(http.NotFoundHandler())
 	addr := up.URL
 	up.Close()
-	s, base := startSession(t, addr, nil, nil)
+	s, srv := startSession(t, addr, nil, nil)
+	base := srv.URL
 	resp, _ := do(t, noRedirect, "GET", base+"/v1/partner/user/profile", http.Header{"Authorization": {"Bearer at-canary-0123456789"}}, "")
 	if resp.StatusCode != http.StatusBadGateway {
 		t.Errorf("status %d, want 502", resp.StatusCode)
 	}
+	srv.Close()
 	recs, _ := s.proxy.snapshot()
 	if len(recs) != 1 || recs[0].Response.Status != 0 {
 		t.Errorf("want one entry with status 0 (no response), got %+v", recs)
@@ -262,10 +278,12 @@ func TestAnnouncesEachNewFindingOnce(t *testing.T) {
 	sb, up := newSandbox(t, sandbox.Options{})
 	app := sb.DefaultApp()
 	var out syncBuffer
-	s, base := startSession(t, up, nil, &out)
+	s, srv := startSession(t, up, nil, &out)
+	base := srv.URL
 	for range 2 {
 		do(t, noRedirect, "GET", base+"/v1/partner/admin/app", http.Header{"X-Api-Key": {app.APIKey}}, "")
 	}
+	srv.Close()
 	if _, _, err := s.Diagnose(context.Background()); err != nil {
 		t.Fatal(err)
 	}

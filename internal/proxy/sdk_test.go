@@ -105,6 +105,7 @@ func TestSDKThroughProxy(t *testing.T) {
 			if err != nil {
 				t.Fatalf("node %s: %v\n%s", sc.name, err, out)
 			}
+			srv.Close() // waits for the handlers: every exchange is recorded
 			rep, err := s.Close(context.Background())
 			if err != nil {
 				t.Fatal(err)
