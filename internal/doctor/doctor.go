@@ -129,6 +129,7 @@ func Run(ctx context.Context, ig *integration.Integration, opts Options) (*repor
 			}
 		}
 	}
+	rep.Flow = report.BuildFlow(ig, results)
 	rep.ExitCode = checks.ExitCode(results, opts.FailOn)
 	if len(unmatched) > 0 && opts.FailOn != checks.SeverityNone && opts.FailOn <= checks.SeverityWarning {
 		rep.ExitCode = ExitFindings

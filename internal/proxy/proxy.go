@@ -332,9 +332,6 @@ func (b *prefixBody) Read(p []byte) (int, error) {
 
 func (b *prefixBody) Close() error { return b.rc.Close() }
 
-// truncated reports whether more was sent than kept.
-func (b *prefixBody) truncated() bool { return b.n > int64(b.prefix.Len()) }
-
 func (b *prefixBody) text() string {
 	t, _ := b.content()
 	return t
