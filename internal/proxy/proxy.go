@@ -13,6 +13,9 @@ package proxy
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -284,7 +287,51 @@ func recordResponse(resp *http.Response, body *prefixBody) har.RecordResponse {
 	}
 	out.Content = har.Content{Size: int(body.n), MimeType: resp.Header.Get("Content-Type")}
 	out.Content.Text, out.Content.Encoding = body.content()
+	if ce := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); ce != "" && ce != "identity" {
+		// HAR keeps the decoded body. A compressed body that cannot be
+		// decoded here (cut at the prefix, or an unknown coding) is left
+		// out: its secrets could not be found, so it must not be stored.
+		out.Content.Text, out.Content.Encoding = "", ""
+		if data, ok := body.decoded(ce); ok {
+			out.Content.Text, out.Content.Encoding = harText(data)
+		}
+	}
 	return out
+}
+
+// decoded is the kept body decompressed, when it is whole and its coding
+// is gzip or deflate; at most max bytes of output.
+func (b *prefixBody) decoded(coding string) ([]byte, bool) {
+	b.mu.Lock()
+	whole := b.n == int64(b.prefix.Len())
+	raw := bytes.Clone(b.prefix.Bytes())
+	b.mu.Unlock()
+	if !whole {
+		return nil, false
+	}
+	var r io.Reader
+	switch coding {
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, false
+		}
+		r = zr
+	case "deflate":
+		// HTTP's deflate is zlib-wrapped; some servers send it raw.
+		if zr, err := zlib.NewReader(bytes.NewReader(raw)); err == nil {
+			r = zr
+		} else {
+			r = flate.NewReader(bytes.NewReader(raw))
+		}
+	default:
+		return nil, false
+	}
+	data, err := io.ReadAll(io.LimitReader(r, int64(b.max)+1))
+	if err != nil || len(data) > b.max {
+		return nil, false
+	}
+	return data, true
 }
 
 // headerList is h as HAR pairs in the order sent, with the Host header
