@@ -42,6 +42,10 @@ const DefaultMaxBody = 64 << 10
 // forwarded and counted but not recorded.
 const DefaultMaxEntries = 50_000
 
+// DefaultMaxKept bounds the body bytes a session keeps in all; past it,
+// exchanges are recorded without their bodies.
+const DefaultMaxKept = 256 << 20
+
 // Options configure a Proxy.
 type Options struct {
 	// Upstream is the base URL requests are forwarded to (scheme and
@@ -57,6 +61,9 @@ type Options struct {
 	MaxBody int
 	// MaxEntries bounds the recorded exchanges (0: DefaultMaxEntries).
 	MaxEntries int
+	// MaxKept bounds the body bytes kept over the session (0:
+	// DefaultMaxKept).
+	MaxKept int
 	// OnExchange is called after each recorded exchange, outside any lock
 	// (the Session's diagnosis hooks in here).
 	OnExchange func()
@@ -72,6 +79,7 @@ type Proxy struct {
 	records []har.Record
 	starts  []time.Time // records[i] started at starts[i]
 	dropped int         // exchanges past MaxEntries
+	kept    int         // body bytes kept, against MaxKept
 }
 
 // New returns a Proxy for opts; Upstream must be an absolute http(s) URL.
@@ -85,6 +93,9 @@ func New(opts Options) (*Proxy, error) {
 	}
 	if opts.MaxEntries <= 0 {
 		opts.MaxEntries = DefaultMaxEntries
+	}
+	if opts.MaxKept <= 0 {
+		opts.MaxKept = DefaultMaxKept
 	}
 	if opts.Transport == nil {
 		opts.Transport = http.DefaultTransport.(*http.Transport).Clone()
@@ -132,7 +143,8 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x := &exchange{started: p.clock()}
 	in := r.Clone(context.WithValue(r.Context(), ctxKey{}, x))
 	if r.Body != nil && r.Body != http.NoBody {
-		x.req = &prefixBody{rc: r.Body, max: p.opts.MaxBody}
+		x.req = newPrefixBody(r.Body, p.opts.MaxBody)
+		x.req.length = r.ContentLength
 		in.Body = x.req
 	}
 	out := *p.opts.Upstream
@@ -164,7 +176,7 @@ func (p *Proxy) modifyResponse(resp *http.Response) error {
 	}
 	x.headerAt = p.clock()
 	x.response = resp
-	x.resp = &prefixBody{rc: resp.Body, max: p.opts.MaxBody}
+	x.resp = newPrefixBody(resp.Body, p.opts.MaxBody)
 	resp.Body = x.resp
 	return nil
 }
@@ -199,7 +211,20 @@ func (p *Proxy) record(in *http.Request, x *exchange) {
 	}
 	rec.Time = total
 	p.mu.Lock()
+	size := len(rec.Response.Content.Text)
+	if rec.Request.PostData != nil {
+		size += len(rec.Request.PostData.Text)
+	}
+	if p.kept+size > p.opts.MaxKept {
+		// Out of body budget: keep the exchange, not its bodies.
+		rec.Response.Content.Text, rec.Response.Content.Encoding = "", ""
+		if rec.Request.PostData != nil {
+			rec.Request.PostData.Text = ""
+		}
+		size = 0
+	}
 	if len(p.records) < p.opts.MaxEntries {
+		p.kept += size
 		p.records = append(p.records, rec)
 		p.starts = append(p.starts, x.started)
 	} else {
@@ -362,9 +387,23 @@ type prefixBody struct {
 	mu     sync.Mutex
 	prefix bytes.Buffer
 	n      int64
+	// length is the declared Content-Length (0 or -1: unknown).
+	length int64
+}
+
+func newPrefixBody(rc io.ReadCloser, max int) *prefixBody {
+	return &prefixBody{rc: rc, max: max}
 }
 
 func (b *prefixBody) Read(p []byte) (int, error) {
+	if b.length > 0 && b.n >= b.length {
+		// The declared length is in: answer the transport's check for
+		// more with EOF ourselves. The server closes the inbound body
+		// once the answer's headers are written, and that check landing
+		// after the close would fail the request write and cut the
+		// upstream connection mid-answer (golang/go#40747).
+		return 0, io.EOF
+	}
 	n, err := b.rc.Read(p)
 	if n > 0 {
 		b.mu.Lock()

@@ -335,3 +335,43 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// Past the session's body budget, exchanges are still recorded, without
+// their bodies; past MaxEntries, they are only counted.
+func TestBoundsWhatASessionKeeps(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, strings.Repeat("x", 1000))
+	}))
+	defer up.Close()
+	u, _ := url.Parse(up.URL)
+	p, err := New(Options{Upstream: u, MaxKept: 2500, MaxEntries: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(p)
+	for range 6 {
+		resp, err := http.Get(srv.URL + "/x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	srv.Close()
+	recs, dropped := p.snapshot()
+	if len(recs) != 4 || dropped != 2 {
+		t.Fatalf("%d recorded, %d dropped; want 4 and 2", len(recs), dropped)
+	}
+	var withBody int
+	for _, r := range recs {
+		if r.Response.Content.Text != "" {
+			withBody++
+		}
+		if r.Response.Content.Size != 1000 {
+			t.Errorf("size %d, want 1000 even without the body", r.Response.Content.Size)
+		}
+	}
+	if withBody != 2 {
+		t.Errorf("%d records kept their body, want 2 (the budget holds 2500 bytes)", withBody)
+	}
+}
