@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"os"
@@ -126,5 +127,34 @@ func TestProxyCommandRejectsBadFlags(t *testing.T) {
 		if r := runCLI(t, nil, args...); r.code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, r.code, r.stderr)
 		}
+	}
+}
+
+// Listening beyond loopback works but says loudly what it exposes; a
+// session with no traffic still reports, clean, exit 0.
+func TestProxyWarnsOffLoopback(t *testing.T) {
+	var out, errb lockedBuffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+		lookupEnv: func(string) (string, bool) { return "", false }, getwd: os.Getwd, runID: "run-test"}
+	o := &proxyOptions{upstream: "http://127.0.0.1:9", listen: "0.0.0.0:0"}
+	o.failOn, o.format, o.timeout = "error", "text", 10*time.Second
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // as if interrupted at once
+	if err := e.runProxy(ctx, o); err != nil {
+		t.Fatalf("runProxy: %v", err)
+	}
+	if !strings.Contains(errb.String(), "WARNING: listening on ") || !strings.Contains(errb.String(), "not loopback") {
+		t.Errorf("no warning for a non-loopback listen address:\n%s", errb.String())
+	}
+	if !strings.Contains(out.String(), "0 failed") {
+		t.Errorf("no report on stdout:\n%s", out.String())
+	}
+	errb = lockedBuffer{}
+	o.listen = "127.0.0.1:0"
+	if err := e.runProxy(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(errb.String(), "WARNING") {
+		t.Errorf("warned on loopback:\n%s", errb.String())
 	}
 }
