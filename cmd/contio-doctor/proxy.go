@@ -109,7 +109,7 @@ func (e *env) runProxy(ctx context.Context, o *proxyOptions) error {
 	if !loopback {
 		fmt.Fprintf(e.stderr, "contio-doctor proxy: WARNING: listening on %s, not loopback: anyone who can reach it can use the credentials your app sends through it\n", ln.Addr())
 	}
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 30 * time.Second}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 30 * time.Second, ErrorLog: s.Logger()}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	s.Start(ctx)

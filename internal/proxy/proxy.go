@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -64,6 +65,9 @@ type Options struct {
 	// MaxKept bounds the body bytes kept over the session (0:
 	// DefaultMaxKept).
 	MaxKept int
+	// ErrorLog receives the reverse proxy's own errors (a body cut while
+	// streaming); nil discards them. It must redact what it prints.
+	ErrorLog *log.Logger
 	// OnExchange is called after each recorded exchange, outside any lock
 	// (the Session's diagnosis hooks in here).
 	OnExchange func()
@@ -119,7 +123,10 @@ func New(opts Options) (*Proxy, error) {
 		FlushInterval:  -1, // stream: never hold a chunk back
 		ModifyResponse: p.modifyResponse,
 		ErrorHandler:   p.errorHandler,
-		ErrorLog:       nil,
+		ErrorLog:       opts.ErrorLog,
+	}
+	if p.rp.ErrorLog == nil {
+		p.rp.ErrorLog = log.New(io.Discard, "", 0)
 	}
 	return p, nil
 }

@@ -375,3 +375,19 @@ func TestBoundsWhatASessionKeeps(t *testing.T) {
 		t.Errorf("%d records kept their body, want 2 (the budget holds 2500 bytes)", withBody)
 	}
 }
+
+// The proxy's and the server's own error lines go out redacted, one line.
+func TestErrorLogIsRedacted(t *testing.T) {
+	var out syncBuffer
+	u, _ := url.Parse("http://127.0.0.1:9")
+	s, err := NewSession(SessionOptions{Proxy: Options{Upstream: u}, Announce: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Redactor().Add("CANARYlogSECRET12345")
+	s.Logger().Printf("read error on https://api.contio.ai/x?access_token=%s\nsecond line", "CANARYlogSECRET12345")
+	got := out.String()
+	if strings.Contains(got, "CANARYlogSECRET12345") || strings.Count(got, "\n") != 1 || !strings.HasPrefix(got, "contio-doctor proxy: read error") {
+		t.Errorf("logged %q", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/url"
 	"strings"
@@ -75,12 +76,32 @@ func NewSession(opts SessionOptions) (*Session, error) {
 	}
 	popts := opts.Proxy
 	popts.OnExchange = s.exchanged
+	if opts.Announce != nil && popts.ErrorLog == nil {
+		popts.ErrorLog = s.Logger()
+	}
 	p, err := New(popts)
 	if err != nil {
 		return nil, err
 	}
 	s.proxy = p
 	return s, nil
+}
+
+// Logger prints one redacted line per message on the announcement
+// writer (the proxy's and the HTTP server's own errors); it discards them
+// without one.
+func (s *Session) Logger() *log.Logger {
+	if s.opts.Announce == nil {
+		return log.New(io.Discard, "", 0)
+	}
+	return log.New(redactedLines{s}, "contio-doctor proxy: ", 0)
+}
+
+type redactedLines struct{ s *Session }
+
+func (w redactedLines) Write(p []byte) (int, error) {
+	_, err := io.WriteString(w.s.opts.Announce, oneLine(w.s.red.String(strings.TrimRight(string(p), "\n")))+"\n")
+	return len(p), err
 }
 
 // Handler is the proxy.
