@@ -158,3 +158,24 @@ func TestProxyWarnsOffLoopback(t *testing.T) {
 		t.Errorf("warned on loopback:\n%s", errb.String())
 	}
 }
+
+// The har command on the sessions the official SDK recorded through the
+// proxy (internal/proxy TestSDKThroughProxy -update).
+func TestHAROnSDKSessions(t *testing.T) {
+	inRepoRoot(t)
+	for _, tc := range []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"testdata/har/sdk-healthy.har"}, 0, "0 failed"},
+		{[]string{"testdata/har/sdk-admin-missing-client-id.har"}, 1, "CD4201"},
+		{[]string{"testdata/har/sdk-code-reused.har"}, 1, "CD2402"},
+		{[]string{"--fail-on", "warning", "testdata/har/sdk-burst-no-retries.har"}, 1, "CD5450"},
+	} {
+		r := runCLI(t, nil, append([]string{"har", "--no-color"}, tc.args...)...)
+		if r.code != tc.code || !strings.Contains(r.stdout, tc.out) {
+			t.Errorf("har %v: exit %d, want %d with %q\n%s%s", tc.args, r.code, tc.code, tc.out, r.stdout, r.stderr)
+		}
+	}
+}
