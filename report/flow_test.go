@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
@@ -64,10 +65,11 @@ func textSection(t *testing.T, out string) string {
 }
 
 // The observed flow of a browser capture, of an SDK session through the
-// proxy with a reused code, and of an admin call without X-Client-ID: a
+// proxy with a reused code, of an admin call without X-Client-ID, and of
+// 110 calls in a row (grouped into one step): a
 // Mermaid diagram in Markdown (the step summary too), a timeline in text.
 func TestFlowGolden(t *testing.T) {
-	for _, name := range []string{"healthy", "sdk-code-reused", "admin-missing-client-id"} {
+	for _, name := range []string{"healthy", "sdk-code-reused", "admin-missing-client-id", "rate-over-limit"} {
 		t.Run(name, func(t *testing.T) {
 			rep := runCapture(t, name)
 			t.Run("markdown", func(t *testing.T) {
@@ -111,5 +113,25 @@ func TestConfigRunsHaveNoFlow(t *testing.T) {
 	}
 	if out := render(t, "markdown", runConfig(t, "testdata/healthy.yaml", checks.SeverityError)); strings.Contains(out, "Observed flow") {
 		t.Error("a config run's Markdown has an Observed flow section")
+	}
+}
+
+func TestFlowTimelineInASCII(t *testing.T) {
+	rd, err := report.For("text", report.Options{ASCII: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := rd.Render(&b, runCapture(t, "sdk-code-reused")); err != nil {
+		t.Fatal(err)
+	}
+	flow := textSection(t, b.String())
+	for _, r := range flow {
+		if r > 127 {
+			t.Fatalf("non-ASCII %q in the ASCII timeline:\n%s", r, flow)
+		}
+	}
+	if !strings.Contains(flow, "App -> Contio") || !strings.Contains(flow, "x broke here: CD2402, CD2450") {
+		t.Errorf("ASCII timeline:\n%s", flow)
 	}
 }

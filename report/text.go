@@ -674,9 +674,17 @@ func (t *textRenderer) flow(b *strings.Builder, r *Report) {
 			}
 			line += "  " + t.paint(textStyles.failError, note)
 		}
-		b.WriteString(line + "\n")
+		b.WriteString(t.flowASCII(line) + "\n")
 	}
 	if f.Omitted > 0 {
-		b.WriteString("  " + t.paint(textStyles.faint, fmt.Sprintf("… %d more steps", f.Omitted)) + "\n")
+		b.WriteString(t.flowASCII("  "+t.paint(textStyles.faint, fmt.Sprintf("… %d more steps", f.Omitted))) + "\n")
 	}
+}
+
+// flowASCII spells a timeline line in ASCII when the terminal needs it.
+func (t *textRenderer) flowASCII(line string) string {
+	if !t.opts.ASCII {
+		return line
+	}
+	return strings.ReplaceAll(asciiReplacer.Replace(line), "×", "x")
 }
