@@ -7,8 +7,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/Contio-AI/contio-doctor/internal/har"
 )
 
 // BenchmarkOverhead measures what the proxy adds to a request on
@@ -62,6 +65,39 @@ func BenchmarkOverhead(b *testing.B) {
 	if d, ok := medians["direct"]; ok {
 		if p, ok := medians["proxy"]; ok {
 			b.Logf("median added by the proxy: %s (direct %s, through the proxy %s)", p-d, d, p)
+		}
+	}
+}
+
+// BenchmarkDiagnose10k times one diagnosis of a session of 10,000
+// recorded calls (user-API GETs with small JSON answers): what each
+// background pass costs once a session is long. The loop rests four
+// times as long as a pass takes, so this bounds its share of a core.
+func BenchmarkDiagnose10k(b *testing.B) {
+	u, _ := url.Parse("http://127.0.0.1:9")
+	s, err := NewSession(SessionOptions{Proxy: Options{Upstream: u}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	t0 := time.Date(2026, 5, 6, 7, 0, 0, 0, time.UTC)
+	for i := range 10_000 {
+		at := t0.Add(time.Duration(i) * 700 * time.Millisecond)
+		rec := har.Record{
+			StartedDateTime: at.Format("2006-01-02T15:04:05.000Z07:00"), Time: 12,
+			Request: har.RecordRequest{Method: "GET", URL: "http://127.0.0.1:9/v1/partner/user/meetings?limit=25", HTTPVersion: "HTTP/1.1",
+				Headers: []har.NameValue{{Name: "Authorization", Value: "Bearer cto_at_v1_bench0123456789"}, {Name: "Accept", Value: "application/json"}},
+				Cookies: []har.NameValue{}, QueryString: []har.NameValue{{Name: "limit", Value: "25"}}, HeadersSize: -1},
+			Response: har.RecordResponse{Status: 200, StatusText: "OK", HTTPVersion: "HTTP/1.1", Cookies: []har.NameValue{},
+				Headers: []har.NameValue{{Name: "Content-Type", Value: "application/json"}},
+				Content: har.Content{Size: 900, MimeType: "application/json", Text: `{"meetings":[` + strings.Repeat(`{"id":"m_1","title":"Weekly sync"},`, 24) + `{"id":"m_2"}]}`}, HeadersSize: -1},
+			Timings: har.Timings{Wait: 12},
+		}
+		s.proxy.records = append(s.proxy.records, rec)
+		s.proxy.starts = append(s.proxy.starts, at)
+	}
+	for b.Loop() {
+		if _, _, err := s.Diagnose(context.Background()); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

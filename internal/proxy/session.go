@@ -1,7 +1,7 @@
 package proxy
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -170,12 +170,8 @@ func (s *Session) Diagnose(ctx context.Context) (*report.Report, *integration.In
 	s.diagMu.Lock()
 	defer s.diagMu.Unlock()
 	recs, dropped := s.proxy.snapshot()
-	doc, err := encodeHAR(recs)
-	if err != nil {
-		return nil, nil, err
-	}
 	up := s.opts.Proxy.Upstream.String()
-	ig, err := har.Load(bytes.NewReader(doc), har.Options{File: s.opts.Name, APIURL: up, AuthURL: up})
+	ig, err := loadRecords(recs, har.Options{File: s.opts.Name, APIURL: up, AuthURL: up})
 	if err != nil {
 		return nil, nil, fmt.Errorf("read the session's traffic: %w", err)
 	}
@@ -266,43 +262,59 @@ func oneLine(s string) string {
 	}, s)
 }
 
-// encodeHAR writes records as a HAR 1.2 document.
-func encodeHAR(recs []har.Record) ([]byte, error) {
-	if recs == nil {
-		recs = []har.Record{}
-	}
-	doc := har.File{Log: har.Log{Version: "1.2", Creator: har.Creator{Name: "contio-doctor", Version: "proxy " + doctor.Version}, Entries: recs}}
-	b, err := json.MarshalIndent(doc, "", "  ")
+// writeHAR writes records as a HAR 1.2 document, one entry at a time, so
+// a long session is never held twice in memory.
+func writeHAR(w io.Writer, recs []har.Record) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	head, err := json.Marshal(har.Creator{Name: "contio-doctor", Version: "proxy " + doctor.Version})
 	if err != nil {
-		return nil, fmt.Errorf("encode HAR: %w", err)
+		return fmt.Errorf("encode HAR: %w", err)
 	}
-	return append(b, '\n'), nil
+	fmt.Fprintf(bw, "{\"log\": {\"version\": \"1.2\", \"creator\": %s, \"entries\": [", head)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for i := range recs {
+		if i > 0 {
+			_ = bw.WriteByte(',')
+		}
+		_ = bw.WriteByte('\n')
+		if err := enc.Encode(&recs[i]); err != nil {
+			return fmt.Errorf("encode HAR entry %d: %w", i+1, err)
+		}
+	}
+	_, _ = bw.WriteString("]}}\n")
+	return bw.Flush()
+}
+
+// loadRecords reads records into an Integration through the har reader,
+// streaming the document between the two.
+func loadRecords(recs []har.Record, opts har.Options) (*integration.Integration, error) {
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(writeHAR(pw, recs)) }()
+	ig, err := har.Load(pr, opts)
+	_ = pr.CloseWithError(io.ErrClosedPipe) // unblock the writer if Load stopped early
+	return ig, err
 }
 
 // WriteHAR writes the session's traffic as a HAR 1.2 document with every
 // secret replaced by its fingerprint.
 func (s *Session) WriteHAR(w io.Writer) error {
 	recs, _ := s.proxy.snapshot()
-	doc, err := encodeHAR(recs)
-	if err != nil {
-		return err
-	}
 	// Learn from everything first: a secret first seen in the last
 	// exchange must be masked too.
-	if ig, err := har.Load(bytes.NewReader(doc), har.Options{}); err == nil {
+	if ig, err := loadRecords(recs, har.Options{}); err == nil {
 		s.learn(ig)
 	}
-	return har.WriteRedacted(w, bytes.NewReader(doc), s.red)
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(writeHAR(pw, recs)) }()
+	err := har.WriteRedacted(w, pr, s.red)
+	_ = pr.CloseWithError(io.ErrClosedPipe)
+	return err
 }
 
 // writeRawHAR writes the traffic unredacted: only for recording test
 // fixtures against the sandbox, whose credentials are fakes.
 func (s *Session) writeRawHAR(w io.Writer) error {
 	recs, _ := s.proxy.snapshot()
-	doc, err := encodeHAR(recs)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(doc)
-	return err
+	return writeHAR(w, recs)
 }
