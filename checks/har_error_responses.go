@@ -56,6 +56,20 @@ func harErrorGuide(status int, code string) contio.GuideKey {
 	return contio.GuideNone
 }
 
+// harErrorRoot names the root cause an observed error shares with the
+// findings of other checks: the server's missing_client_id is the same
+// mistake as the call without X-Client-ID that CD4201 sees in the same
+// capture; invalid_client, the same as CD1501's rejected client.
+func harErrorRoot(code string) Root {
+	switch code {
+	case "missing_client_id":
+		return missingClientIDRt
+	case "invalid_client":
+		return clientRoot
+	}
+	return Root{}
+}
+
 // harErrorCheck is one guide entry's check over observed error responses.
 type harErrorCheck struct {
 	id, name string
@@ -218,7 +232,7 @@ func harErrorFindings(ig *integration.Integration, guide contio.GuideKey) []Find
 			evs = append(evs, ev)
 		}
 		ev := strings.Join(evs, "\n")
-		out = append(out, Finding{Message: msg, Location: first.At, RequestID: first.RequestID, Evidence: ev})
+		out = append(out, Finding{Root: harErrorRoot(first.ErrorCode), Message: msg, Location: first.At, RequestID: first.RequestID, Evidence: ev})
 	}
 	return out
 }

@@ -14,6 +14,7 @@ func (r *Report) Redacted(f func(string) string) *Report {
 	out.Run.AuthURL = f(r.Run.AuthURL)
 	out.Run.ClientID = f(r.Run.ClientID)
 	out.Notes = mapStrings(r.Notes, f)
+	out.Flow = r.Flow.redacted(f)
 	out.Results = make([]Result, len(r.Results))
 	for i, res := range r.Results {
 		res.SkipReason = f(res.SkipReason)

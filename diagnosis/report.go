@@ -83,6 +83,9 @@ type Report struct {
 	// Exchanges are the live probes' request/response transcripts, in the
 	// order they finished, secrets masked (filled only with -v).
 	Exchanges []string
+	// Flow is the OAuth flow a capture or proxy session shows (nil for a
+	// config run); Markdown draws it, text lists it as a timeline.
+	Flow *Flow
 }
 
 // Counts tallies the results.

@@ -130,6 +130,7 @@ func Run(ctx context.Context, ig *integration.Integration, opts Options) (*Repor
 			}
 		}
 	}
+	rep.Flow = BuildFlow(ig, results)
 	rep.ExitCode = ExitCode(problems, results, len(unmatched), opts.FailOn)
 	return rep, nil
 }

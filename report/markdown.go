@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/contio"
@@ -22,6 +23,7 @@ func (markdownRenderer) Render(w io.Writer, r *Report) error {
 	var b strings.Builder
 	mdHeader(&b, r)
 	mdSummary(&b, r)
+	mdFlow(&b, r)
 
 	var failing, errored, waived, rest []diagnosis.Result
 	for _, res := range r.Results {
@@ -337,4 +339,87 @@ func mdProseFrom(s string, atStart bool) string {
 
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// mdFlow draws the observed OAuth flow as a Mermaid sequence diagram
+// (GitHub renders it in place), the step where it broke marked and linked
+// to the problem that explains it.
+func mdFlow(b *strings.Builder, r *Report) {
+	f := r.Flow
+	if f == nil || len(f.Steps) == 0 {
+		return
+	}
+	b.WriteString("\n## Observed flow\n\n")
+	b.WriteString("```mermaid\nsequenceDiagram\n")
+	for _, p := range flowParticipants {
+		fmt.Fprintf(b, "    participant %s as %s\n", p.id, p.name)
+	}
+	for i, s := range f.Steps {
+		from, to := flowID(s.From), flowID(s.To)
+		label := s.Label
+		if s.Request != "" {
+			label += " (" + s.Request + ")"
+		}
+		fmt.Fprintf(b, "    %s->>%s: %s\n", from, to, mermaidText(flowDuration(s.At)+" "+label+flowCount(s)))
+		if s.Answer != "" {
+			arrow := "-->>"
+			if s.Failed {
+				arrow = "--x"
+			}
+			fmt.Fprintf(b, "    %s%s%s: %s\n", to, arrow, from, mermaidText(s.Answer))
+		}
+		if i == f.Broken {
+			note := "broke here"
+			if len(s.Checks) > 0 {
+				note += ": " + strings.Join(s.Checks, ", ")
+			}
+			left, right := from, to
+			if strings.Index("BAC", left) > strings.Index("BAC", right) {
+				left, right = right, left
+			}
+			fmt.Fprintf(b, "    Note over %s,%s: ✗ %s\n", left, right, mermaidText(note))
+		}
+	}
+	if f.Omitted > 0 {
+		fmt.Fprintf(b, "    Note over B,C: … %d more steps\n", f.Omitted)
+	}
+	b.WriteString("```\n")
+	if f.Broken >= 0 {
+		s := f.Steps[f.Broken]
+		fmt.Fprintf(b, "\nThe flow broke at step %d, %s: %s", f.Broken+1, mdCode(s.Request), mdProse(s.Answer))
+		var links []string
+		for _, id := range s.Checks {
+			for _, res := range r.Results {
+				if res.Check.ID == id {
+					links = append(links, fmt.Sprintf("[%s](#%s)", id, mdAnchor(res.Check.ID+" "+res.Check.Name+": "+res.Check.Title)))
+				}
+			}
+		}
+		if len(links) > 0 {
+			b.WriteString(" (see " + strings.Join(links, ", ") + ")")
+		}
+		b.WriteString(".\n")
+	}
+}
+
+// mermaidText keeps a label inside one Mermaid message: no line breaks,
+// and the characters Mermaid reads as syntax (; # and the arrows' - >)
+// written as its entity codes.
+func mermaidText(s string) string {
+	return strings.NewReplacer("\r", " ", "\n", " ", "#", "#35;", ";", "#59;", "<", "#lt;", ">", "#gt;", "`", "'").Replace(s)
+}
+
+// mdAnchor is the anchor GitHub gives a heading: lower case, spaces as
+// hyphens, punctuation other than - and _ dropped.
+func mdAnchor(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(heading) {
+		switch {
+		case r == ' ':
+			b.WriteByte('-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -65,6 +65,7 @@ func (t *textRenderer) Render(w io.Writer, r *Report) error {
 		t.waivedList(&b, r.Results)
 		t.skipped(&b, r.Results)
 	}
+	t.flow(&b, r)
 	if r.Verbose && len(r.Exchanges) > 0 {
 		t.banner(&b, "Probe exchanges")
 		for _, ex := range r.Exchanges {
@@ -684,4 +685,53 @@ func textEqual(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// flow lists the observed OAuth flow as a timeline: relative time, who
+// sent what to whom, the answer, and a mark on the step where it broke.
+func (t *textRenderer) flow(b *strings.Builder, r *Report) {
+	f := r.Flow
+	if f == nil || len(f.Steps) == 0 {
+		return
+	}
+	t.banner(b, "Observed flow")
+	b.WriteString("\n")
+	arrow, mark := " → ", "✗"
+	if t.opts.ASCII {
+		arrow, mark = " -> ", "x"
+	}
+	for i, s := range f.Steps {
+		who := textPad(s.From+arrow+s.To, 18)
+		what := s.Label + flowCount(s)
+		if s.Request != "" {
+			what = textPad(what, 34) + " " + s.Request
+		}
+		line := "  " + t.paint(textStyles.faint, textPad(flowDuration(s.At), 11)) + who + textSanitize(what)
+		if s.Answer != "" {
+			st := textStyles.plain
+			if s.Failed {
+				st = textStyles.failError
+			}
+			line += "  " + t.paint(st, textSanitize(s.Answer))
+		}
+		if i == f.Broken {
+			note := mark + " broke here"
+			if len(s.Checks) > 0 {
+				note += ": " + strings.Join(s.Checks, ", ")
+			}
+			line += "  " + t.paint(textStyles.failError, note)
+		}
+		b.WriteString(t.flowASCII(line) + "\n")
+	}
+	if f.Omitted > 0 {
+		b.WriteString(t.flowASCII("  "+t.paint(textStyles.faint, fmt.Sprintf("… %d more steps", f.Omitted))) + "\n")
+	}
+}
+
+// flowASCII spells a timeline line in ASCII when the terminal needs it.
+func (t *textRenderer) flowASCII(line string) string {
+	if !t.opts.ASCII {
+		return line
+	}
+	return strings.ReplaceAll(asciiReplacer.Replace(line), "×", "x")
 }

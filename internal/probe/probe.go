@@ -78,6 +78,7 @@ type Client struct {
 	limited   map[contio.Class]*RateLimit // set after a 429
 	rates     map[contio.Class]RateLimit  // last rate-limit headers seen
 	hosts     map[contio.Class]string     // the host each class's requests went to
+	inflight  map[contio.Class]int        // admitted, not yet answered
 	exchanges []*Exchange
 	// remembered is what earlier runs learned, by class@host.
 	remembered map[string]quotaEntry
@@ -117,6 +118,7 @@ func New(opts Options) *Client {
 		limited:    map[contio.Class]*RateLimit{},
 		rates:      map[contio.Class]RateLimit{},
 		hosts:      map[contio.Class]string{},
+		inflight:   map[contio.Class]int{},
 		remembered: opts.Memory.load(clock()),
 	}
 }
@@ -278,6 +280,9 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		err = &TransportError{Host: u.Host, Path: u.Path, Step: step, Failure: fail, Err: err}
 		ex.Finished = time.Now()
 		ex.Err = err
+		c.mu.Lock()
+		c.inflight[r.Class]--
+		c.mu.Unlock()
 		c.log(ex)
 		return nil, err
 	}
@@ -415,8 +420,11 @@ func (c *Client) take(class contio.Class, host string) (time.Time, error) {
 	if c.used[class] >= c.opts.Budget[class] {
 		return time.Time{}, fmt.Errorf("%w (%s: %d)", ErrBudget, class, c.opts.Budget[class])
 	}
-	if rl, ok := c.rates[class]; ok && rl.Limit > 0 && rl.Remaining >= 0 && rl.Remaining <= QuotaReserve(rl.Limit) &&
+	// What the last answer said is left, less the requests still on their
+	// way: those will spend it too.
+	if rl, ok := c.rates[class]; ok && rl.Limit > 0 && rl.Remaining >= 0 && rl.Remaining-c.inflight[class] <= QuotaReserve(rl.Limit) &&
 		(rl.Reset.IsZero() || rl.Reset.After(c.clock())) {
+		rl.Remaining -= c.inflight[class]
 		return time.Time{}, &QuotaLowError{Limit: rl}
 	}
 	if e, ok := c.remembered[string(class)+"@"+host]; ok && e.Reset.After(c.clock()) {
@@ -426,13 +434,16 @@ func (c *Client) take(class contio.Class, host string) (time.Time, error) {
 		}
 	}
 	c.used[class]++
+	c.inflight[class]++
 	return time.Now(), nil
 }
 
 // QuotaReserve is how many requests of a class's quota the doctor leaves
 // to the partner's app: a probe is not sent when the last answer said no
-// more than this many were left. A tenth of the limit, at least 2.
-func QuotaReserve(limit int) int { return max(2, limit/10) }
+// more than this many were left. A tenth of the limit and two more, so
+// that what the doctor leaves never reads as a quota running out (CD5501
+// warns below a tenth), even when answers arrive out of order.
+func QuotaReserve(limit int) int { return limit/10 + 2 }
 
 // QuotaLowError is returned instead of sending a probe that would spend
 // the last requests of the class's quota: the run skips, it does not fail.
@@ -452,6 +463,12 @@ func (c *Client) observe(class contio.Class, r *Response) time.Time {
 	rl, ok := ParseRateLimit(class, r.Header, c.clock())
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.inflight[class]--
+	if prev, seen := c.rates[class]; ok && seen && prev.Reset.Equal(rl.Reset) && prev.Remaining >= 0 && rl.Remaining > prev.Remaining {
+		// An answer that left the server before a later one: in one
+		// window the count only goes down.
+		rl.Remaining = prev.Remaining
+	}
 	if ok {
 		c.rates[class] = rl
 	}

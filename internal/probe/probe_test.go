@@ -140,7 +140,7 @@ func TestIsLoopback(t *testing.T) {
 // partner's last requests; it skips (QuotaLowError), it never meets a 429.
 func TestQuotaMemoryLeavesTheReserve(t *testing.T) {
 	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
-	left := 5
+	left := 8
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		left--
 		w.Header().Set("X-RateLimit-Limit", "20")
@@ -157,7 +157,7 @@ func TestQuotaMemoryLeavesTheReserve(t *testing.T) {
 	}
 	first.SaveQuotas()
 
-	second := New(opts) // the next run, seconds later: 4 left, reserve 2
+	second := New(opts) // the next run, seconds later: 7 left, reserve 4
 	var sent, skipped int
 	for range 4 {
 		_, err := second.Do(context.Background(), Request{Method: "POST", URL: srv.URL + "/oauth2/token", Class: contio.ClassOAuth})
@@ -174,8 +174,8 @@ func TestQuotaMemoryLeavesTheReserve(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if sent != 2 || skipped != 2 || left != 2 {
-		t.Errorf("sent %d, skipped %d, %d left at the server; want 2, 2, 2", sent, skipped, left)
+	if sent != 3 || skipped != 1 || left != 4 {
+		t.Errorf("sent %d, skipped %d, %d left at the server; want 3, 1, 4", sent, skipped, left)
 	}
 	// After the reset the memory is forgotten.
 	later := New(Options{Clock: func() time.Time { return now.Add(2 * time.Minute) }, Memory: mem})
