@@ -47,7 +47,7 @@ func (s *Sandbox) routeTable() []*route {
 	authorizePage.page = true
 	authorizePost := oauth(http.MethodPost, "/oauth2/authorize", true, s.handleAuthorizePost)
 	authorizePost.page = true
-	return []*route{
+	routes := []*route{
 		// OAuth and passwordless sign-in (any host).
 		oauth(http.MethodPost, "/auth/initiate", true, s.handleInitiate),
 		oauth(http.MethodPost, "/auth/verify", true, s.handleVerify),
@@ -87,6 +87,7 @@ func (s *Sandbox) routeTable() []*route {
 		user(http.MethodGet, "/calendar/events/{calendar_event_id}", "calendar:read", s.getCalendarEvent),
 		user(http.MethodPost, "/calendar/events/{calendar_event_id}/meeting", "calendar:write", s.meetingFromCalendarEvent),
 		user(http.MethodPost, "/meetings/{id}/calendar/link", "calendar:write", s.linkCalendarEvent),
+		user(http.MethodDelete, "/meetings/{id}/calendar/unlink", "calendar:write", s.unlinkCalendarEvent),
 
 		// Admin API; both spellings where the SDK and the spec differ.
 		admin(http.MethodGet, "/app", s.getApp),
@@ -104,8 +105,8 @@ func (s *Sandbox) routeTable() []*route {
 		admin(http.MethodGet, "/connections", s.listConnections),
 		admin(http.MethodGet, "/connections/{connection_id}", s.getConnection),
 		admin(http.MethodDelete, "/connections/{connection_id}", s.revokeConnection),
-		admin(http.MethodGet, "/credentials", s.getCredentials),
 	}
+	return append(routes, s.resourceRoutes(user, admin)...)
 }
 
 // match finds the route for method and path. allowed lists the methods

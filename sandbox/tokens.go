@@ -140,6 +140,7 @@ type state struct {
 	data        map[string]*userData     // by user id
 	idem        map[string]*idemRecord   // by credential|method|Idempotency-Key
 	workspaces  map[string]*Workspace    // shared workspaces, by id
+	res         *resources               // what the SDK 1.9.0 operations manage
 
 	defaultClient, defaultUser string
 }
@@ -151,7 +152,7 @@ func newState() *state {
 		challenges: map[string]*otpChallenge{}, sessions: map[string]*authSession{},
 		flows: map[string]*authFlow{}, connections: map[string]*connection{},
 		data: map[string]*userData{}, idem: map[string]*idemRecord{},
-		workspaces: map[string]*Workspace{},
+		workspaces: map[string]*Workspace{}, res: newResources(),
 	}
 }
 
@@ -173,6 +174,7 @@ func (s *Sandbox) seedDefaults() {
 	user := s.AddUser(User{Email: "ada@example.com", Name: "Ada Lovelace"})
 	s.mu.Lock()
 	s.st.defaultClient, s.st.defaultUser = app.ClientID, user.ID
+	s.seedCatalogueLocked()
 	s.mu.Unlock()
 }
 
