@@ -52,7 +52,7 @@ func appJSON(a *App) map[string]any {
 	out := map[string]any{
 		"id": a.ID, "client_id": a.ClientID, "name": a.Name, "company_name": a.CompanyName, "status": status,
 		"webhook_url": a.WebhookURL, "webhook_enabled": !a.WebhooksDisabled && a.WebhookURL != "",
-		"slug": strings.ToLower(strings.ReplaceAll(a.Name, " ", "-")),
+		"slug":       strings.ToLower(strings.ReplaceAll(a.Name, " ", "-")),
 		"created_at": TestEpoch, "updated_at": TestEpoch,
 	}
 	if a.WebhookFilter != nil { // the spec's object cannot be null: no filter, no field

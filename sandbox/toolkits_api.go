@@ -21,7 +21,7 @@ func (s *Sandbox) toolkitRoutes(user func(method, path, scope string, h handlerF
 		admin(http.MethodPost, "/toolkits", s.createToolkit),
 		admin(http.MethodPost, "/toolkits/export", s.exportEntities),
 		admin(http.MethodGet, t, s.getToolkit),
-		admin(http.MethodPut, t, s.updateToolkit), // the SDK's method
+		admin(http.MethodPut, t, s.updateToolkit),   // the SDK's method
 		admin(http.MethodPatch, t, s.updateToolkit), // the spec's method
 		admin(http.MethodDelete, t, s.deleteToolkit),
 		admin(http.MethodGet, t+"/export", s.exportToolkit),

@@ -128,12 +128,12 @@ type actionItem struct {
 }
 
 type calendarEvent struct {
-	ID             string    `json:"id"`
-	Title          string    `json:"title"`
-	Description    string    `json:"description"`
-	StartTime      time.Time `json:"start_time"`
-	EndTime        time.Time `json:"end_time"`
-	Location       string    `json:"location"`
+	ID             string           `json:"id"`
+	Title          string           `json:"title"`
+	Description    string           `json:"description"`
+	StartTime      time.Time        `json:"start_time"`
+	EndTime        time.Time        `json:"end_time"`
+	Location       string           `json:"location"`
 	Organizer      calendarPerson   `json:"organizer"`
 	Attendees      []calendarPerson `json:"attendees"`
 	MeetingID      *string          `json:"meeting_id,omitempty"`
