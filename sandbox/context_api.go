@@ -176,11 +176,17 @@ func (s *Sandbox) exportTranscript(w http.ResponseWriter, r *http.Request) *apiE
 	if f := r.URL.Query().Get("format"); f != "" && f != "srt" {
 		return newErr(http.StatusBadRequest, CodeValidation, "format must be srt")
 	}
-	return s.inMeetingRes(r, func(_ *User, m *meeting, _ *userResources) *apiError {
+	return s.inMeetingRes(r, func(u *User, m *meeting, _ *userResources) *apiError {
 		var b strings.Builder
 		at := time.Duration(0)
-		for i, p := range m.participants {
-			line := fmt.Sprintf("%s: Notes for %q.", p.Name, m.Title)
+		speakers := []string{u.Name}
+		for _, p := range m.participants {
+			if p.UserID == nil || *p.UserID != u.ID {
+				speakers = append(speakers, p.Name)
+			}
+		}
+		for i, name := range speakers {
+			line := fmt.Sprintf("%s: Notes for %q.", name, m.Title)
 			fmt.Fprintf(&b, "%d\n%s --> %s\n%s\n\n", i+1, srtTime(at), srtTime(at+4*time.Second), line)
 			at += 5 * time.Second
 		}

@@ -90,7 +90,7 @@ type meeting struct {
 type participant struct {
 	ID         string    `json:"id"`
 	MeetingID  string    `json:"meeting_id"`
-	UserID     *string   `json:"user_id"`
+	UserID     *string   `json:"user_id,omitempty"` // a guest has none; the spec cannot say null
 	Email      string    `json:"email"`
 	Name       string    `json:"name"`
 	Role       string    `json:"role"`
@@ -116,13 +116,13 @@ type actionItem struct {
 	ID               string     `json:"id"`
 	Title            string     `json:"title"`
 	Description      string     `json:"description"`
-	MeetingID        *string    `json:"meeting_id"`
-	IsCompleted      bool       `json:"is_completed"`
+	MeetingID        *string    `json:"meeting_id,omitempty"` // unset fields are left out:
+	IsCompleted      bool       `json:"is_completed"`         // the spec cannot say null
 	Status           string     `json:"status"`
-	DueDate          *string    `json:"due_date"`
-	AssignedToUserID *string    `json:"assigned_to_user_id"`
+	DueDate          *string    `json:"due_date,omitempty"`
+	AssignedToUserID *string    `json:"assigned_to_user_id,omitempty"`
 	PartnerAssigned  bool       `json:"has_partner_assignment"`
-	CompletedAt      *time.Time `json:"completed_at"`
+	CompletedAt      *time.Time `json:"completed_at,omitempty"`
 	CreatedAt        time.Time  `json:"created_at"`
 	UpdatedAt        time.Time  `json:"updated_at"`
 }
