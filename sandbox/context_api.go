@@ -123,8 +123,14 @@ func (s *Sandbox) uploadContext(w http.ResponseWriter, r *http.Request) *apiErro
 	if e != nil {
 		return e
 	}
-	return s.commit(w, r, http.StatusCreated, out, webhookEvent{"meeting.context.created", map[string]any{
-		"context_id": out["id"], "meeting_id": out["meeting_id"], "workspace_id": out["workspace_id"], "created_at": out["created_at"]}})
+	ids := map[string]any{"context_id": out["id"], "meeting_id": out["meeting_id"], "workspace_id": out["workspace_id"]}
+	created, processed := cloneDoc(ids), cloneDoc(ids)
+	created["created_at"], created["title"] = out["created_at"], out["title"]
+	processed["processed_at"] = out["updated_at"]
+	processed["sanitization_report"] = map[string]any{"formula_escaped": false, "pii_detected": false, "secrets_detected": false}
+	// The sandbox processes an upload at once: file_status is already "processed".
+	return s.commit(w, r, http.StatusCreated, out, webhookEvent{"meeting.context.created", created},
+		webhookEvent{"meeting.context.processed", processed})
 }
 
 func (s *Sandbox) deleteContext(w http.ResponseWriter, r *http.Request) *apiError {

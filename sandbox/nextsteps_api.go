@@ -87,7 +87,9 @@ func (s *Sandbox) executeNextStep(w http.ResponseWriter, r *http.Request) *apiEr
 		ur.results = append(ur.results, res)
 		out = doc{"result_id": res["id"], "execution_log_id": res["execution_log_id"], "status": "completed",
 			"generated_text": text, "content_format": "markdown"}
-		event = doc{"next_step_id": step["id"], "meeting_id": m.ID, "result_id": res["id"], "completed_at": stamp(now)}
+		event = doc{"next_step_id": step["id"], "next_step_name": step["name"], "meeting_id": m.ID, "result_id": res["id"],
+			"context_id": m.ID, "context_type": "meeting", "executed_at": stamp(now), "executed_by": stateOf(r).tok.userID,
+			"execution_mode": "manual"}
 		return nil
 	})
 	if e != nil {
@@ -139,6 +141,9 @@ func (s *Sandbox) triggerActionButton(w http.ResponseWriter, r *http.Request) *a
 			"triggered_at": stamp(s.Now()), "triggered_by": u.ID, "meeting_id": m.ID, "invocation_id": inv}
 		if in.ResultID != "" {
 			event["result_id"] = in.ResultID
+		}
+		if in.NextStepID != "" {
+			event["next_step_id"] = in.NextStepID
 		}
 		return nil
 	})
@@ -231,10 +236,10 @@ func (s *Sandbox) applyMeetingTemplate(w http.ResponseWriter, r *http.Request) *
 			m.agenda = append(m.agenda, &agendaItem{ID: s.ids.uuid(), MeetingID: m.ID, Title: title, ItemType: "DISCUSSION",
 				Status: "pending", Sequence: len(m.agenda) + 1, Minutes: 10, CreatedAt: now, UpdatedAt: now})
 		}
-		app := s.ids.uuid()
-		out = doc{"success": true, "application_id": app,
-			"applied_items": doc{"agenda_items": len(items), "participants": 0, "documents": 0}}
-		event = doc{"meeting_id": m.ID, "template_id": t["id"], "application_id": app, "applied_at": stamp(now), "workspace_id": m.WorkspaceID}
+		applied := doc{"agenda_items": len(items), "participants": 0, "documents": 0}
+		out = doc{"success": true, "application_id": s.ids.uuid(), "applied_items": applied}
+		event = doc{"meeting_id": m.ID, "template_id": t["id"], "template_name": t["name"], "applied_at": stamp(now),
+			"applied_by_user_id": stateOf(r).tok.userID, "applied_items": applied}
 		return nil
 	})
 	if e != nil {
