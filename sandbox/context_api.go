@@ -85,7 +85,7 @@ func (s *Sandbox) uploadContext(w http.ResponseWriter, r *http.Request) *apiErro
 	if ct != "multipart/form-data" {
 		return newErr(http.StatusBadRequest, CodeInvalidRequest, "the upload must be multipart/form-data with a file field")
 	}
-	r.Body = http.MaxBytesReader(nil, r.Body, maxContextBytes+1<<20)
+	r.Body = http.MaxBytesReader(w, r.Body, maxContextBytes+1<<20)
 	if err := r.ParseMultipartForm(maxContextBytes); err != nil {
 		return newErr(http.StatusBadRequest, CodeInvalidRequest, "the multipart body could not be read (at most 8 MiB)")
 	}
