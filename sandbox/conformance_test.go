@@ -53,6 +53,13 @@ var schemaExceptions = map[string]string{
 	"GET /v1/partner/admin/webhook-deliveries/{deliveryId}": "as for the list: null timestamps until known; handled by the sandbox protocol work",
 }
 
+// headerExceptions are response headers the docs require that the
+// sandbox may still lack, with the reason; the lead removes an entry when
+// the work that adds the header is merged.
+var headerExceptions = map[string]string{
+	"X-API-Version": "handled by the sandbox protocol work",
+}
+
 // notInSpec are operations the SDK calls that the spec does not document;
 // their bodies cannot be validated.
 var notInSpec = map[string]string{
@@ -76,6 +83,7 @@ type recorded struct {
 	method, path, contentType string
 	status                    int
 	body                      []byte
+	header                    http.Header
 }
 
 type recorder struct {
@@ -93,7 +101,7 @@ func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(rw.Code)
 	_, _ = w.Write(rw.Body.Bytes())
 	rc.mu.Lock()
-	rc.seen = append(rc.seen, recorded{r.Method, r.URL.Path, rw.Header().Get("Content-Type"), rw.Code, rw.Body.Bytes()})
+	rc.seen = append(rc.seen, recorded{r.Method, r.URL.Path, rw.Header().Get("Content-Type"), rw.Code, rw.Body.Bytes(), rw.Header().Clone()})
 	rc.mu.Unlock()
 }
 
@@ -184,6 +192,27 @@ func TestOfficialSDKConformance(t *testing.T) {
 		}
 	})
 
+	t.Run("every response carries the documented headers", func(t *testing.T) {
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		for _, name := range []string{"X-API-Version"} {
+			missing := 0
+			for _, ex := range rec.seen {
+				if !strings.HasPrefix(ex.path, "/_sandbox") && ex.header.Get(name) == "" {
+					missing++
+				}
+			}
+			switch why, listed := headerExceptions[name]; {
+			case missing == 0 && listed:
+				t.Errorf("every response now has %s: remove it from headerExceptions", name)
+			case missing > 0 && listed:
+				t.Logf("%d responses lack %s: listed exception (%s)", missing, name, why)
+			case missing > 0:
+				t.Errorf("%d responses lack %s, which the versioning page asks partners to quote", missing, name)
+			}
+		}
+	})
+
 	t.Run("every response matches the OpenAPI spec", func(t *testing.T) {
 		path := openAPIPath()
 		if _, err := os.Stat(path); err != nil {
@@ -193,10 +222,10 @@ func TestOfficialSDKConformance(t *testing.T) {
 		rec.mu.Lock()
 		seen := slices.Clone(rec.seen)
 		rec.mu.Unlock()
-		if len(seen) < 150 {
+		if len(seen) < len(rep.Methods) {
 			t.Fatalf("only %d responses were recorded", len(seen))
 		}
-		checked, excused := 0, map[string]bool{}
+		checked, errorBodies, excused := 0, 0, map[string]bool{}
 		for _, ex := range seen {
 			if strings.HasPrefix(ex.path, "/_sandbox") {
 				continue
@@ -234,6 +263,9 @@ func TestOfficialSDKConformance(t *testing.T) {
 				continue
 			}
 			checked++
+			if ex.status >= 400 {
+				errorBodies++
+			}
 			if err := schema.Validate(inst); err != nil {
 				if why, ok := schemaExceptions[key]; ok {
 					excused[key+": "+why] = true
@@ -247,7 +279,7 @@ func TestOfficialSDKConformance(t *testing.T) {
 			reasons = append(reasons, k)
 		}
 		sort.Strings(reasons)
-		t.Logf("validated %d JSON bodies; listed exceptions that applied:\n  %s", checked, strings.Join(reasons, "\n  "))
+		t.Logf("validated %d JSON bodies (%d of them errors); listed exceptions that applied:\n  %s", checked, errorBodies, strings.Join(reasons, "\n  "))
 	})
 }
 
