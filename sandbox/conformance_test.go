@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"gopkg.in/yaml.v3"
 
 	"github.com/Contio-AI/contio-doctor/sandbox"
 )
@@ -140,7 +142,15 @@ func TestOfficialSDKConformance(t *testing.T) {
 	// Rate limits are off: the run makes a few hundred calls in one
 	// simulated minute, which says nothing about how a partner pages.
 	sb := sandbox.NewTest(t, sandbox.Options{Seed: 13, Limits: sandbox.Limits{Off: true}})
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	var hookMu sync.Mutex
+	var events [][]byte
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		hookMu.Lock()
+		events = append(events, b)
+		hookMu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
 	defer hook.Close()
 	app := sb.DefaultApp()
 	if err := sb.UpdateApp(app.ClientID, func(a *sandbox.App) { a.WebhookURL = hook.URL + "/webhooks" }); err != nil {
@@ -281,6 +291,74 @@ func TestOfficialSDKConformance(t *testing.T) {
 		sort.Strings(reasons)
 		t.Logf("validated %d JSON bodies (%d of them errors); listed exceptions that applied:\n  %s", checked, errorBodies, strings.Join(reasons, "\n  "))
 	})
+
+	t.Run("every webhook payload matches the AsyncAPI spec", func(t *testing.T) {
+		path := strings.Replace(openAPIPath(), "partner-openapi-v1.9.0.json", "webhooks-v1.9.0.yaml", 1)
+		if _, err := os.Stat(path); err != nil {
+			t.Skipf("the AsyncAPI spec is not at %s (it is kept outside the repository); skipping", path)
+		}
+		hookMu.Lock()
+		defer hookMu.Unlock()
+		if len(events) < 10 {
+			t.Fatalf("only %d webhooks arrived", len(events))
+		}
+		compile := asyncAPI(t, path)
+		types := map[string]int{}
+		for _, b := range events {
+			var env struct {
+				EventType string `json:"event_type"`
+			}
+			if err := json.Unmarshal(b, &env); err != nil || env.EventType == "" {
+				t.Errorf("a webhook body is not an event envelope: %.300s", b)
+				continue
+			}
+			types[env.EventType]++
+			inst, _ := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+			if err := compile(env.EventType).Validate(inst); err != nil {
+				t.Errorf("%s does not match the AsyncAPI spec:\n%v\nbody: %s", env.EventType, err, truncateBody(b))
+			}
+		}
+		t.Logf("validated %d webhooks: %v", len(events), types)
+	})
+}
+
+// asyncAPI loads the webhook spec and returns a compiler of the payload
+// schema for an event type.
+func asyncAPI(t *testing.T, path string) func(eventType string) *jsonschema.Schema {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tree any
+	if err := yaml.Unmarshal(raw, &tree); err != nil {
+		t.Fatalf("parse %s: %v", path, err)
+	}
+	asJSON, err := json.Marshal(tree)
+	if err != nil {
+		t.Fatalf("%s as JSON: %v", path, err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(asJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(path)
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(abs, doc); err != nil {
+		t.Fatal(err)
+	}
+	cache := map[string]*jsonschema.Schema{}
+	return func(eventType string) *jsonschema.Schema {
+		if s, ok := cache[eventType]; ok {
+			return s
+		}
+		s, err := c.Compile(abs + "#/channels/" + eventType + "/subscribe/message/payload")
+		if err != nil {
+			t.Fatalf("no payload schema for %s: %v", eventType, err)
+		}
+		cache[eventType] = s
+		return s
+	}
 }
 
 func notInSpecReason(method, path string) string {
