@@ -84,7 +84,7 @@ func (s *Sandbox) credentialMatchesLocked(app *App, kind, presented string) bool
 	return secretEqual(old.previous, presented) && s.Now().Before(old.graceEnds)
 }
 
-// valueOf and setValue read and write the credential of kind on app.
+// valueOf points at the app's credential of kind, to read or replace it.
 func valueOf(app *App, kind string) *string {
 	switch kind {
 	case credAPIKey:

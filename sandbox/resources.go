@@ -50,7 +50,7 @@ func newResources() *resources {
 		installs: map[string]map[string]doc{}, dns: map[string]string{}}
 }
 
-// appRes is the caller's app resources; the state lock must be held.
+// appResLocked is an app's resources; the state lock must be held.
 func (s *Sandbox) appResLocked(clientID string) *appResources {
 	a := s.st.res.apps[clientID]
 	if a == nil {

@@ -204,25 +204,16 @@ func (s *Sandbox) exportToolkit(w http.ResponseWriter, r *http.Request) *apiErro
 // buttons and the app's templates; unknown ids become warnings.
 func (s *Sandbox) exportEntities(w http.ResponseWriter, r *http.Request) *apiError {
 	var in struct {
-		Name, Description                                string
-		TemplateIDs, NextStepIDs, ButtonIDs, ShortcutIDs []string
+		Name        string   `json:"name"`
+		Description string   `json:"description"`
+		TemplateIDs []string `json:"template_ids"`
+		NextStepIDs []string `json:"next_step_ids"`
+		ButtonIDs   []string `json:"action_button_ids"`
+		ShortcutIDs []string `json:"shortcut_ids"`
 	}
-	var raw map[string]any
-	if e := decodeJSON(r, &raw); e != nil {
+	if e := decodeJSON(r, &in); e != nil {
 		return e
 	}
-	ids := func(k string) []string {
-		var out []string
-		list, _ := raw[k].([]any)
-		for _, v := range list {
-			if s, ok := v.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	in.Name, in.Description = str(raw, "name"), str(raw, "description")
-	in.TemplateIDs, in.NextStepIDs, in.ButtonIDs, in.ShortcutIDs = ids("template_ids"), ids("next_step_ids"), ids("action_button_ids"), ids("shortcut_ids")
 	return s.withApp(r, func(_ *App, a *appResources) *apiError {
 		manifest := doc{"action_buttons": []doc{}, "next_steps": []doc{}, "shortcuts": []doc{}, "templates": []doc{}}
 		warnings := []doc{}
