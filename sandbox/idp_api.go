@@ -3,6 +3,8 @@ package sandbox
 import (
 	"net/http"
 	"net/url"
+
+	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"strings"
 	"time"
 )
@@ -17,6 +19,7 @@ const domainChallengeTTL = 7 * 24 * time.Hour
 
 func (s *Sandbox) idpRoutes(admin func(method, path string, h handlerFunc) *route) []*route {
 	return []*route{
+		{method: http.MethodGet, path: "/v1/partner/sso/info/{slug}", class: contio.ClassPublic, h: s.ssoInfo},
 		admin(http.MethodGet, "/idp", s.getIdP),
 		admin(http.MethodPost, "/idp", s.createIdP),
 		admin(http.MethodPut, "/idp", s.updateIdP),
@@ -226,4 +229,22 @@ func (s *Sandbox) checkDomain(w http.ResponseWriter, r *http.Request) *apiError 
 		return e
 	}
 	return s.commit(w, r, http.StatusOK, out)
+}
+
+// ssoInfo is the public SSO card of the app whose slug the path names:
+// has_idp_config follows the admin IdP configuration.
+func (s *Sandbox) ssoInfo(w http.ResponseWriter, r *http.Request) *apiError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, app := range s.st.apps {
+		j := appJSON(app)
+		if j["slug"] != param(r, "slug") {
+			continue
+		}
+		idp := s.appResLocked(app.ClientID).idp
+		writeJSON(w, http.StatusOK, map[string]any{"slug": j["slug"], "name": app.Name, "co_brand_name": app.CompanyName,
+			"has_idp_config": idp != nil, "is_active": !app.Deactivated && idp != nil && idp["is_active"] == true})
+		return nil
+	}
+	return notFound("partner")
 }

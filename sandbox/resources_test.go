@@ -127,10 +127,17 @@ func TestIdPDomainVerification(t *testing.T) {
 	sb, app := newSB(t)
 	a := sb.URL() + "/v1/partner/admin"
 	wantError(t, call(t, "POST", a+"/idp/domains/example.com/verify", adminH(app), ""), 404, "not_found")
+	info := sb.URL() + "/v1/partner/sso/info/sandbox-partner-app"
+	if r := call(t, "GET", info, nil, ""); r.Status != 200 || r.JSON["has_idp_config"] != false {
+		t.Fatalf("sso info before an IdP: %d %s", r.Status, r.Raw)
+	}
 	wantError(t, call(t, "POST", a+"/idp", adminH(app), `{"name":"X","discovery_url":"http://idp.example.com","idp_client_id":"c","idp_client_secret":"s","mode":"strict"}`), 400, "validation_error")
 	cfg := call(t, "POST", a+"/idp", adminH(app), `{"name":"X","discovery_url":"https://idp.example.com/.well-known/openid-configuration","idp_client_id":"c","idp_client_secret":"s","mode":"strict"}`)
 	if cfg.Status != 201 || cfg.str("issuer") != "https://idp.example.com" || cfg.JSON["idp_client_secret"] != nil {
 		t.Fatalf("create: %s", cfg.Raw)
+	}
+	if r := call(t, "GET", info, nil, ""); r.JSON["has_idp_config"] != true || r.JSON["is_active"] != true {
+		t.Fatalf("sso info with an IdP: %s", r.Raw)
 	}
 	first := call(t, "POST", a+"/idp/domains/example.com/verify", adminH(app), "")
 	sb.SetDNSRecord(first.str("dns_record_name"), first.str("dns_record_value"))
