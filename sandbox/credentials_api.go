@@ -101,7 +101,7 @@ var credPrefix = map[string]string{credAPIKey: "sbx_key_", credClientSecret: "sb
 func (s *Sandbox) auditLocked(r *http.Request, app *App, kind, action, reason string) {
 	ip, _, _ := net.SplitHostPort(r.RemoteAddr)
 	ev := doc{"id": s.ids.uuid(), "partner_app_id": app.ID, "credential_type": kind, "action": action,
-		"initiated_by": app.ClientID, "ip_address": ip, "user_agent": r.UserAgent(), "metadata": doc{}, "created_at": stamp(s.Now())}
+		"initiated_by": "partner", "ip_address": ip, "user_agent": r.UserAgent(), "metadata": doc{}, "created_at": stamp(s.Now())}
 	if reason != "" {
 		ev["reason"] = reason
 	}
@@ -178,7 +178,7 @@ func (s *Sandbox) rollback(kind string) handlerFunc {
 			}
 			*valueOf(app, kind) = c.previous
 			*c = credential{lastRotated: s.Now()}
-			s.auditLocked(r, app, kind, "rolled_back", in.Reason)
+			s.auditLocked(r, app, kind, "rollback", in.Reason)
 			return nil
 		})
 		if e != nil {
@@ -201,7 +201,7 @@ func (s *Sandbox) getCredentials(w http.ResponseWriter, r *http.Request) *apiErr
 				e["last_rotated_at"] = stamp(c.lastRotated)
 			}
 			if c.previous != "" && now.Before(c.graceEnds) {
-				e["status"], e["grace_period_ends_at"] = "grace_period", stamp(c.graceEnds)
+				e["status"], e["grace_period_ends_at"] = "transitioning", stamp(c.graceEnds) // the SDK's enum
 			}
 			e["age_days"] = max(0, int(now.Sub(since).Hours()/24))
 			out[kind] = e

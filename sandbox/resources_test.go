@@ -30,7 +30,7 @@ func TestAPIKeyRotationGracePeriod(t *testing.T) {
 	if call(t, "GET", a+"/app", adminH(app), "").Status != 200 || call(t, "GET", a+"/app", newH, "").Status != 200 {
 		t.Fatal("both keys must work during the grace period")
 	}
-	if st := call(t, "GET", a+"/credentials", newH, ""); st.JSON["api_key"].(map[string]any)["status"] != "grace_period" {
+	if st := call(t, "GET", a+"/credentials", newH, ""); st.JSON["api_key"].(map[string]any)["status"] != "transitioning" {
 		t.Fatalf("status during the grace period: %s", st.Raw)
 	}
 	sb.Advance(2 * time.Hour)
