@@ -55,6 +55,24 @@ var schemaExceptions = map[string]string{
 	"GET /v1/partner/admin/webhook-deliveries/{deliveryId}": "as for the list: null timestamps until known; handled by the sandbox protocol work",
 }
 
+// sourceConflicts are points where the spec, the SDK 1.9.0 types and the
+// guide disagree so that no server satisfies all of them, with the side
+// the sandbox takes. The test logs them; the ones that affect a validated
+// body are in schemaExceptions or notInSpec.
+var sourceConflicts = []struct{ what, resolution string }{
+	{"toolkit manifest next step type: spec requires ai|redirect, the SDK types it optional AI|STANDARD",
+		"the spec: an SDK-typed 'AI' manifest is refused with a validation error, as the real API would"},
+	{"toolkit version status: the spec says string, the SDK DRAFT|PUBLISHED|DEPRECATED", "the SDK's values (they satisfy both)"},
+	{"credential recommended_action: the docs say rotate_soon|rotate_now|healthy, the SDK ok|rotate_soon|rotate_recommended",
+		"the SDK's values"},
+	{"error bodies: the guide shows {error, error_description}, the spec and SDK {code, message}",
+		"the spec's fields plus 'error' (which the SDK reads first) on the user and admin API"},
+	{"fields the real API may leave null (meeting calendar_event_id, action item dates, guest user_id): Swagger 2.0 cannot say null",
+		"left out when unset, which both the spec and the SDK's optional fields accept"},
+	{"automations, webhook status/filter, toolkit update, toolkit uninstall: SDK and spec spell the path or method differently",
+		"both served (specAliases, notInSpec)"},
+}
+
 // headerExceptions are response headers the docs require that the
 // sandbox may still lack, with the reason; the lead removes an entry when
 // the work that adds the header is merged.
@@ -290,6 +308,9 @@ func TestOfficialSDKConformance(t *testing.T) {
 		}
 		sort.Strings(reasons)
 		t.Logf("validated %d JSON bodies (%d of them errors); listed exceptions that applied:\n  %s", checked, errorBodies, strings.Join(reasons, "\n  "))
+		for _, c := range sourceConflicts {
+			t.Logf("spec/SDK/guide conflict: %s. Sandbox: %s", c.what, c.resolution)
+		}
 	})
 
 	t.Run("every webhook payload matches the AsyncAPI spec", func(t *testing.T) {

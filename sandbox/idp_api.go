@@ -200,8 +200,8 @@ func (s *Sandbox) verifyDomain(w http.ResponseWriter, r *http.Request) *apiError
 }
 
 // checkDomain looks the challenge up in the simulated DNS: a match
-// verifies the domain (and stays verified), a miss leaves it pending, an
-// expired challenge fails.
+// verifies the domain (and stays verified), a miss leaves it pending, a
+// challenge past its time expires.
 func (s *Sandbox) checkDomain(w http.ResponseWriter, r *http.Request) *apiError {
 	d, e := domainParam(r)
 	if e != nil {
@@ -219,7 +219,7 @@ func (s *Sandbox) checkDomain(w http.ResponseWriter, r *http.Request) *apiError 
 			case s.st.res.dns[str(v, "dns_record_name")] == str(v, "dns_record_value"):
 				v["status"], v["verified_at"] = "verified", stamp(s.Now())
 			case !s.Now().Before(exp):
-				v["status"] = "failed"
+				v["status"] = "expired"
 			}
 		}
 		out = cloneDoc(v)

@@ -77,6 +77,9 @@ func TestToolkitVersionLifecycle(t *testing.T) {
 	const mf = `{"next_steps":[{"id":"n1","spec":{"name":"Recap","type":"ai"}}]}`
 	bad := call(t, "POST", a+"/toolkits", adminH(app), `{"name":"K","slug":"k","version":"1","manifest":{"next_steps":[{"id":"n1","spec":{"type":"chat"}}]}}`)
 	wantError(t, bad, 400, "validation_error")
+	// SDK 1.9.0 types the next step type AI|STANDARD; the spec requires ai|redirect.
+	sdkTyped := call(t, "POST", a+"/toolkits", adminH(app), `{"name":"K","slug":"k","version":"1","manifest":{"next_steps":[{"id":"n1","spec":{"name":"R","type":"AI"}}]}}`)
+	wantError(t, sdkTyped, 400, "validation_error")
 	dry := call(t, "POST", a+"/toolkits", adminH(app), `{"name":"K","slug":"k","version":"1","dry_run":true,"manifest":`+mf+`}`)
 	if dry.Status != 200 || call(t, "GET", a+"/toolkits", adminH(app), "").JSON["total"] != float64(0) {
 		t.Fatalf("a dry run stores nothing: %s", dry.Raw)

@@ -10,6 +10,14 @@ import (
 // and templates as a versioned manifest; users install it into their
 // workspace. Publishing a version makes it the toolkit's current one.
 
+// Toolkit version statuses, as SDK 1.9.0 types them (the spec says only
+// "string").
+const (
+	versionDraft      = "DRAFT"
+	versionPublished  = "PUBLISHED"
+	versionDeprecated = "DEPRECATED"
+)
+
 // manifestLists are the entity lists of a toolkit manifest.
 var manifestLists = []string{"action_buttons", "next_steps", "shortcuts", "templates"}
 
@@ -134,7 +142,7 @@ func (s *Sandbox) createToolkit(w http.ResponseWriter, r *http.Request) *apiErro
 		}
 		a.toolkits = append(a.toolkits, t)
 		a.versions[str(t, "id")] = []doc{{"id": s.ids.uuid(), "toolkit_id": t["id"], "version_number": 1, "version_label": t["version"],
-			"status": "published", "manifest": t["manifest"], "changelog": "", "created_by": app.ClientID,
+			"status": versionPublished, "manifest": t["manifest"], "changelog": "", "created_by": app.ClientID,
 			"created_at": now, "updated_at": now, "published_at": now}}
 		out["toolkit"] = cloneDoc(t)
 		return nil
@@ -361,7 +369,7 @@ func (s *Sandbox) createVersion(w http.ResponseWriter, r *http.Request) *apiErro
 			return newErr(http.StatusConflict, "conflict", "the toolkit already has a version with this label")
 		}
 		now := stamp(s.Now())
-		v := doc{"id": s.ids.uuid(), "toolkit_id": id, "version_number": len(a.versions[id]) + 1, "status": "draft", "changelog": "",
+		v := doc{"id": s.ids.uuid(), "toolkit_id": id, "version_number": len(a.versions[id]) + 1, "status": versionDraft, "changelog": "",
 			"created_by": app.ClientID, "created_at": now, "updated_at": now}
 		merge(v, in, "version_label", "manifest", "changelog")
 		if !dryRun {
@@ -381,7 +389,7 @@ func (s *Sandbox) createVersion(w http.ResponseWriter, r *http.Request) *apiErro
 }
 
 func draftOnly(v doc, what string) *apiError {
-	if v["status"] != "draft" {
+	if v["status"] != versionDraft {
 		return newErr(http.StatusConflict, "version_not_draft", "only a draft version can be "+what+"; this one is "+str(v, "status"))
 	}
 	return nil
@@ -433,11 +441,11 @@ func (s *Sandbox) discardVersion(w http.ResponseWriter, r *http.Request) *apiErr
 func (s *Sandbox) makeCurrentLocked(a *appResources, t, v doc, propagation string) {
 	now := stamp(s.Now())
 	for _, o := range a.versions[str(t, "id")] {
-		if o["status"] == "published" && o["id"] != v["id"] {
-			o["status"], o["deprecated_at"], o["updated_at"] = "deprecated", now, now
+		if o["status"] == versionPublished && o["id"] != v["id"] {
+			o["status"], o["deprecated_at"], o["updated_at"] = versionDeprecated, now, now
 		}
 	}
-	v["status"], v["published_at"], v["updated_at"] = "published", now, now
+	v["status"], v["published_at"], v["updated_at"] = versionPublished, now, now
 	delete(v, "deprecated_at")
 	t["version"], t["manifest"], t["updated_at"] = v["version_label"], v["manifest"], now
 	if propagation == "none" {
@@ -477,7 +485,7 @@ func (s *Sandbox) publishVersion(w http.ResponseWriter, r *http.Request) *apiErr
 
 func (s *Sandbox) republishVersion(w http.ResponseWriter, r *http.Request) *apiError {
 	e := s.inVersion(r, func(a *appResources, t doc, _ int, v doc) *apiError {
-		if v["status"] == "draft" {
+		if v["status"] == versionDraft {
 			return newErr(http.StatusConflict, "version_not_published", "a draft must be published before it can be republished")
 		}
 		s.makeCurrentLocked(a, t, v, "normal")

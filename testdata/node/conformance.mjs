@@ -282,14 +282,14 @@ await step('toolkits and versions', async () => {
   expect((await admin.getToolkit(tk.id)).description === 'Kit for tests', 'a toolkit update is read back');
   expect((await admin.getToolkits()).items.some((x) => x.id === tk.id), 'the toolkit is listed');
   const v2 = (await admin.createToolkitVersion(tk.id, { version_label: '2.0.0', manifest: manifest('v2') })).version;
-  expect(v2.status === 'draft', 'a new version is a draft');
+  expect(v2.status === 'DRAFT', 'a new version is a draft');
   await admin.updateToolkitVersion(tk.id, v2.id, { changelog: 'Second recap' });
   expect((await admin.getToolkitVersion(tk.id, v2.id)).changelog === 'Second recap', 'a draft update is read back');
   await admin.publishToolkitVersion(tk.id, v2.id, { propagation: 'normal' });
   expect((await admin.getToolkit(tk.id)).version === '2.0.0', 'publishing makes the version current');
   const versions = await admin.listToolkitVersions(tk.id);
   const v1 = versions.find((v) => v.version_label === '1.0.0');
-  expect(v1?.status === 'deprecated', 'the earlier version is deprecated');
+  expect(v1?.status === 'DEPRECATED', 'the earlier version is deprecated');
   await admin.republishToolkitVersion(tk.id, v1.id);
   expect((await admin.getToolkit(tk.id)).version === '1.0.0', 'republishing makes the old version current');
   const v3 = (await admin.createToolkitVersion(tk.id, { version_label: '3.0.0', manifest: manifest('v3') })).version;
