@@ -56,6 +56,15 @@ func (s *Sandbox) nextStepRoutes(user func(method, path, scope string, h handler
 	}
 }
 
+// nextStepLocked is the catalogue's next step with id; an unknown id (a
+// link can only be made to a known one) gives an empty doc, not a panic.
+func (s *Sandbox) nextStepLocked(id string) doc {
+	if i := findDoc(s.st.res.nextSteps, id); i >= 0 {
+		return s.st.res.nextSteps[i]
+	}
+	return doc{}
+}
+
 func (s *Sandbox) listNextSteps(w http.ResponseWriter, r *http.Request) *apiError {
 	return s.inMeetingRes(r, func(*User, *meeting, *userResources) *apiError { return writePage(w, r, s.st.res.nextSteps) })
 }
@@ -204,7 +213,7 @@ func (s *Sandbox) meetingTemplateNextSteps(w http.ResponseWriter, r *http.Reques
 	return s.inMeetingTemplate(r, func(_ *userData, _ *userResources, t doc) *apiError {
 		out := []doc{}
 		for _, link := range s.appResLocked(stateOf(r).tok.clientID).templateSteps[str(t, "id")] {
-			step := s.st.res.nextSteps[findDoc(s.st.res.nextSteps, str(link, "id"))]
+			step := s.nextStepLocked(str(link, "id"))
 			out = append(out, doc{"id": step["id"], "name": step["name"], "description": step["description"], "color": step["color"],
 				"icon_name": step["icon_name"], "autopilot": link["autopilot"], "sort_order": link["sort_order"]})
 		}

@@ -102,7 +102,7 @@ func (s *Sandbox) listTemplateNextSteps(w http.ResponseWriter, r *http.Request) 
 	return s.inTemplate(r, func(a *appResources, _ int, t doc) *apiError {
 		out := []doc{}
 		for _, link := range a.templateSteps[str(t, "id")] {
-			step := s.st.res.nextSteps[findDoc(s.st.res.nextSteps, str(link, "id"))]
+			step := s.nextStepLocked(str(link, "id"))
 			out = append(out, doc{"id": link["id"], "name": step["name"], "autopilot": link["autopilot"], "sort_order": link["sort_order"]})
 		}
 		return writePage(w, r, out)
