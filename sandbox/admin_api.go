@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"crypto/subtle"
 	"net/http"
 	"slices"
 	"strings"
@@ -24,7 +23,7 @@ func (s *Sandbox) apiKey(r *http.Request) (*App, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	app, ok := s.st.apps[clientID]
-	if !ok || subtle.ConstantTimeCompare([]byte(app.APIKey), []byte(key)) != 1 {
+	if !ok || !s.credentialMatchesLocked(app, credAPIKey, key) {
 		return nil, newErr(http.StatusUnauthorized, CodeUnauthorized, "the API key is not valid for this client ID")
 	}
 	if app.Deactivated {
@@ -50,12 +49,16 @@ func appJSON(a *App) map[string]any {
 	if a.Deactivated {
 		status = "inactive"
 	}
-	return map[string]any{
+	out := map[string]any{
 		"id": a.ID, "client_id": a.ClientID, "name": a.Name, "company_name": a.CompanyName, "status": status,
 		"webhook_url": a.WebhookURL, "webhook_enabled": !a.WebhooksDisabled && a.WebhookURL != "",
-		"webhook_filter": a.WebhookFilter, "slug": strings.ToLower(strings.ReplaceAll(a.Name, " ", "-")),
+		"slug":       strings.ToLower(strings.ReplaceAll(a.Name, " ", "-")),
 		"created_at": TestEpoch, "updated_at": TestEpoch,
 	}
+	if a.WebhookFilter != nil { // the spec's object cannot be null: no filter, no field
+		out["webhook_filter"] = a.WebhookFilter
+	}
+	return out
 }
 
 // changeApp applies f to the caller's app under the lock and answers with it.
@@ -148,13 +151,9 @@ func (s *Sandbox) setWebhookFilter(w http.ResponseWriter, r *http.Request) *apiE
 	})
 }
 
+// removeWebhookFilter answers 200 with the app, as the spec documents.
 func (s *Sandbox) removeWebhookFilter(w http.ResponseWriter, r *http.Request) *apiError {
-	s.mu.Lock()
-	s.st.apps[stateOf(r).app.ClientID].WebhookFilter = nil
-	s.mu.Unlock()
-	markWrite(r)
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.changeApp(w, r, func(a *App) *apiError { a.WebhookFilter = nil; return nil })
 }
 
 // webhookEventTypes are the 35 event types of the AsyncAPI spec.
@@ -203,7 +202,12 @@ func (s *Sandbox) retryDelivery(w http.ResponseWriter, r *http.Request) *apiErro
 		return notFound("webhook delivery")
 	}
 	markWrite(r)
-	writeJSON(w, http.StatusOK, map[string]any{"delivery_id": d.ID, "status": "pending", "message": "the delivery is queued for another attempt"})
+	body := map[string]any{"delivery_id": d.ID, "retry_scheduled": true, "retry_count": d.RetryCount,
+		"message": "the delivery is queued for another attempt"}
+	if d.NextRetryAt != nil {
+		body["next_retry_at"] = d.NextRetryAt
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
 
@@ -299,17 +303,5 @@ func (s *Sandbox) revokeConnection(w http.ResponseWriter, r *http.Request) *apiE
 	markWrite(r)
 	s.emit(clientID, "user.connection.revoked", userID, map[string]any{"connection_id": id, "revoked_at": s.Now()})
 	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-func (s *Sandbox) getCredentials(w http.ResponseWriter, r *http.Request) *apiError {
-	now := s.Now()
-	entry := func(kind string) map[string]any {
-		return map[string]any{"credential_type": kind, "status": "active", "age_days": int(now.Sub(TestEpoch).Hours() / 24),
-			"recommended_action": "ok", "created_at": TestEpoch, "last_rotated_at": nil, "last_used_at": now, "grace_period_ends_at": nil}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"api_key": entry("api_key"), "webhook_secret": entry("webhook_secret"), "client_secret": entry("client_secret"),
-	})
 	return nil
 }

@@ -63,11 +63,14 @@ func TestUserAPIWritesPerFamily(t *testing.T) {
 	if r := call(t, "DELETE", u+"/meetings/"+id+"/participants/"+p.str("id"), h, ""); r.Status != 204 {
 		t.Fatalf("remove participant: %d", r.Status)
 	}
-	ag := call(t, "POST", u+"/meetings/"+id+"/agenda-items", h, `{"title":"Intro"}`)
-	if ag.Status != 201 {
-		t.Fatalf("agenda: %s", ag.Raw)
+	wantError(t, call(t, "POST", u+"/meetings/"+id+"/agenda-items", h, `{"title":"Intro"}`), 400, "validation_error")
+	wantError(t, call(t, "POST", u+"/meetings/"+id+"/agenda-items", h, `{"title":"Intro","item_type":"chat"}`), 400, "validation_error")
+	ag := call(t, "POST", u+"/meetings/"+id+"/agenda-items", h, `{"title":"Intro","item_type":"DISCUSSION"}`)
+	if ag.Status != 201 || ag.str("sequence") != "1" {
+		t.Fatalf("agenda (sequence is a string in the spec): %s", ag.Raw)
 	}
-	if r := call(t, "PUT", u+"/meetings/"+id+"/agenda-items/"+ag.str("id"), h, `{"status":"done"}`); r.str("status") != "done" {
+	wantError(t, call(t, "PUT", u+"/meetings/"+id+"/agenda-items/"+ag.str("id"), h, `{"status":"done"}`), 400, "validation_error")
+	if r := call(t, "PUT", u+"/meetings/"+id+"/agenda-items/"+ag.str("id"), h, `{"status":"completed"}`); r.str("status") != "completed" {
 		t.Fatalf("update agenda: %s", r.Raw)
 	}
 	ai := call(t, "POST", u+"/action-items", h, `{"title":"Follow up","due_date":"2026-02-01"}`)

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -117,6 +118,14 @@ func (s *Sandbox) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		s.Advance(d)
 		writeJSON(w, http.StatusOK, map[string]any{"now": s.Now()})
+	case route == "POST /_sandbox/dns":
+		var in struct{ Name, Value string }
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in); err != nil || in.Name == "" {
+			fail(http.StatusBadRequest, CodeInvalidRequest, `the body must be {"name": "...", "value": "..."}`)
+			return
+		}
+		s.SetDNSRecord(in.Name, in.Value)
+		writeJSON(w, http.StatusOK, map[string]any{"name": in.Name, "value": in.Value})
 	case route == "POST /_sandbox/reset":
 		s.Reset()
 		writeJSON(w, http.StatusOK, map[string]any{"reset": true})

@@ -34,22 +34,43 @@ func FuzzHandler(f *testing.F) {
 		{"GET", "/v1/partner/admin/webhook-deliveries/%00", "", "", "", ""},
 		{"POST", "/_sandbox/faults", "", "", "application/json", `{"kind":"latency","latency":"-1s"}`},
 		{"GET", "/.well-known/openid_configuration", "", "", "", ""},
+		{"POST", "/v1/partner/user/meetings/MEETING/context", "", "Bearer TOKEN", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc\r\n--x--"},
+		{"POST", "/v1/partner/user/sessions", "", "Bearer TOKEN", "application/json", `{"message":"hi","meeting_id":7,"metadata":{"a":1}}`},
+		{"GET", "/v1/partner/user/sessions/x", "turn_limit=0&turn_offset=-1", "Bearer TOKEN", "", ""},
+		{"POST", "/v1/partner/user/workflow-runs", "", "Bearer TOKEN", "application/json", `{"workflow_template_id":[],"originating_type":"meeting"}`},
+		{"POST", "/v1/partner/user/meeting-templates/x/apply", "", "Bearer TOKEN", "application/json", `{"meeting_id":null}`},
+		{"POST", "/v1/partner/user/toolkits/x/install", "", "Bearer TOKEN", "application/json", `{"dry_run":"yes"}`},
+		{"POST", "/v1/partner/user/meetings/MEETING/next-steps/x/execute", "", "Bearer TOKEN", "application/json", `[]`},
+		{"GET", "/v1/partner/user/meetings/MEETING/transcript/export", "format=vtt", "Bearer TOKEN", "", ""},
+		// "Key APPKEY" stands for the admin headers X-API-Key and X-Client-ID.
+		{"POST", "/v1/partner/admin/toolkits", "", "Key APPKEY", "application/json", `{"name":"k","slug":"k","version":"1","manifest":{"next_steps":[1,{"spec":[]}]}}`},
+		{"POST", "/v1/partner/admin/toolkits/export", "", "Key APPKEY", "application/json", `{"next_step_ids":[1,null]}`},
+		{"POST", "/v1/partner/admin/idp", "", "Key APPKEY", "application/json", `{"name":"x","discovery_url":"https://%zz","mode":1}`},
+		{"POST", "/v1/partner/admin/credentials/api-key/rotate", "", "Key APPKEY", "application/json", `{"confirmation_token":"x","grace_period_hours":-5}`},
+		{"POST", "/v1/partner/admin/automations", "", "Key APPKEY", "application/json", `{"name":"a","trigger_type":"meeting_ended","actions":[{"type":null}]}`},
+		{"GET", "/v1/partner/admin/credentials/history", "limit=0", "Key APPKEY", "", ""},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.query, s.authz, s.ctype, s.body)
 	}
 	s := New(Options{Seed: 1, Limits: Limits{Off: true}})
 	app := s.DefaultApp()
-	tok, _ := s.IssueTokens(TokenSpec{Scopes: []string{"meetings:read", "meetings:write"}})
+	tok, _ := s.IssueTokens(TokenSpec{Scopes: []string{"meetings:read", "meetings:write", "context:read", "context:write",
+		"chat:read", "chat:write", "workflows:read", "workflows:write", "toolkits:read", "toolkits:write"}})
+	meetingID := s.st.data[s.st.defaultUser].meetings[0].ID
 	f.Fuzz(func(t *testing.T, method, path, query, authz, ctype, body string) {
 		if !strings.HasPrefix(path, "/") || strings.Contains(path, "/_sandbox/reset") || strings.Contains(path, "/_sandbox/faults") {
 			return // faults would make answers unpredictable on purpose
 		}
 		authz = strings.NewReplacer("APPKEY", app.APIKey, "TOKEN", tok.AccessToken).Replace(authz)
+		path = strings.ReplaceAll(path, "MEETING", meetingID)
 		req := &http.Request{Method: method, URL: &url.URL{Path: path, RawQuery: query}, Host: "sandbox.test",
 			Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body)), RemoteAddr: "127.0.0.1:1234", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
 		req = req.WithContext(t.Context())
-		if authz != "" {
+		if key, ok := strings.CutPrefix(authz, "Key "); ok {
+			req.Header.Set("X-API-Key", key)
+			req.Header.Set("X-Client-ID", app.ClientID)
+		} else if authz != "" {
 			req.Header.Set("Authorization", authz)
 		}
 		if c, browser := strings.CutSuffix(ctype, "+browser"); browser {

@@ -115,7 +115,7 @@ func (s *Sandbox) authenticateClient(r *http.Request, vals url.Values, required 
 	defer s.mu.Unlock()
 	for _, p := range pairs {
 		app, ok := s.st.apps[p[0]]
-		if !ok || subtle.ConstantTimeCompare([]byte(app.ClientSecret), []byte(p[1])) != 1 {
+		if !ok || !s.credentialMatchesLocked(app, credClientSecret, p[1]) {
 			continue
 		}
 		if app.Deactivated {

@@ -48,7 +48,7 @@ func (s *Sandbox) routeTable() []*route {
 	authorize := oauth(http.MethodGet, "/oauth2/authorize", false, s.handleAuthorize)
 	authorize.page = true
 	signIn := &route{method: http.MethodGet, path: SignInPath, class: contio.ClassPublic, page: true, own: true, h: s.handleSignInPage}
-	return []*route{
+	routes := []*route{
 		// OAuth and passwordless sign-in (any host).
 		oauth(http.MethodPost, "/auth/initiate", true, s.handleInitiate),
 		oauth(http.MethodPost, "/auth/verify", true, s.handleVerify),
@@ -89,6 +89,7 @@ func (s *Sandbox) routeTable() []*route {
 		user(http.MethodGet, "/calendar/events/{calendar_event_id}", "calendar:read", s.getCalendarEvent),
 		user(http.MethodPost, "/calendar/events/{calendar_event_id}/meeting", "calendar:write", s.meetingFromCalendarEvent),
 		user(http.MethodPost, "/meetings/{id}/calendar/link", "calendar:write", s.linkCalendarEvent),
+		user(http.MethodDelete, "/meetings/{id}/calendar/unlink", "calendar:write", s.unlinkCalendarEvent),
 
 		// Admin API; both spellings where the SDK and the spec differ.
 		admin(http.MethodGet, "/app", s.getApp),
@@ -106,8 +107,8 @@ func (s *Sandbox) routeTable() []*route {
 		admin(http.MethodGet, "/connections", s.listConnections),
 		admin(http.MethodGet, "/connections/{connection_id}", s.getConnection),
 		admin(http.MethodDelete, "/connections/{connection_id}", s.revokeConnection),
-		admin(http.MethodGet, "/credentials", s.getCredentials),
 	}
+	return append(routes, s.resourceRoutes(user, admin)...)
 }
 
 // match finds the route for method and path. allowed lists the methods

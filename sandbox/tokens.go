@@ -144,6 +144,7 @@ type state struct {
 	data        map[string]*userData     // by user id
 	idem        map[string]*idemRecord   // by credential|method|Idempotency-Key
 	workspaces  map[string]*Workspace    // shared workspaces, by id
+	res         *resources               // what the SDK 1.9.0 operations manage
 
 	defaultClient, defaultUser string
 }
@@ -155,7 +156,7 @@ func newState() *state {
 		challenges: map[string]*otpChallenge{}, sessions: map[string]*authSession{},
 		webSessions: map[string]*authSession{}, connections: map[string]*connection{},
 		data: map[string]*userData{}, idem: map[string]*idemRecord{},
-		workspaces: map[string]*Workspace{},
+		workspaces: map[string]*Workspace{}, res: newResources(),
 	}
 }
 
@@ -177,6 +178,7 @@ func (s *Sandbox) seedDefaults() {
 	user := s.AddUser(User{Email: "ada@example.com", Name: "Ada Lovelace"})
 	s.mu.Lock()
 	s.st.defaultClient, s.st.defaultUser = app.ClientID, user.ID
+	s.seedCatalogueLocked()
 	s.mu.Unlock()
 }
 

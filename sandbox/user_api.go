@@ -79,7 +79,7 @@ type meeting struct {
 	CreatedByUserID string    `json:"created_by_user_id"`
 	StartTime       time.Time `json:"start_time"`
 	EndTime         time.Time `json:"end_time"`
-	CalendarEventID *string   `json:"calendar_event_id"`
+	CalendarEventID *string   `json:"calendar_event_id,omitempty"`
 	SummaryNotes    string    `json:"summary_notes"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
@@ -90,7 +90,7 @@ type meeting struct {
 type participant struct {
 	ID         string    `json:"id"`
 	MeetingID  string    `json:"meeting_id"`
-	UserID     *string   `json:"user_id"`
+	UserID     *string   `json:"user_id,omitempty"` // a guest has none; the spec cannot say null
 	Email      string    `json:"email"`
 	Name       string    `json:"name"`
 	Role       string    `json:"role"`
@@ -106,7 +106,7 @@ type agendaItem struct {
 	Description string    `json:"description"`
 	ItemType    string    `json:"item_type"`
 	Status      string    `json:"status"`
-	Sequence    int       `json:"sequence"`
+	Sequence    int       `json:"sequence,string"` // the spec types it as a string
 	Minutes     int       `json:"time_allocation_minutes"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
@@ -116,29 +116,43 @@ type actionItem struct {
 	ID               string     `json:"id"`
 	Title            string     `json:"title"`
 	Description      string     `json:"description"`
-	MeetingID        *string    `json:"meeting_id"`
-	IsCompleted      bool       `json:"is_completed"`
+	MeetingID        *string    `json:"meeting_id,omitempty"` // unset fields are left out:
+	IsCompleted      bool       `json:"is_completed"`         // the spec cannot say null
 	Status           string     `json:"status"`
-	DueDate          *string    `json:"due_date"`
-	AssignedToUserID *string    `json:"assigned_to_user_id"`
+	DueDate          *string    `json:"due_date,omitempty"`
+	AssignedToUserID *string    `json:"assigned_to_user_id,omitempty"`
 	PartnerAssigned  bool       `json:"has_partner_assignment"`
-	CompletedAt      *time.Time `json:"completed_at"`
+	CompletedAt      *time.Time `json:"completed_at,omitempty"`
 	CreatedAt        time.Time  `json:"created_at"`
 	UpdatedAt        time.Time  `json:"updated_at"`
 }
 
 type calendarEvent struct {
-	ID             string    `json:"id"`
-	Title          string    `json:"title"`
-	Description    string    `json:"description"`
-	StartTime      time.Time `json:"start_time"`
-	EndTime        time.Time `json:"end_time"`
-	Location       string    `json:"location"`
-	Organizer      string    `json:"organizer"`
-	Attendees      []string  `json:"attendees"`
-	MeetingID      *string   `json:"meeting_id"`
-	LinkedMeetings []string  `json:"linked_meetings"`
+	ID             string           `json:"id"`
+	Title          string           `json:"title"`
+	Description    string           `json:"description"`
+	StartTime      time.Time        `json:"start_time"`
+	EndTime        time.Time        `json:"end_time"`
+	Location       string           `json:"location"`
+	Organizer      calendarPerson   `json:"organizer"`
+	Attendees      []calendarPerson `json:"attendees"`
+	MeetingID      *string          `json:"meeting_id,omitempty"`
+	LinkedMeetings []string         `json:"linked_meetings"`
 }
+
+// calendarPerson is an organizer or attendee of a calendar event.
+type calendarPerson struct {
+	Email  string `json:"email"`
+	Name   string `json:"name"`
+	Status string `json:"status"`
+	Type   string `json:"type"`
+}
+
+// agendaItemTypes and agendaStatuses are the enums the spec documents.
+var (
+	agendaItemTypes = []string{"DISCUSSION", "DECISION", "ACTION_ITEM", "INFORMATION"}
+	agendaStatuses  = []string{"pending", "in_progress", "completed"}
+)
 
 // userData is one user's workspace content.
 type userData struct {
@@ -159,7 +173,7 @@ func (s *Sandbox) seedUserData(u *User) *userData {
 		s.addParticipantTo(m, u.Email, u.Name, "EDITOR", &u.ID, now)
 		s.addParticipantTo(m, "grace@example.com", "Grace Hopper", "VIEWER", nil, now)
 		for j, at := range []string{"Updates", "Decisions", "Next steps"} {
-			m.agenda = append(m.agenda, &agendaItem{ID: s.ids.uuid(), MeetingID: m.ID, Title: at, ItemType: "discussion",
+			m.agenda = append(m.agenda, &agendaItem{ID: s.ids.uuid(), MeetingID: m.ID, Title: at, ItemType: "DISCUSSION",
 				Status: "pending", Sequence: j + 1, Minutes: 15, CreatedAt: now, UpdatedAt: now})
 		}
 		d.meetings = append(d.meetings, m)
@@ -175,7 +189,10 @@ func (s *Sandbox) seedUserData(u *User) *userData {
 	for i, title := range []string{"Design review", "1:1", "All hands", "Partner sync"} {
 		start := now.Add(time.Duration(i*24) * time.Hour)
 		d.events = append(d.events, &calendarEvent{ID: s.ids.uuid(), Title: title, StartTime: start, EndTime: start.Add(30 * time.Minute),
-			Location: "Room " + strconv.Itoa(i+1), Organizer: u.Email, Attendees: []string{u.Email}, LinkedMeetings: []string{}})
+			Location: "Room " + strconv.Itoa(i+1), LinkedMeetings: []string{},
+			Organizer: calendarPerson{Email: u.Email, Name: u.Name, Status: "accepted", Type: "organizer"},
+			Attendees: []calendarPerson{{Email: u.Email, Name: u.Name, Status: "accepted", Type: "required"},
+				{Email: "grace@example.com", Name: "Grace Hopper", Status: "needs_action", Type: "optional"}}})
 	}
 	return d
 }
@@ -489,10 +506,16 @@ func (s *Sandbox) createAgendaItem(w http.ResponseWriter, r *http.Request) *apiE
 	if e := requireTitle(in.Title); e != nil {
 		return e
 	}
+	if in.ItemType == nil {
+		return newErr(http.StatusBadRequest, CodeValidation, "item_type is required")
+	}
+	if e := in.checkEnums(); e != nil {
+		return e
+	}
 	var it agendaItem
 	e := s.inMeeting(r, func(_ *User, _ *userData, m *meeting) *apiError {
 		now := s.Now()
-		x := &agendaItem{ID: s.ids.uuid(), MeetingID: m.ID, Title: *in.Title, ItemType: "discussion", Status: "pending",
+		x := &agendaItem{ID: s.ids.uuid(), MeetingID: m.ID, Title: *in.Title, ItemType: *in.ItemType, Status: "pending",
 			Sequence: len(m.agenda) + 1, Minutes: 10, CreatedAt: now, UpdatedAt: now}
 		assign(&x.ItemType, in.ItemType)
 		assign(&x.Description, in.Description)
@@ -507,6 +530,21 @@ func (s *Sandbox) createAgendaItem(w http.ResponseWriter, r *http.Request) *apiE
 		"created_at": it.CreatedAt, "item_type": it.ItemType, "title": it.Title, "meeting_id": it.MeetingID}})
 }
 
+// checkEnums refuses an item_type or status outside the spec's enums.
+func (in *agendaInput) checkEnums() *apiError {
+	if in.ItemType != nil {
+		if e := oneOf("item_type", *in.ItemType, agendaItemTypes...); e != nil {
+			return e
+		}
+	}
+	if in.Status != nil {
+		if e := oneOf("status", *in.Status, agendaStatuses...); e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
 // agendaItemOf finds the agenda item the path's {item_id} names in m.
 func agendaItemOf(m *meeting, r *http.Request) (int, *agendaItem, *apiError) {
 	i, x := findByID(m.agenda, param(r, "item_id"), func(a *agendaItem) string { return a.ID })
@@ -519,6 +557,9 @@ func agendaItemOf(m *meeting, r *http.Request) (int, *agendaItem, *apiError) {
 func (s *Sandbox) updateAgendaItem(w http.ResponseWriter, r *http.Request) *apiError {
 	var in agendaInput
 	if e := decodeJSON(r, &in); e != nil {
+		return e
+	}
+	if e := in.checkEnums(); e != nil {
 		return e
 	}
 	var it agendaItem
@@ -778,7 +819,8 @@ func (s *Sandbox) meetingFromCalendarEvent(w http.ResponseWriter, r *http.Reques
 	if e != nil {
 		return e
 	}
-	return s.commit(w, r, http.StatusCreated, map[string]any{"meeting": m, "calendar_event_id": *m.CalendarEventID}, meetingCreated(&m))
+	return s.commit(w, r, http.StatusCreated, map[string]any{"created": true, "meeting": m,
+		"message": "a meeting was created from the calendar event"}, meetingCreated(&m))
 }
 
 func (s *Sandbox) linkCalendarEvent(w http.ResponseWriter, r *http.Request) *apiError {
@@ -805,11 +847,31 @@ func (s *Sandbox) linkCalendarEvent(w http.ResponseWriter, r *http.Request) *api
 		}
 		ev.MeetingID, m.CalendarEventID = &m.ID, &ev.ID
 		ev.LinkedMeetings = append(ev.LinkedMeetings, m.ID)
-		resp = map[string]any{"meeting_id": m.ID, "calendar_event_id": ev.ID, "linked": true}
+		resp = map[string]any{"success": true, "message": "the meeting is linked to calendar event " + ev.ID}
 		return nil
 	})
 	if e != nil {
 		return e
 	}
 	return s.commit(w, r, http.StatusOK, resp)
+}
+
+// unlinkCalendarEvent undoes linkCalendarEvent (the spec's operation; the
+// SDK does not wrap it).
+func (s *Sandbox) unlinkCalendarEvent(w http.ResponseWriter, r *http.Request) *apiError {
+	e := s.inMeeting(r, func(_ *User, d *userData, m *meeting) *apiError {
+		if m.CalendarEventID == nil {
+			return newErr(http.StatusBadRequest, "meeting_not_linked", "the meeting is not linked to a calendar event")
+		}
+		if ev, _ := s.eventOf(d, *m.CalendarEventID); ev != nil {
+			ev.MeetingID = nil
+			ev.LinkedMeetings = slices.DeleteFunc(ev.LinkedMeetings, func(id string) bool { return id == m.ID })
+		}
+		m.CalendarEventID = nil
+		return nil
+	})
+	if e != nil {
+		return e
+	}
+	return s.commit(w, r, http.StatusOK, map[string]any{"success": true, "message": "the meeting is no longer linked to a calendar event"})
 }

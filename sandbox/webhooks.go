@@ -47,13 +47,22 @@ type Attempt struct {
 	Error  string    `json:"error,omitempty"`
 }
 
+// json is the delivery as the admin API shows it. The timestamps that are
+// not known yet are left out: the spec types them as strings and cannot
+// say null.
 func (d *Delivery) json() map[string]any {
-	return map[string]any{
+	out := map[string]any{
 		"id": d.ID, "event_id": d.EventID, "event_type": d.EventType, "partner_app_id": d.PartnerAppID,
 		"delivery_status": d.Status, "http_status_code": d.HTTPStatus, "retry_count": d.RetryCount,
-		"next_retry_at": d.NextRetryAt, "delivered_at": d.DeliveredAt, "error_message": d.ErrorMessage,
-		"created_at": d.CreatedAt,
+		"error_message": d.ErrorMessage, "created_at": d.CreatedAt,
 	}
+	if d.NextRetryAt != nil {
+		out["next_retry_at"] = d.NextRetryAt
+	}
+	if d.DeliveredAt != nil {
+		out["delivered_at"] = d.DeliveredAt
+	}
+	return out
 }
 
 // Webhook delivery statuses, as the admin API reports them.
