@@ -43,8 +43,15 @@ const (
 	DefaultAuthURL = "https://auth.contio.ai"
 )
 
-// maxFileSize bounds what is read: a config or env file is a few KiB.
-const maxFileSize = 4 << 20
+// Bounds on what a load reads and builds: a real config or env file is a
+// few KiB, and a value a few hundred bytes. Each limit is refused with an
+// error that names it, never by running out of memory.
+const (
+	maxConfigSize  = 1 << 20   // bytes of the config file
+	maxEnvFileSize = 256 << 10 // bytes of the env file
+	maxValueSize   = 64 << 10  // bytes of one value after ${VAR} expansion
+	maxExpandTotal = 1 << 20   // bytes of all expanded values of one load
+)
 
 // maxErrors bounds how many problems one load reports.
 const maxErrors = 50
@@ -127,7 +134,7 @@ func Load(opts Options) (*integration.Integration, error) {
 	if path == "" {
 		path = DefaultFile
 	}
-	data, mode, err := readFile(path)
+	data, mode, err := readFile(path, maxConfigSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !opts.PathExplicit:
 		path, data = "", nil // no config file: the environment is the config
@@ -146,7 +153,7 @@ func Load(opts Options) (*integration.Integration, error) {
 		envPath = filepath.Join(dir, DefaultEnvFile)
 	}
 	var file *dotenv
-	switch envData, _, err := readFile(envPath); {
+	switch envData, _, err := readFile(envPath, maxEnvFileSize); {
 	case errors.Is(err, fs.ErrNotExist) && !explicitEnv:
 		envPath = "" // no .env beside the config: fine
 	case errors.Is(err, fs.ErrNotExist):
@@ -180,7 +187,7 @@ func Load(opts Options) (*integration.Integration, error) {
 
 // readFile reads a config or env file, refusing directories and anything
 // implausibly large. Errors name no path (the caller's *Error does).
-func readFile(path string) ([]byte, fs.FileMode, error) {
+func readFile(path string, limit int) ([]byte, fs.FileMode, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -196,14 +203,22 @@ func readFile(path string) ([]byte, fs.FileMode, error) {
 	if st.IsDir() {
 		return nil, 0, errors.New("is a directory, not a file")
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
 	if err != nil {
 		return nil, 0, fmt.Errorf("cannot read: %w", unwrapPath(err))
 	}
-	if len(data) > maxFileSize {
-		return nil, 0, fmt.Errorf("larger than %d MiB; is this the right file?", maxFileSize>>20)
+	if len(data) > limit {
+		return nil, 0, fmt.Errorf("larger than the limit of %s; is this the right file?", sizeName(limit))
 	}
 	return data, st.Mode().Perm(), nil
+}
+
+// sizeName renders a byte limit the way the messages print it (64 KiB, 1 MiB).
+func sizeName(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
 }
 
 // unwrapPath drops the *PathError wrapper, whose path the caller prints.
