@@ -113,12 +113,11 @@ func (e *env) runDemo(cmd *cobra.Command, o *runOptions, fixed, keep bool) error
 		}
 		return saved(k)
 	}
-	ig, err := e.loadIntegration(cfg, envFile)
+	ig, red, err := e.loadIntegration(cfg, envFile, false)
 	e.lookupEnv = saved
 	if err != nil {
 		return fmt.Errorf("the demo config does not load (a bug, please report it): %w", err)
 	}
-	red := doctor.Redactor(ig)
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()
 	shared := liveShared(ig, !o.offline, false)

@@ -56,18 +56,26 @@ func (o *runOptions) bind(cmd *cobra.Command) {
 	f.BoolVar(&o.insecure, "insecure-skip-verify", false, "skip TLS verification, for loopback hosts only")
 }
 
-// loadIntegration reads the config as the flags say; errors are usage errors.
-func (e *env) loadIntegration(path, envFile string) (*integration.Integration, error) {
+// loadIntegration reads the config as the flags say and builds the one
+// redactor for everything derived from it; errors are usage errors.
+// refuseEmpty turns "no config and no CONTIO_* variable" into an error that
+// says how to start, rather than a run against production with nothing set.
+func (e *env) loadIntegration(path, envFile string, refuseEmpty bool) (*integration.Integration, *redact.Redactor, error) {
 	ig, err := config.Load(config.Options{
 		Path:         path,
 		PathExplicit: path != "",
 		EnvFile:      envFile,
 		LookupEnv:    e.lookupEnv,
+		RefuseEmpty:  refuseEmpty,
 	})
 	if err != nil {
-		return nil, usageErr(err)
+		return nil, nil, usageErr(err)
 	}
-	return ig, nil
+	red := doctor.Redactor(ig)
+	for _, s := range config.URLCredentials(ig) {
+		red.Add(s)
+	}
+	return ig, red, nil
 }
 
 func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
@@ -75,11 +83,10 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 	if err != nil {
 		return err
 	}
-	ig, err := e.loadIntegration(o.config, o.envFile)
+	ig, red, err := e.loadIntegration(o.config, o.envFile, true)
 	if err != nil {
 		return err
 	}
-	red := doctor.Redactor(ig)
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()
 	live := !o.offline
@@ -98,6 +105,9 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 	done()
 	if err != nil {
 		return usageErr(red.Error(err))
+	}
+	if note := config.TemplateNote(config.TemplateLeftovers(ig)); note != "" {
+		rep.Notes = append([]string{note}, rep.Notes...)
 	}
 	return e.finish(rep, o, extra, red)
 }

@@ -206,7 +206,7 @@ func (e *env) webhookVerify(cmd *cobra.Command, o *webhookInput, format string) 
 // user holds (to compare against), and a redactor for all of them.
 func (e *env) webhookSecret(o *webhookInput) (webhookdiag.Secret, []webhookdiag.Secret, *integration.Integration, *redact.Redactor, error) {
 	var secret webhookdiag.Secret
-	ig, cfgErr := e.loadIntegration(o.config, o.envFile)
+	ig, red, cfgErr := e.loadIntegration(o.config, o.envFile, false)
 	explicit := o.config != "" || o.envFile != ""
 	if cfgErr != nil && (explicit || o.secretEnv == "") {
 		if o.secretEnv == "" && !explicit {
@@ -214,7 +214,9 @@ func (e *env) webhookSecret(o *webhookInput) (webhookdiag.Secret, []webhookdiag.
 		}
 		return secret, nil, nil, nil, cfgErr
 	}
-	red := doctor.Redactor(ig)
+	if red == nil {
+		red = doctor.Redactor(nil)
+	}
 	named := func(label string, v integration.Value) webhookdiag.Secret {
 		if at := v.From.String(); at != "" {
 			label += " at " + at

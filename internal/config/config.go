@@ -68,7 +68,22 @@ type Options struct {
 	EnvFile string
 	// LookupEnv reads the process environment; nil means os.LookupEnv.
 	LookupEnv func(string) (string, bool)
+	// RefuseEmpty makes Load return ErrNothingToCheck when there is no
+	// config file and no CONTIO_* variable at all: a run would otherwise
+	// probe the production hosts with nothing to check.
+	RefuseEmpty bool
 }
+
+// ErrNothingToCheck is Load's error, with RefuseEmpty, when there is
+// neither a config file nor any CONTIO_* variable. It says how to start.
+var ErrNothingToCheck = &Error{Msg: "nothing to check: no " + DefaultFile + " here and no CONTIO_* variable set.\n" +
+	"  See a report first:      contio-doctor demo\n" +
+	"  Describe your app:       contio-doctor init   (writes " + DefaultFile + "; then export CONTIO_CLIENT_ID and CONTIO_CLIENT_SECRET)\n" +
+	"  Or point at a config:    contio-doctor --config path/to/" + DefaultFile}
+
+// envVars are the variables that make up a config when there is no file.
+var envVars = []string{"CONTIO_API_URL", "CONTIO_AUTH_URL", "CONTIO_CLIENT_ID", "CONTIO_CLIENT_SECRET", "CONTIO_REDIRECT_URI",
+	"CONTIO_SCOPES", "CONTIO_ACCESS_TOKEN", "CONTIO_REFRESH_TOKEN", "CONTIO_API_KEY", "CONTIO_WEBHOOK_URL", "CONTIO_WEBHOOK_SECRET"}
 
 // Error is a config problem with its position.
 type Error struct {
@@ -169,6 +184,9 @@ func Load(opts Options) (*integration.Integration, error) {
 
 	var in *integration.Integration
 	if path == "" {
+		if opts.RefuseEmpty && !slices.ContainsFunc(envVars, func(n string) bool { _, _, ok := vars.get(n); return ok }) {
+			return nil, ErrNothingToCheck
+		}
 		in = fromEnv(vars)
 	} else {
 		if in, err = parse(path, data, vars, envPath); err != nil {

@@ -585,7 +585,7 @@ func TestIgnoreParsing(t *testing.T) {
 		t.Fatalf("ignore = %+v", in.Ignore)
 	}
 	w := in.Ignore[0]
-	if w.Check != "CD2104" || w.Reason != "staging uses a loopback callback" {
+	if w.Check != "CD2005" || w.Reason != "staging uses a loopback callback" {
 		t.Errorf("waiver = %+v", w)
 	}
 	lastMoment := time.Date(2027, 1, 31, 23, 59, 59, 999999999, time.UTC)

@@ -619,7 +619,7 @@ func (d *decoder) ignore(n *yaml.Node) []integration.Waiver {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		d.errAt(n, "ignore must be a list of waivers (each `- check: CD2104` with a reason), found %s", kindName(n))
+		d.errAt(n, "ignore must be a list of waivers (each `- check: CD2005` with a reason), found %s", kindName(n))
 		return nil
 	}
 	var out []integration.Waiver
@@ -662,7 +662,7 @@ func (d *decoder) ignore(n *yaml.Node) []integration.Waiver {
 			}
 		}
 		if w.Check == "" {
-			d.errAt(item, "%s has no check: name the check ID (like CD2104) or name to ignore", where)
+			d.errAt(item, "%s has no check: name the check ID (like CD2005) or name to ignore", where)
 			ok = false
 		}
 		if w.Reason == "" {
