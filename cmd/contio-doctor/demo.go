@@ -56,6 +56,13 @@ It exits 0 whenever the report was produced, whatever it found.`,
 }
 
 func (e *env) runDemo(cmd *cobra.Command, o *runOptions, fixed, keep bool) error {
+	var err error
+	if o.format, err = parseFormat("--format", o.format); err != nil {
+		return usageErr(err)
+	}
+	if err := checkTimeout(o.timeout); err != nil {
+		return usageErr(err)
+	}
 	var log strings.Builder
 	sb := sandbox.New(sandbox.Options{Seed: 2026, Log: &log})
 	base, stop, err := sb.Start()

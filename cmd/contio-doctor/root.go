@@ -99,11 +99,13 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       doctor.Version,
-		Args:          cobra.NoArgs,
+		Args:          rootArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.runDoctor(cmd, ro)
 		},
 	}
+	root.SetFlagErrorFunc(flagError)
+	root.SuggestionsMinimumDistance = 2
 	root.SetVersionTemplate("contio-doctor {{.Version}}\n")
 	ro.bind(root)
 	runCmd := &cobra.Command{

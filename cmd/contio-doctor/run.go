@@ -115,12 +115,15 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 // outputs checks the flags that shape the result (--fail-on, --format,
 // --report) before any work is done, so a typo costs no probes.
 func (o *runOptions) outputs() (checks.Severity, []reportTarget, error) {
-	failOn, err := checks.ParseSeverity(o.failOn)
+	failOn, err := parseFailOn(o.failOn)
 	if err != nil {
-		return 0, nil, usageErr(fmt.Errorf("--fail-on: %w", err))
+		return 0, nil, usageErr(err)
 	}
-	if _, err := report.For(o.format, report.Options{}); err != nil {
-		return 0, nil, usageErr(fmt.Errorf("--format: %w", err))
+	if o.format, err = parseFormat("--format", o.format); err != nil {
+		return 0, nil, usageErr(err)
+	}
+	if err := checkTimeout(o.timeout); err != nil {
+		return 0, nil, usageErr(err)
 	}
 	extra, err := parseReports(o.reports)
 	if err != nil {
@@ -150,8 +153,9 @@ func parseReports(specs []string) ([]reportTarget, error) {
 		if !ok || path == "" {
 			return nil, fmt.Errorf("--report %q: want FORMAT=FILE, e.g. sarif=doctor.sarif", s)
 		}
-		if _, err := report.For(format, report.Options{}); err != nil {
-			return nil, fmt.Errorf("--report %q: %w", s, err)
+		format, err := parseFormat("--report "+s, format)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, reportTarget{format, path})
 	}
