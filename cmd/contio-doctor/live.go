@@ -13,5 +13,5 @@ func liveShared(ig *integration.Integration, live, insecure bool) any {
 	if !live {
 		return nil
 	}
-	return checks.NewLive(ig, probe.Options{InsecureSkipVerify: insecure, UserAgent: "contio-doctor/" + doctor.Version})
+	return checks.NewLive(ig, probe.Options{InsecureSkipVerify: insecure, UserAgent: "contio-doctor/" + doctor.ToolVersion()})
 }

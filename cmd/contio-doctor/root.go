@@ -98,7 +98,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on,
 2 usage or config error, 3 the doctor itself failed. They never depend on --format.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       doctor.Version,
+		Version:       doctor.ToolVersion(),
 		Args:          rootArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.runDoctor(cmd, ro)

@@ -94,7 +94,7 @@ func Run(ctx context.Context, ig *integration.Integration, opts Options) (*repor
 		id = newRunID()
 	}
 	rep := &report.Report{
-		Tool: report.Tool{Name: "contio-doctor", Version: Version},
+		Tool: report.Tool{Name: "contio-doctor", Version: ToolVersion()},
 		Run: report.Run{
 			ID:          id,
 			StartedAt:   started.UTC(),
