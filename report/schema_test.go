@@ -96,7 +96,11 @@ func TestSchemaRejectsDrift(t *testing.T) {
 	s := compileSchema(t, "schema/report.schema.json")
 	good := renderVia(t, synthReport(), "json")
 	for name, mutate := range map[string]func(map[string]any){
-		"renamed field":  func(d map[string]any) { d["summary"].(map[string]any)["failed"] = 1 },
+		"renamed field": func(d map[string]any) {
+			sum := d["summary"].(map[string]any)
+			sum["failed"] = sum["fail"]
+			delete(sum, "fail")
+		},
 		"unknown status": func(d map[string]any) { d["results"].([]any)[0].(map[string]any)["status"] = "broken" },
 		"bad check ID":   func(d map[string]any) { d["results"].([]any)[0].(map[string]any)["check"] = "X1" },
 		"fail, no findings": func(d map[string]any) {

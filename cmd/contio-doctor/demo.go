@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/Contio-AI/contio-doctor/checks"
+	"github.com/Contio-AI/contio-doctor/internal/config"
 	"github.com/Contio-AI/contio-doctor/internal/doctor"
 	"github.com/Contio-AI/contio-doctor/sandbox"
 )
@@ -37,7 +38,8 @@ mistakes partners make most, and runs every check against it, offline and live.
   --fixed   the same, with every mistake corrected: a clean report
   --keep    keep the generated config and .env and print where they are
 
-It exits 0 whenever the report was produced, whatever it found.`,
+It exits 0 whenever the report was produced, whatever it found: the report
+is run with --fail-on never, and its last line says so.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.runDemo(cmd, o, fixed, keep)
@@ -120,7 +122,13 @@ func (e *env) runDemo(cmd *cobra.Command, o *runOptions, fixed, keep bool) error
 		}
 		return saved(k)
 	}
-	ig, red, err := e.loadIntegration(cfg, envFile, false)
+	// Without --keep the folder is gone when the report is read: name the
+	// file as what it is rather than by a path that will not exist.
+	name := cfg
+	if !keep {
+		name = "demo/contio-doctor.yaml"
+	}
+	ig, red, err := e.loadConfig(config.Options{Path: cfg, PathExplicit: true, EnvFile: envFile, LookupEnv: e.lookupEnv, Name: name})
 	e.lookupEnv = saved
 	if err != nil {
 		return fmt.Errorf("the demo config does not load (a bug, please report it): %w", err)
@@ -132,10 +140,16 @@ func (e *env) runDemo(cmd *cobra.Command, o *runOptions, fixed, keep bool) error
 	if fixed {
 		mode = "corrected"
 	}
-	fmt.Fprintf(e.stderr, "contio-doctor demo: sandbox at %s, %s config %s\n", base, mode, cfg)
+	where := "config demo/contio-doctor.yaml (temporary, removed on exit; --keep keeps it)"
+	if keep {
+		where = "config " + cfg
+	}
+	fmt.Fprintf(e.stderr, "contio-doctor demo: sandbox at %s, %s %s\n", base, mode, where)
 	rep, err := doctor.Run(ctx, ig, doctor.Options{
-		Checks:  checks.Options{CheckTimeout: o.timeout},
-		FailOn:  checks.SeverityError,
+		Checks: checks.Options{CheckTimeout: o.timeout},
+		// The demo's exit code is 0 whatever it finds; the report's last
+		// line must say the same.
+		FailOn:  checks.SeverityNone,
 		Live:    !o.offline,
 		Verbose: o.verbose,
 		Shared:  shared,

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,13 +63,19 @@ func (o *runOptions) bind(cmd *cobra.Command) {
 // refuseEmpty turns "no config and no CONTIO_* variable" into an error that
 // says how to start, rather than a run against production with nothing set.
 func (e *env) loadIntegration(path, envFile string, refuseEmpty bool) (*integration.Integration, *redact.Redactor, error) {
-	ig, err := config.Load(config.Options{
+	return e.loadConfig(config.Options{
 		Path:         path,
 		PathExplicit: path != "",
 		EnvFile:      envFile,
 		LookupEnv:    e.lookupEnv,
 		RefuseEmpty:  refuseEmpty,
 	})
+}
+
+// loadConfig is loadIntegration with every option open (the demo names its
+// temporary files).
+func (e *env) loadConfig(opts config.Options) (*integration.Integration, *redact.Redactor, error) {
+	ig, err := config.Load(opts)
 	if err != nil {
 		return nil, nil, usageErr(err)
 	}
@@ -187,7 +195,12 @@ func unicodeOK(lookup func(string) (string, bool)) bool {
 func (e *env) writeReports(rep *report.Report, o *runOptions, extra []reportTarget, red *redact.Redactor) error {
 	toStdout := o.output == "" || o.output == "-"
 	if toStdout {
-		if err := doctor.Write(e.stdout, rep, o.format, e.renderOptions(o, e.isTTY && o.format == "text"), red); err != nil {
+		ropts := e.renderOptions(o, e.isTTY && o.format == "text")
+		var w io.Writer = e.stdout
+		if ropts.ASCII && o.format == "text" {
+			w = asciiWriter{e.stdout}
+		}
+		if err := doctor.Write(w, rep, o.format, ropts, red); err != nil {
 			return err
 		}
 	} else if err := writeFile(o.output, rep, o.format, e.renderOptions(o, false), red); err != nil {
@@ -199,6 +212,18 @@ func (e *env) writeReports(rep *report.Report, o *runOptions, extra []reportTarg
 		}
 	}
 	return e.writeGitHub(rep, o, red)
+}
+
+// asciiWriter spells the one non-ASCII unit Go's durations use, µs, as us,
+// for a terminal whose locale cannot show it (LC_ALL=C). doctor.Write hands
+// it the whole document in one Write, so a rune is never split.
+type asciiWriter struct{ w io.Writer }
+
+func (a asciiWriter) Write(p []byte) (int, error) {
+	if _, err := a.w.Write(bytes.ReplaceAll(p, []byte("µs"), []byte("us"))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 func writeFile(path string, rep *report.Report, format string, ropts report.Options, red *redact.Redactor) error {

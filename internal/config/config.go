@@ -68,6 +68,10 @@ type Options struct {
 	EnvFile string
 	// LookupEnv reads the process environment; nil means os.LookupEnv.
 	LookupEnv func(string) (string, bool)
+	// Name, when set, is how positions and the report name the config
+	// file instead of Path (the demo's files live in a folder removed on
+	// exit); the env file is then named beside it.
+	Name string
 	// RefuseEmpty makes Load return ErrNothingToCheck when there is no
 	// config file and no CONTIO_* variable at all: a run would otherwise
 	// probe the production hosts with nothing to check.
@@ -176,7 +180,11 @@ func Load(opts Options) (*integration.Integration, error) {
 	case err != nil:
 		return nil, &Error{File: envPath, Msg: err.Error()}
 	default:
-		if file, err = parseDotenv(envPath, envData); err != nil {
+		envName := envPath
+		if opts.Name != "" {
+			envName = filepath.Join(filepath.Dir(opts.Name), filepath.Base(envPath))
+		}
+		if file, err = parseDotenv(envName, envData); err != nil {
 			return nil, err
 		}
 	}
@@ -189,10 +197,14 @@ func Load(opts Options) (*integration.Integration, error) {
 		}
 		in = fromEnv(vars)
 	} else {
-		if in, err = parse(path, data, vars, envPath); err != nil {
+		name := path
+		if opts.Name != "" {
+			name = opts.Name
+		}
+		if in, err = parse(name, data, vars, envPath); err != nil {
 			return nil, err
 		}
-		in.ConfigPath, in.ConfigMode, in.ConfigBytes = path, mode, data
+		in.ConfigPath, in.ConfigMode, in.ConfigBytes = name, mode, data
 	}
 	in.Env = map[string]string{}
 	for _, name := range proxyVars {
