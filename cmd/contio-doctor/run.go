@@ -99,7 +99,7 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 	defer cancel()
 	live := !o.offline
 	shared := liveShared(ig, live, o.insecure)
-	done := e.progress(live, ig, red)
+	done := e.progress(shared, ig, red, o.noColor)
 	rep, err := doctor.Run(ctx, ig, doctor.Options{
 		Checks:       checks.Options{Only: o.only, Skip: o.skip, CheckTimeout: o.timeout},
 		FailOn:       failOn,
@@ -170,14 +170,9 @@ func parseReports(specs []string) ([]reportTarget, error) {
 	return out, nil
 }
 
-// renderOptions decides colour and marks in one place.
+// renderOptions decides the report's colour (useColour) and marks.
 func (e *env) renderOptions(o *runOptions, toTerminal bool) report.Options {
-	_, noColorEnv := e.lookupEnv("NO_COLOR")
-	color := toTerminal && !o.noColor && !noColorEnv
-	if term, _ := e.lookupEnv("TERM"); term == "dumb" {
-		color = false
-	}
-	return report.Options{Color: color, ASCII: o.ascii || !unicodeOK(e.lookupEnv)}
+	return report.Options{Color: e.useColour(toTerminal, o.noColor), ASCII: o.ascii || !unicodeOK(e.lookupEnv)}
 }
 
 // unicodeOK guesses whether the terminal can show ✓ ✗: a UTF-8 locale, or

@@ -190,7 +190,7 @@ func (e *env) webhookVerify(cmd *cobra.Command, o *webhookInput, format string) 
 			Notes []string `json:"notes,omitempty"`
 		}{1, from, header, d, notes})
 	} else {
-		writeDiagnosis(w, d, from, notes, unicodeOK(e.lookupEnv))
+		writeDiagnosis(w, d, from, notes, unicodeOK(e.lookupEnv), newPalette(e.useColour(e.isTTY, false)))
 	}
 	if err := w.Close(); err != nil {
 		return &exitError{code: doctor.ExitInternal, err: err}
@@ -248,7 +248,7 @@ func (e *env) webhookSecret(o *webhookInput) (webhookdiag.Secret, []webhookdiag.
 	return others[0], others[1:], ig, red, nil
 }
 
-func writeDiagnosis(w io.Writer, d webhookdiag.Diagnosis, from string, notes []string, unicode bool) {
+func writeDiagnosis(w io.Writer, d webhookdiag.Diagnosis, from string, notes []string, unicode bool, pal palette) {
 	mark := "FAIL"
 	if d.Verified {
 		mark = "OK"
@@ -256,7 +256,11 @@ func writeDiagnosis(w io.Writer, d webhookdiag.Diagnosis, from string, notes []s
 	if unicode {
 		mark = map[bool]string{true: "✓", false: "✗"}[d.Verified]
 	}
-	fmt.Fprintf(w, "%s %s\n", mark, d.Verdict)
+	verdict := pal.fail
+	if d.Verified {
+		verdict = pal.ok
+	}
+	fmt.Fprintf(w, "%s %s\n", verdict.Sprint(mark), verdict.Sprint(d.Verdict))
 	if d.GuideURL != "" {
 		fmt.Fprintf(w, "  guide: %s\n", d.GuideURL)
 	}
