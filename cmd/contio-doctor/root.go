@@ -41,6 +41,8 @@ type env struct {
 	getwd          func() (string, error)
 	// isTTY and stderrTTY report whether stdout and stderr are terminals.
 	isTTY, stderrTTY bool
+	// columns is stdout's terminal width (0: unknown or not a terminal).
+	columns int
 	// clock and runID fix a run's time and identifier (tests); nil and ""
 	// mean the real clock and a random ID.
 	clock func() time.Time
@@ -49,7 +51,7 @@ type env struct {
 
 // run is the whole program; main exits once with what it returns.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: os.LookupEnv, getwd: os.Getwd, isTTY: isTerminal(stdout), stderrTTY: isTerminal(stderr)}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: os.LookupEnv, getwd: os.Getwd, isTTY: isTerminal(stdout), stderrTTY: isTerminal(stderr), columns: terminalColumns(stdout)}
 	return e.run(args)
 }
 

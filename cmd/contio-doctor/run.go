@@ -172,7 +172,11 @@ func parseReports(specs []string) ([]reportTarget, error) {
 
 // renderOptions decides the report's colour (useColour) and marks.
 func (e *env) renderOptions(o *runOptions, toTerminal bool) report.Options {
-	return report.Options{Color: e.useColour(toTerminal, o.noColor), ASCII: o.ascii || !unicodeOK(e.lookupEnv)}
+	ropts := report.Options{Color: e.useColour(toTerminal, o.noColor), ASCII: o.ascii || !unicodeOK(e.lookupEnv)}
+	if toTerminal {
+		ropts.Width = e.width()
+	}
+	return ropts
 }
 
 // unicodeOK guesses whether the terminal can show ✓ ✗: a UTF-8 locale, or
