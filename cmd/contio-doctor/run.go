@@ -109,6 +109,7 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 		Shared:       shared,
 		Clock:        e.clock,
 		RunID:        e.runID,
+		Redactor:     red,
 	})
 	done()
 	if err != nil {

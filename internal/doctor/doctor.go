@@ -48,6 +48,10 @@ type Options struct {
 	RunID string
 	// Shared is handed to live checks (the probe client and its cache).
 	Shared any
+	// Redactor is the caller's redactor for ig, reused for the config
+	// fingerprint; nil builds one (building it is a third of a cold start's
+	// own work, so the commands build it once).
+	Redactor *redact.Redactor
 }
 
 // Run executes the selected checks against ig and returns the report.
@@ -101,7 +105,7 @@ func Run(ctx context.Context, ig *integration.Integration, opts Options) (*repor
 			FinishedAt:  clock().UTC(),
 			Mode:        mode,
 			ConfigPath:  ig.ConfigPath,
-			Fingerprint: Fingerprint(ig),
+			Fingerprint: fingerprint(ig, opts.Redactor),
 			APIURL:      ig.APIURL.Raw,
 			AuthURL:     ig.AuthURL.Raw,
 			ClientID:    ig.OAuth.ClientID.Raw,
@@ -153,10 +157,16 @@ func Redactor(ig *integration.Integration) *redact.Redactor {
 
 // Fingerprint hashes the config with secrets removed, so support can tell
 // whether two reports came from the same configuration.
-func Fingerprint(ig *integration.Integration) string {
+func Fingerprint(ig *integration.Integration) string { return fingerprint(ig, nil) }
+
+// fingerprint is Fingerprint with the run's redactor (nil: build one).
+func fingerprint(ig *integration.Integration, red *redact.Redactor) string {
 	var src []byte
 	if ig.ConfigBytes != nil {
-		src = Redactor(ig).Bytes(bytes.Clone(ig.ConfigBytes))
+		if red == nil {
+			red = Redactor(ig)
+		}
+		src = red.Bytes(bytes.Clone(ig.ConfigBytes))
 	} else {
 		src = fmt.Appendf(nil, "env:%s|%s|%s|%s", ig.APIURL.Raw, ig.AuthURL.Raw, ig.OAuth.ClientID.Raw, ig.OAuth.RedirectURI.Raw)
 	}
