@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/Contio-AI/contio-doctor/sandbox"
 )
 
 // TestReadmeFirstRun follows the README: init, export the client
@@ -70,5 +72,31 @@ func TestNoConfigNoVariablesSaysHowToStart(t *testing.T) {
 	}
 	if got.stdout != "" {
 		t.Errorf("a report was printed: %s", got.stdout)
+	}
+}
+
+// TestStarterLiveAgainstTheSandbox: init, then the variables the sandbox
+// banner exports, then a live run: the unchanged starter probes the
+// sandbox (not production) and passes the gate.
+func TestStarterLiveAgainstTheSandbox(t *testing.T) {
+	sb := sandbox.NewTest(t, sandbox.Options{Limits: sandbox.Limits{Off: true}})
+	app := sb.DefaultApp()
+	tok, err := sb.IssueTokens(sandbox.TokenSpec{Scopes: sandboxScopes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	runCLI(t, nil, "init")
+	vars := map[string]string{
+		"CONTIO_API_URL": sb.URL(), "CONTIO_AUTH_URL": sb.URL(), "CONTIO_REDIRECT_URI": app.RedirectURIs[0],
+		"CONTIO_CLIENT_ID": app.ClientID, "CONTIO_CLIENT_SECRET": app.ClientSecret, "CONTIO_API_KEY": app.APIKey,
+		"CONTIO_WEBHOOK_SECRET": app.WebhookSecret, "CONTIO_ACCESS_TOKEN": tok.AccessToken, "CONTIO_REFRESH_TOKEN": tok.RefreshToken,
+	}
+	got := runCLI(t, vars, "--format", "json", "--timeout", "10s")
+	if got.code != 0 {
+		t.Fatalf("exit %d\n%s\n%.2000s", got.code, got.stderr, got.stdout)
+	}
+	if !strings.Contains(got.stdout, `"mode": "live"`) || !strings.Contains(got.stdout, sb.URL()) {
+		t.Errorf("not a live run against the sandbox:\n%.1000s", got.stdout)
 	}
 }
