@@ -64,6 +64,15 @@ func FuzzLoad(f *testing.F) {
 		if strings.Contains(err.Error(), fuzzCanary) && !strings.Contains(string(data), fuzzCanary) {
 			t.Fatalf("error echoes a variable's value: %v", err)
 		}
+		var es Errors
+		if !errors.As(err, &es) {
+			es = Errors{e}
+		}
+		for _, x := range es {
+			if (x.Line < 1 || x.Column < 1) && !strings.HasPrefix(x.Msg, "and ") {
+				t.Fatalf("error without line:column: %v", x)
+			}
+		}
 	})
 }
 
