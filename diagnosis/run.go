@@ -49,6 +49,10 @@ type Options struct {
 	Clock func() time.Time
 	// RunID is the run's identifier; "" means a random one.
 	RunID string
+	// Redactor is the caller's redactor for ig, reused for the config
+	// fingerprint; nil builds one (building it is a third of a cold start's
+	// own work, so the commands build it once).
+	Redactor *redact.Redactor
 }
 
 // Run executes the selected checks against ig, folds their findings into
@@ -93,14 +97,14 @@ func Run(ctx context.Context, ig *integration.Integration, opts Options) (*Repor
 		id = newRunID()
 	}
 	rep := &Report{
-		Tool: Tool{Name: "contio-doctor", Version: Version},
+		Tool: Tool{Name: "contio-doctor", Version: ToolVersion()},
 		Run: RunInfo{
 			ID:          id,
 			StartedAt:   started.UTC(),
 			FinishedAt:  clock().UTC(),
 			Mode:        mode,
 			ConfigPath:  ig.ConfigPath,
-			Fingerprint: Fingerprint(ig),
+			Fingerprint: fingerprint(ig, opts.Redactor),
 			APIURL:      ig.APIURL.Raw,
 			AuthURL:     ig.AuthURL.Raw,
 			ClientID:    ig.OAuth.ClientID.Raw,
@@ -152,10 +156,16 @@ func Redactor(ig *integration.Integration) *redact.Redactor {
 
 // Fingerprint hashes the config with secrets removed, so support can tell
 // whether two reports came from the same configuration.
-func Fingerprint(ig *integration.Integration) string {
+func Fingerprint(ig *integration.Integration) string { return fingerprint(ig, nil) }
+
+// fingerprint is Fingerprint with the run's redactor (nil: build one).
+func fingerprint(ig *integration.Integration, red *redact.Redactor) string {
 	var src []byte
 	if ig.ConfigBytes != nil {
-		src = Redactor(ig).Bytes(bytes.Clone(ig.ConfigBytes))
+		if red == nil {
+			red = Redactor(ig)
+		}
+		src = red.Bytes(bytes.Clone(ig.ConfigBytes))
 	} else {
 		src = fmt.Appendf(nil, "env:%s|%s|%s|%s", ig.APIURL.Raw, ig.AuthURL.Raw, ig.OAuth.ClientID.Raw, ig.OAuth.RedirectURI.Raw)
 	}

@@ -482,9 +482,14 @@ func (t *textRenderer) summary(b *strings.Builder, r *Report) {
 	if r.ExitCode != 0 {
 		exitStyle = textStyles.failError
 	}
-	line := strings.Join(parts, t.paint(textStyles.faint, t.g.sep)) + t.paint(textStyles.faint, t.g.dash) +
-		t.paint(exitStyle, exit) + t.paint(textStyles.faint, " (--fail-on "+failOn+")")
-	b.WriteString(line + "\n")
+	counts := strings.Join(parts, t.paint(textStyles.faint, t.g.sep))
+	verdict := t.paint(exitStyle, exit) + t.paint(textStyles.faint, " (--fail-on "+failOn+")")
+	dash := t.g.dash
+	if lipgloss.Width(counts+dash+verdict) > t.width { // a narrow terminal: the verdict on a line of its own
+		dash = strings.TrimLeft(dash, " ")
+		counts += "\n"
+	}
+	b.WriteString(counts + t.paint(textStyles.faint, dash) + verdict + "\n")
 	if c.Fail > 0 || c.Error > 0 {
 		t.para(b, "", 0, "Run `contio-doctor explain <ID>` for the whole text of a check; -v lists what passed.", textStyles.faint)
 	}
@@ -506,8 +511,11 @@ func (t *textRenderer) fix(b *strings.Builder, ind int, fix string, commands []s
 		if j == 0 && strings.TrimSpace(fix) == "" {
 			label = "Fix"
 		}
-		b.WriteString(strings.Repeat(" ", ind) + t.paint(textStyles.label, textPad(label, textLabelWidth)) +
-			t.paint(textStyles.command, "$ "+textSanitize(c)) + "\n")
+		lead := strings.Repeat(" ", ind) + t.paint(textStyles.label, textPad(label, textLabelWidth))
+		for _, l := range WrapCommand("$ "+textSanitize(c), max(t.width-ind-textLabelWidth, 20)) {
+			b.WriteString(lead + t.paint(textStyles.command, l) + "\n")
+			lead = strings.Repeat(" ", ind+textLabelWidth)
+		}
 	}
 }
 
@@ -522,7 +530,7 @@ func (t *textRenderer) field(b *strings.Builder, indent int, label, text string)
 
 // para writes text after prefix, wrapped to the width with continuation
 // lines indented to hang; prefix occupies hang columns. Lines starting
-// with "$ " are commands: never wrapped, so they still paste whole.
+// with "$ " are commands, wrapped only as a shell reads them (WrapCommand).
 func (t *textRenderer) para(b *strings.Builder, prefix string, hang int, text string, st lipgloss.Style) {
 	avail := max(t.width-hang, 20)
 	first := true
@@ -531,8 +539,9 @@ func (t *textRenderer) para(b *strings.Builder, prefix string, hang int, text st
 	}
 	for _, p := range textParagraphs(text) {
 		var lines []string
-		if strings.HasPrefix(p, "$ ") {
-			lines = []string{p}
+		cmd := strings.HasPrefix(p, "$ ")
+		if cmd {
+			lines = WrapCommand(p, avail) // "\" continuations: still pastes as one command
 		} else {
 			lines = textWrap(p, avail)
 		}
@@ -545,7 +554,7 @@ func (t *textRenderer) para(b *strings.Builder, prefix string, hang int, text st
 			switch {
 			case line == "":
 				b.WriteString(strings.TrimRight(lead, " ") + "\n")
-			case strings.HasPrefix(line, "$ "):
+			case cmd:
 				b.WriteString(lead + t.paint(textStyles.command, line) + "\n")
 			default:
 				b.WriteString(lead + t.paint(st, line) + "\n")

@@ -404,7 +404,7 @@ func TestTextSummaryLine(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			r := textJSONFixture()
 			c.edit(r)
-			out := string(renderText(t, r, report.Options{ASCII: c.ascii}))
+			out := string(renderText(t, r, report.Options{ASCII: c.ascii, Width: 160})) // wide enough for one line
 			lines := strings.SplitAfter(out, "\n")
 			tail := strings.Join(lines[max(len(lines)-3, 0):], "")
 			if !strings.Contains(tail, c.suffix) {

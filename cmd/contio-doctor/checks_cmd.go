@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -15,11 +15,10 @@ import (
 func (e *env) checksCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "checks",
-		Short: "List every check: ID, name, guide entry, title, what it needs",
+		Short: "List every check: ID, name, guide entry, what it needs, title",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tGUIDE\tTITLE\tNEEDS")
+			var rows [][]string
 			for _, g := range contio.Guide {
 				for _, c := range checks.All() {
 					if c.Guide != g.Key {
@@ -29,12 +28,74 @@ func (e *env) checksCmd() *cobra.Command {
 					if guide == "" {
 						guide = "-"
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, guide, c.Title, c.Needs)
+					rows = append(rows, []string{c.ID, c.Name, guide, c.Needs.String(), c.Title})
 				}
 			}
-			return tw.Flush()
+			// One write: the table is built in memory, not row by row.
+			_, err := io.WriteString(e.stdout, checksTable(rows, e.width()))
+			return err
 		},
 	}
+}
+
+// checksTable lays rows (ID, name, guide, needs, title) out in columns
+// when they fit in width, the title wrapped under its own column. When
+// they do not, each check takes an "ID name guide" line and its title,
+// with what it needs, wrapped on the lines below.
+func checksTable(rows [][]string, width int) string {
+	const gap, titleMin, hang = 2, 30, 8
+	header := []string{"ID", "NAME", "GUIDE", "NEEDS", "TITLE"}
+	all := append([][]string{header}, rows...)
+	widths := make([]int, 4)
+	for _, r := range all {
+		for i := range widths {
+			widths[i] = max(widths[i], len([]rune(r[i])))
+		}
+	}
+	pad := func(b *strings.Builder, cells []string, ws []int) {
+		for i, w := range ws {
+			b.WriteString(cells[i])
+			b.WriteString(strings.Repeat(" ", w-len([]rune(cells[i]))+gap))
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(rows) * 160)
+	titleAt := widths[0] + widths[1] + widths[2] + widths[3] + 4*gap
+	if width-titleAt >= titleMin {
+		for _, r := range all {
+			pad(&b, r, widths)
+			for i, l := range wrap(r[4], width-titleAt) {
+				if i > 0 {
+					b.WriteString("\n" + strings.Repeat(" ", titleAt))
+				}
+				b.WriteString(l)
+			}
+			b.WriteString("\n")
+		}
+		return b.String()
+	}
+	for _, r := range all {
+		extra := r[3]
+		switch {
+		case widths[0]+widths[1]+widths[2]+2*gap <= width:
+			pad(&b, r[:2], widths[:2])
+			b.WriteString(r[2])
+		case len([]rune(r[0]+r[1]+r[2]))+2*gap <= width:
+			b.WriteString(r[0] + "  " + r[1] + "  " + r[2])
+		default: // too narrow even for that: the guide joins the needs
+			b.WriteString(r[0] + "  " + r[1])
+			extra = r[2] + "; " + r[3]
+		}
+		if r[0] == "ID" {
+			b.WriteString("\n" + strings.Repeat(" ", hang) + "TITLE (NEEDS)\n")
+			continue
+		}
+		for _, l := range wrap(r[4]+" ("+extra+")", max(width-hang, 20)) {
+			b.WriteString("\n" + strings.Repeat(" ", hang) + l)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 func (e *env) explainCmd() *cobra.Command {
@@ -51,14 +112,15 @@ func (e *env) explainCmd() *cobra.Command {
 				}
 				return usageErr(fmt.Errorf("%s", msg))
 			}
-			fmt.Fprint(e.stdout, Explain(c))
+			fmt.Fprint(e.stdout, Explain(c, min(e.width(), explainWidth)))
 			return nil
 		},
 	}
 }
 
-// Explain renders a check's documentation, like `staticcheck -explain`.
-func Explain(c *diagnosis.Check) string {
+// Explain renders a check's documentation, like `staticcheck -explain`,
+// wrapped to width columns.
+func Explain(c *diagnosis.Check, width int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: %s\n\n", c.ID, c.Name, c.Title)
 	if g, ok := contio.LookupGuide(c.Guide); ok && g.Key != "" {
@@ -66,11 +128,20 @@ func Explain(c *diagnosis.Check) string {
 	} else {
 		fmt.Fprintf(&b, "Guide:    beyond the troubleshooting guide\n")
 	}
-	fmt.Fprintf(&b, "Severity: %s\nNeeds:    %s\nProbe:    %s\n\n", c.Severity, c.Needs, safety(c.Safety))
+	for _, f := range [][2]string{{"Severity:", c.Severity.String()}, {"Needs:", c.Needs.String()}, {"Probe:", safety(c.Safety)}} {
+		for i, l := range wrap(f[1], width-10) {
+			if i == 0 {
+				fmt.Fprintf(&b, "%-9s %s\n", f[0], l)
+			} else {
+				fmt.Fprintf(&b, "          %s\n", l)
+			}
+		}
+	}
+	b.WriteString("\n")
 	section := func(name, text string) {
 		fmt.Fprintf(&b, "%s\n", name)
 		for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
-			for _, l := range wrap(line, explainWidth-2) {
+			for _, l := range wrap(line, width-2) {
 				fmt.Fprintf(&b, "  %s\n", l)
 			}
 		}
@@ -95,8 +166,9 @@ func safety(s int) string {
 	return "S3, mints tokens or sends to your server (explicit opt-in)"
 }
 
-// explainWidth is the width explain wraps its paragraphs to.
-const explainWidth = 80
+// explainWidth is the widest explain wraps its paragraphs to: prose reads
+// best in short lines, even in a wide terminal.
+const explainWidth = 100
 
 // wrap breaks text at spaces so no line exceeds width, unless one word does.
 func wrap(text string, width int) []string {

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/Contio-AI/contio-doctor/diagnosis"
+	"github.com/Contio-AI/contio-doctor/internal/config"
 	"github.com/Contio-AI/contio-doctor/sandbox"
 )
 
@@ -36,7 +37,8 @@ mistakes partners make most, and runs every check against it, offline and live.
   --fixed   the same, with every mistake corrected: a clean report
   --keep    keep the generated config and .env and print where they are
 
-It exits 0 whenever the report was produced, whatever it found.`,
+It exits 0 whenever the report was produced, whatever it found: the report
+is run with --fail-on never, and its last line says so.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.runDemo(cmd, o, fixed, keep)
@@ -55,6 +57,13 @@ It exits 0 whenever the report was produced, whatever it found.`,
 }
 
 func (e *env) runDemo(cmd *cobra.Command, o *runOptions, fixed, keep bool) error {
+	var err error
+	if o.format, err = parseFormat("--format", o.format); err != nil {
+		return usageErr(err)
+	}
+	if err := checkTimeout(o.timeout); err != nil {
+		return usageErr(err)
+	}
 	var log strings.Builder
 	sb := sandbox.New(sandbox.Options{Seed: 2026, Log: &log})
 	base, stop, err := sb.Start()
@@ -112,26 +121,38 @@ func (e *env) runDemo(cmd *cobra.Command, o *runOptions, fixed, keep bool) error
 		}
 		return saved(k)
 	}
-	ig, err := e.loadIntegration(cfg, envFile)
+	// Without --keep the folder is gone when the report is read: name the
+	// file as what it is rather than by a path that will not exist.
+	name := cfg
+	if !keep {
+		name = "demo/contio-doctor.yaml"
+	}
+	ig, red, err := e.loadConfig(config.Options{Path: cfg, PathExplicit: true, EnvFile: envFile, LookupEnv: e.lookupEnv, Name: name})
 	e.lookupEnv = saved
 	if err != nil {
 		return fmt.Errorf("the demo config does not load (a bug, please report it): %w", err)
 	}
-	red := diagnosis.Redactor(ig)
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()
 	mode := "fault-laden"
 	if fixed {
 		mode = "corrected"
 	}
-	fmt.Fprintf(e.stderr, "contio-doctor demo: sandbox at %s, %s config %s\n", base, mode, cfg)
+	where := "config demo/contio-doctor.yaml (temporary, removed on exit; --keep keeps it)"
+	if keep {
+		where = "config " + cfg
+	}
+	fmt.Fprintf(e.stderr, "contio-doctor demo: sandbox at %s, %s %s\n", base, mode, where)
 	rep, err := diagnosis.Run(ctx, ig, diagnosis.Options{
 		Timeout: o.timeout,
-		FailOn:  diagnosis.SeverityError,
-		Probe:   e.liveProbe(!o.offline, false, o.timeout), // its quota is the sandbox's: not remembered
-		Verbose: o.verbose,
-		Clock:   e.clock,
-		RunID:   e.runID,
+		// The demo's exit code is 0 whatever it finds; the report's last
+		// line must say the same.
+		FailOn:   diagnosis.SeverityNone,
+		Probe:    e.liveProbe(!o.offline, false, o.timeout), // its quota is the sandbox's: not remembered
+		Redactor: red,
+		Verbose:  o.verbose,
+		Clock:    e.clock,
+		RunID:    e.runID,
 	})
 	if err != nil {
 		return err

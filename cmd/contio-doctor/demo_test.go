@@ -44,6 +44,27 @@ func TestDemoShowsTheTypicalMistakes(t *testing.T) {
 	if !strings.Contains(errOut, "demo --fixed") {
 		t.Errorf("stderr does not point at --fixed: %s", errOut)
 	}
+	// The last line of the report agrees with the exit code.
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if summary := lastSummaryLine(lines); !strings.Contains(summary, "exit 0") {
+		t.Errorf("exit 0 but the summary says: %s", summary)
+	}
+	// Without --keep, nothing points at the folder removed on exit.
+	if strings.Contains(errOut+out, "contio-doctor-demo-") {
+		t.Errorf("the output names the temporary folder deleted on exit")
+	}
+	if !strings.Contains(out, "demo/contio-doctor.yaml:8:17") {
+		t.Errorf("findings do not point into the demo's config by name")
+	}
+}
+
+func lastSummaryLine(lines []string) string {
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.Contains(lines[i], " — exit ") || strings.Contains(lines[i], " -- exit ") {
+			return lines[i]
+		}
+	}
+	return "(no summary line)"
 }
 
 func TestDemoFixedIsClean(t *testing.T) {
@@ -101,5 +122,27 @@ func TestDemoVerboseTranscriptsMaskSecrets(t *testing.T) {
 				t.Errorf("%s appears in the verbose demo output", k)
 			}
 		}
+	}
+}
+
+// TestDemoUnderCLocaleIsASCII: LC_ALL=C gets no µ (Go's microseconds) and
+// no ✓ ✗ marks, where the live notes print sub-millisecond timings.
+func TestDemoUnderCLocaleIsASCII(t *testing.T) {
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb,
+		lookupEnv: func(k string) (string, bool) {
+			if k == "LC_ALL" {
+				return "C", true
+			}
+			return "", false
+		}}
+	if code := e.run([]string{"demo", "--no-color"}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if strings.ContainsAny(out.String(), "µ✓✗") {
+		t.Errorf("LC_ALL=C report holds non-ASCII marks or units")
+	}
+	if !strings.Contains(out.String(), "answered in ") {
+		t.Error("no timing note: the test did not exercise durations")
 	}
 }

@@ -32,7 +32,12 @@ func (e *env) initCmd() *cobra.Command {
 			if err := f.Close(); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "wrote %s\nnext: export CONTIO_CLIENT_ID and the other variables it names, then run contio-doctor\n", path)
+			fmt.Fprintf(e.stdout, `wrote %s
+next: export CONTIO_CLIENT_ID=... CONTIO_CLIENT_SECRET=... (from the Partner Dashboard),
+      replace the app.example.com URLs with your app's, then run: contio-doctor
+  or: run "contio-doctor sandbox" in another terminal and paste its export lines
+      to check this file against the built-in sandbox first
+`, path)
 			return nil
 		},
 	}

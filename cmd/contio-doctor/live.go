@@ -13,7 +13,7 @@ func (e *env) liveProbe(live, insecure bool, timeout time.Duration) *probe.Clien
 	if !live {
 		return nil
 	}
-	return probe.New(probe.Options{InsecureSkipVerify: insecure, UserAgent: "contio-doctor/" + diagnosis.Version,
+	return probe.New(probe.Options{InsecureSkipVerify: insecure, UserAgent: "contio-doctor/" + diagnosis.ToolVersion(),
 		Timeout: probeDeadline(timeout), Memory: e.quotaMemory()})
 }
 

@@ -39,8 +39,10 @@ type env struct {
 	stdout, stderr io.Writer
 	lookupEnv      func(string) (string, bool)
 	getwd          func() (string, error)
-	// isTTY reports whether stdout is a terminal.
-	isTTY bool
+	// isTTY and stderrTTY report whether stdout and stderr are terminals.
+	isTTY, stderrTTY bool
+	// columns is stdout's terminal width (0: unknown or not a terminal).
+	columns int
 	// clock and runID fix a run's time and identifier (tests); nil and ""
 	// mean the real clock and a random ID.
 	clock func() time.Time
@@ -49,7 +51,7 @@ type env struct {
 
 // run is the whole program; main exits once with what it returns.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: os.LookupEnv, getwd: os.Getwd, isTTY: isTerminal(stdout)}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: os.LookupEnv, getwd: os.Getwd, isTTY: isTerminal(stdout), stderrTTY: isTerminal(stderr), columns: terminalColumns(stdout)}
 	return e.run(args)
 }
 
@@ -57,7 +59,7 @@ func (e *env) run(args []string) (code int) {
 	defer func() {
 		if p := recover(); p != nil {
 			// Never print the panic value: it may hold a secret.
-			fmt.Fprintln(e.stderr, "contio-doctor: internal error (please report it with the command you ran)")
+			fmt.Fprintln(e.stderr, e.stderrPalette(args).err.Sprint("contio-doctor: internal error")+" (please report it with the command you ran)")
 			code = diagnosis.ExitInternal
 		}
 	}()
@@ -70,15 +72,16 @@ func (e *env) run(args []string) (code int) {
 	if err == nil {
 		return diagnosis.ExitOK
 	}
+	prefix := e.stderrPalette(args).err.Sprint("contio-doctor:")
 	var xe *exitError
 	if errors.As(err, &xe) {
 		if xe.err != nil {
-			fmt.Fprintln(e.stderr, "contio-doctor: "+xe.err.Error())
+			fmt.Fprintln(e.stderr, prefix+" "+xe.err.Error())
 		}
 		return xe.code
 	}
 	// Errors from cobra itself: unknown flag, bad argument.
-	fmt.Fprintln(e.stderr, "contio-doctor: "+err.Error())
+	fmt.Fprintln(e.stderr, prefix+" "+err.Error())
 	return diagnosis.ExitUsage
 }
 
@@ -98,12 +101,14 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on,
 2 usage or config error, 3 the doctor itself failed. They never depend on --format.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       diagnosis.Version,
-		Args:          cobra.NoArgs,
+		Version:       diagnosis.ToolVersion(),
+		Args:          rootArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.runDoctor(cmd, ro)
 		},
 	}
+	root.SetFlagErrorFunc(flagError)
+	root.SuggestionsMinimumDistance = 2
 	root.SetVersionTemplate("contio-doctor {{.Version}}\n")
 	ro.bind(root)
 	runCmd := &cobra.Command{

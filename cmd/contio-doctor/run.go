@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,18 +57,32 @@ func (o *runOptions) bind(cmd *cobra.Command) {
 	f.BoolVar(&o.insecure, "insecure-skip-verify", false, "skip TLS verification, for loopback hosts only")
 }
 
-// loadIntegration reads the config as the flags say; errors are usage errors.
-func (e *env) loadIntegration(path, envFile string) (*integration.Integration, error) {
-	ig, err := config.Load(config.Options{
+// loadIntegration reads the config as the flags say and builds the one
+// redactor for everything derived from it; errors are usage errors.
+// refuseEmpty turns "no config and no CONTIO_* variable" into an error that
+// says how to start, rather than a run against production with nothing set.
+func (e *env) loadIntegration(path, envFile string, refuseEmpty bool) (*integration.Integration, *redact.Redactor, error) {
+	return e.loadConfig(config.Options{
 		Path:         path,
 		PathExplicit: path != "",
 		EnvFile:      envFile,
 		LookupEnv:    e.lookupEnv,
+		RefuseEmpty:  refuseEmpty,
 	})
+}
+
+// loadConfig is loadIntegration with every option open (the demo names its
+// temporary files).
+func (e *env) loadConfig(opts config.Options) (*integration.Integration, *redact.Redactor, error) {
+	ig, err := config.Load(opts)
 	if err != nil {
-		return nil, usageErr(err)
+		return nil, nil, usageErr(err)
 	}
-	return ig, nil
+	red := diagnosis.Redactor(ig)
+	for _, s := range config.URLCredentials(ig) {
+		red.Add(s)
+	}
+	return ig, red, nil
 }
 
 func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
@@ -74,16 +90,15 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 	if err != nil {
 		return err
 	}
-	ig, err := e.loadIntegration(o.config, o.envFile)
+	ig, red, err := e.loadIntegration(o.config, o.envFile, true)
 	if err != nil {
 		return err
 	}
-	red := diagnosis.Redactor(ig)
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()
 	live := !o.offline
-	done := e.progress(live, ig, red)
 	client := e.liveProbe(live, o.insecure, o.timeout)
+	done := e.progress(client, ig, red, o.noColor)
 	rep, err := diagnosis.Run(ctx, ig, diagnosis.Options{
 		Only: o.only, Skip: o.skip, Timeout: o.timeout,
 		FailOn:       failOn,
@@ -92,6 +107,7 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 		Verbose:      o.verbose,
 		Clock:        e.clock,
 		RunID:        e.runID,
+		Redactor:     red,
 	})
 	done()
 	if client != nil {
@@ -100,18 +116,24 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 	if err != nil {
 		return usageErr(red.Error(err))
 	}
+	if note := config.TemplateNote(config.TemplateLeftovers(ig)); note != "" {
+		rep.Notes = append([]string{note}, rep.Notes...)
+	}
 	return e.finish(rep, o, extra, red)
 }
 
 // outputs checks the flags that shape the result (--fail-on, --format,
 // --report) before any work is done, so a typo costs no probes.
 func (o *runOptions) outputs() (diagnosis.Severity, []reportTarget, error) {
-	failOn, err := diagnosis.ParseSeverity(o.failOn)
+	failOn, err := parseFailOn(o.failOn)
 	if err != nil {
-		return 0, nil, usageErr(fmt.Errorf("--fail-on: %w", err))
+		return 0, nil, usageErr(err)
 	}
-	if _, err := report.For(o.format, report.Options{}); err != nil {
-		return 0, nil, usageErr(fmt.Errorf("--format: %w", err))
+	if o.format, err = parseFormat("--format", o.format); err != nil {
+		return 0, nil, usageErr(err)
+	}
+	if err := checkTimeout(o.timeout); err != nil {
+		return 0, nil, usageErr(err)
 	}
 	extra, err := parseReports(o.reports)
 	if err != nil {
@@ -141,22 +163,22 @@ func parseReports(specs []string) ([]reportTarget, error) {
 		if !ok || path == "" {
 			return nil, fmt.Errorf("--report %q: want FORMAT=FILE, e.g. sarif=doctor.sarif", s)
 		}
-		if _, err := report.For(format, report.Options{}); err != nil {
-			return nil, fmt.Errorf("--report %q: %w", s, err)
+		format, err := parseFormat("--report "+s, format)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, reportTarget{format, path})
 	}
 	return out, nil
 }
 
-// renderOptions decides colour and marks in one place.
+// renderOptions decides the report's colour (useColour) and marks.
 func (e *env) renderOptions(o *runOptions, toTerminal bool) report.Options {
-	_, noColorEnv := e.lookupEnv("NO_COLOR")
-	color := toTerminal && !o.noColor && !noColorEnv
-	if term, _ := e.lookupEnv("TERM"); term == "dumb" {
-		color = false
+	ropts := report.Options{Color: e.useColour(toTerminal, o.noColor), ASCII: o.ascii || !unicodeOK(e.lookupEnv)}
+	if toTerminal {
+		ropts.Width = e.width()
 	}
-	return report.Options{Color: color, ASCII: o.ascii || !unicodeOK(e.lookupEnv)}
+	return ropts
 }
 
 // unicodeOK guesses whether the terminal can show ✓ ✗: a UTF-8 locale, or
@@ -174,7 +196,12 @@ func unicodeOK(lookup func(string) (string, bool)) bool {
 func (e *env) writeReports(rep *report.Report, o *runOptions, extra []reportTarget, red *redact.Redactor) error {
 	toStdout := o.output == "" || o.output == "-"
 	if toStdout {
-		if err := report.Write(e.stdout, rep, o.format, e.renderOptions(o, e.isTTY && o.format == "text"), red); err != nil {
+		ropts := e.renderOptions(o, e.isTTY && o.format == "text")
+		var w io.Writer = e.stdout
+		if ropts.ASCII && o.format == "text" {
+			w = asciiWriter{e.stdout}
+		}
+		if err := report.Write(w, rep, o.format, ropts, red); err != nil {
 			return err
 		}
 	} else if err := writeFile(o.output, rep, o.format, e.renderOptions(o, false), red); err != nil {
@@ -186,6 +213,18 @@ func (e *env) writeReports(rep *report.Report, o *runOptions, extra []reportTarg
 		}
 	}
 	return e.writeGitHub(rep, o, red)
+}
+
+// asciiWriter spells the one non-ASCII unit Go's durations use, µs, as us,
+// for a terminal whose locale cannot show it (LC_ALL=C). doctor.Write hands
+// it the whole document in one Write, so a rune is never split.
+type asciiWriter struct{ w io.Writer }
+
+func (a asciiWriter) Write(p []byte) (int, error) {
+	if _, err := a.w.Write(bytes.ReplaceAll(p, []byte("µs"), []byte("us"))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 func writeFile(path string, rep *report.Report, format string, ropts report.Options, red *redact.Redactor) error {

@@ -97,19 +97,19 @@ func (e *env) serveSandbox(ctx context.Context, o *sandboxOptions) error {
 	if err != nil {
 		return err
 	}
-	printSandboxBanner(e.stdout, base, app, sb.DefaultUser().Email, tok)
+	printSandboxBanner(e.stdout, base, app, sb.DefaultUser().Email, tok, newPalette(e.useColour(e.isTTY, false)))
 	<-ctx.Done()
 	fmt.Fprintln(e.stderr, "contio-doctor sandbox: stopping")
 	return nil
 }
 
-func printSandboxBanner(w io.Writer, base string, app sandbox.App, email string, tok sandbox.Tokens) {
+func printSandboxBanner(w io.Writer, base string, app sandbox.App, email string, tok sandbox.Tokens, pal palette) {
 	webhookURL := app.WebhookURL
 	if webhookURL == "" {
 		webhookURL = "(none: pass --webhook-url)"
 	}
-	fmt.Fprintf(w, `Contio sandbox listening on %[1]s (a simulator, not the real API)
-
+	fmt.Fprintln(w, pal.accent.Sprint("Contio sandbox listening on "+base)+pal.dim.Sprint(" (a simulator, not the real API)"))
+	fmt.Fprintf(w, `
 Partner app (sandbox credentials):
   client_id       %[2]s
   client_secret   %[3]s
@@ -119,13 +119,15 @@ Partner app (sandbox credentials):
   webhook secret  %[7]s
   test user       %[8]s (one-time codes: this log and %[1]s/_sandbox/inbox)
 
-Environment:
+Environment (paste into the shell where contio-doctor runs; the config that
+"contio-doctor init" writes reads every one of them):
   export CONTIO_API_URL=%[1]s
   export CONTIO_AUTH_URL=%[1]s
+  export CONTIO_REDIRECT_URI=%[4]s
   export CONTIO_CLIENT_ID=%[2]s
   export CONTIO_CLIENT_SECRET=%[3]s
   export CONTIO_API_KEY=%[5]s
-  export CONTIO_WEBHOOK_SECRET=%[7]s
+  export CONTIO_WEBHOOK_SECRET=%[7]s%[14]s
   export CONTIO_ACCESS_TOKEN=%[9]s
   export CONTIO_REFRESH_TOKEN=%[10]s
 
@@ -155,7 +157,15 @@ Authorize in a browser:
 Serving until interrupted (Ctrl-C).
 `, base, app.ClientID, app.ClientSecret, app.RedirectURIs[0], app.APIKey, webhookURL, app.WebhookSecret, email,
 		tok.AccessToken, tok.RefreshToken, strings.Join(sandboxScopes, ", "), yamlWebhookURL(app.WebhookURL),
-		strings.Join(sandboxScopes, "+"))
+		strings.Join(sandboxScopes, "+"), webhookExport(app.WebhookURL))
+}
+
+// webhookExport is the export line for the webhook URL, when one is set.
+func webhookExport(u string) string {
+	if u == "" {
+		return ""
+	}
+	return "\n  export CONTIO_WEBHOOK_URL=" + u
 }
 
 // loopbackOnly reports whether addr (host:port) listens on loopback only:

@@ -15,7 +15,7 @@ func (e *env) versionCmd() *cobra.Command {
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintf(e.stdout, "contio-doctor %s (%s, %s/%s)\n", diagnosis.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			fmt.Fprintf(e.stdout, "contio-doctor %s (%s, %s/%s)\n", diagnosis.ToolVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return nil
 		},
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -97,7 +96,7 @@ unit-test your verifier or replay a delivery with curl.`,
 		Example: `  contio-doctor webhook sign --body event.json --secret-env CONTIO_WEBHOOK_SECRET`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			body, err := e.readInput(o.body)
+			body, err := e.readInput("--body", o.body, maxWebhookInput)
 			if err != nil {
 				return usageErr(err)
 			}
@@ -137,7 +136,7 @@ func (e *env) webhookVerify(cmd *cobra.Command, o *webhookInput, format string) 
 	)
 	switch {
 	case o.request != "":
-		data, err := e.readInput(o.request)
+		data, err := e.readInput("--request", o.request, maxWebhookInput)
 		if err != nil {
 			return usageErr(err)
 		}
@@ -148,7 +147,7 @@ func (e *env) webhookVerify(cmd *cobra.Command, o *webhookInput, format string) 
 		body, notes, from = d.Body, d.Notes, o.request
 		header, _ = d.Header(webhook.Header)
 	case o.har != "":
-		data, err := e.readInput(o.har)
+		data, err := e.readInput("--har", o.har, maxHARInput)
 		if err != nil {
 			return usageErr(err)
 		}
@@ -163,7 +162,7 @@ func (e *env) webhookVerify(cmd *cobra.Command, o *webhookInput, format string) 
 			return usageErr(errors.New("--signature is required with --body or stdin (give the X-Contio-Signature value as received; '' for a request that had none)"))
 		}
 		var err error
-		if body, err = e.readInput(o.body); err != nil {
+		if body, err = e.readInput("--body", o.body, maxWebhookInput); err != nil {
 			return usageErr(err)
 		}
 		from = o.body
@@ -191,7 +190,7 @@ func (e *env) webhookVerify(cmd *cobra.Command, o *webhookInput, format string) 
 			Notes []string `json:"notes,omitempty"`
 		}{1, from, header, d, notes})
 	} else {
-		writeDiagnosis(w, d, from, notes, unicodeOK(e.lookupEnv))
+		writeDiagnosis(w, d, from, notes, unicodeOK(e.lookupEnv), newPalette(e.useColour(e.isTTY, false)))
 	}
 	if err := w.Close(); err != nil {
 		return &exitError{code: diagnosis.ExitInternal, err: err}
@@ -206,7 +205,7 @@ func (e *env) webhookVerify(cmd *cobra.Command, o *webhookInput, format string) 
 // user holds (to compare against), and a redactor for all of them.
 func (e *env) webhookSecret(o *webhookInput) (webhookdiag.Secret, []webhookdiag.Secret, *integration.Integration, *redact.Redactor, error) {
 	var secret webhookdiag.Secret
-	ig, cfgErr := e.loadIntegration(o.config, o.envFile)
+	ig, red, cfgErr := e.loadIntegration(o.config, o.envFile, false)
 	explicit := o.config != "" || o.envFile != ""
 	if cfgErr != nil && (explicit || o.secretEnv == "") {
 		if o.secretEnv == "" && !explicit {
@@ -214,7 +213,9 @@ func (e *env) webhookSecret(o *webhookInput) (webhookdiag.Secret, []webhookdiag.
 		}
 		return secret, nil, nil, nil, cfgErr
 	}
-	red := diagnosis.Redactor(ig)
+	if red == nil {
+		red = diagnosis.Redactor(nil)
+	}
 	named := func(label string, v integration.Value) webhookdiag.Secret {
 		if at := v.From.String(); at != "" {
 			label += " at " + at
@@ -247,23 +248,7 @@ func (e *env) webhookSecret(o *webhookInput) (webhookdiag.Secret, []webhookdiag.
 	return others[0], others[1:], ig, red, nil
 }
 
-// readInput reads a file, or stdin for "" and "-".
-func (e *env) readInput(path string) ([]byte, error) {
-	if path == "" || path == "-" {
-		b, err := io.ReadAll(e.stdin)
-		if err != nil {
-			return nil, fmt.Errorf("read stdin: %w", err)
-		}
-		return b, nil
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read %w", err)
-	}
-	return b, nil
-}
-
-func writeDiagnosis(w io.Writer, d webhookdiag.Diagnosis, from string, notes []string, unicode bool) {
+func writeDiagnosis(w io.Writer, d webhookdiag.Diagnosis, from string, notes []string, unicode bool, pal palette) {
 	mark := "FAIL"
 	if d.Verified {
 		mark = "OK"
@@ -271,7 +256,11 @@ func writeDiagnosis(w io.Writer, d webhookdiag.Diagnosis, from string, notes []s
 	if unicode {
 		mark = map[bool]string{true: "✓", false: "✗"}[d.Verified]
 	}
-	fmt.Fprintf(w, "%s %s\n", mark, d.Verdict)
+	verdict := pal.fail
+	if d.Verified {
+		verdict = pal.ok
+	}
+	fmt.Fprintf(w, "%s %s\n", verdict.Sprint(mark), verdict.Sprint(d.Verdict))
 	if d.GuideURL != "" {
 		fmt.Fprintf(w, "  guide: %s\n", d.GuideURL)
 	}

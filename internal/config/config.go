@@ -43,8 +43,15 @@ const (
 	DefaultAuthURL = "https://auth.contio.ai"
 )
 
-// maxFileSize bounds what is read: a config or env file is a few KiB.
-const maxFileSize = 4 << 20
+// Bounds on what a load reads and builds: a real config or env file is a
+// few KiB, and a value a few hundred bytes. Each limit is refused with an
+// error that names it, never by running out of memory.
+const (
+	maxConfigSize  = 1 << 20   // bytes of the config file
+	maxEnvFileSize = 256 << 10 // bytes of the env file
+	maxValueSize   = 64 << 10  // bytes of one value after ${VAR} expansion
+	maxExpandTotal = 1 << 20   // bytes of all expanded values of one load
+)
 
 // maxErrors bounds how many problems one load reports.
 const maxErrors = 50
@@ -61,7 +68,26 @@ type Options struct {
 	EnvFile string
 	// LookupEnv reads the process environment; nil means os.LookupEnv.
 	LookupEnv func(string) (string, bool)
+	// Name, when set, is how positions and the report name the config
+	// file instead of Path (the demo's files live in a folder removed on
+	// exit); the env file is then named beside it.
+	Name string
+	// RefuseEmpty makes Load return ErrNothingToCheck when there is no
+	// config file and no CONTIO_* variable at all: a run would otherwise
+	// probe the production hosts with nothing to check.
+	RefuseEmpty bool
 }
+
+// ErrNothingToCheck is Load's error, with RefuseEmpty, when there is
+// neither a config file nor any CONTIO_* variable. It says how to start.
+var ErrNothingToCheck = &Error{Msg: "nothing to check: no " + DefaultFile + " here and no CONTIO_* variable set.\n" +
+	"  See a report first:      contio-doctor demo\n" +
+	"  Describe your app:       contio-doctor init   (writes " + DefaultFile + "; then export CONTIO_CLIENT_ID and CONTIO_CLIENT_SECRET)\n" +
+	"  Or point at a config:    contio-doctor --config path/to/" + DefaultFile}
+
+// envVars are the variables that make up a config when there is no file.
+var envVars = []string{"CONTIO_API_URL", "CONTIO_AUTH_URL", "CONTIO_CLIENT_ID", "CONTIO_CLIENT_SECRET", "CONTIO_REDIRECT_URI",
+	"CONTIO_SCOPES", "CONTIO_ACCESS_TOKEN", "CONTIO_REFRESH_TOKEN", "CONTIO_API_KEY", "CONTIO_WEBHOOK_URL", "CONTIO_WEBHOOK_SECRET"}
 
 // Error is a config problem with its position.
 type Error struct {
@@ -127,7 +153,7 @@ func Load(opts Options) (*integration.Integration, error) {
 	if path == "" {
 		path = DefaultFile
 	}
-	data, mode, err := readFile(path)
+	data, mode, err := readFile(path, maxConfigSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !opts.PathExplicit:
 		path, data = "", nil // no config file: the environment is the config
@@ -146,7 +172,7 @@ func Load(opts Options) (*integration.Integration, error) {
 		envPath = filepath.Join(dir, DefaultEnvFile)
 	}
 	var file *dotenv
-	switch envData, _, err := readFile(envPath); {
+	switch envData, _, err := readFile(envPath, maxEnvFileSize); {
 	case errors.Is(err, fs.ErrNotExist) && !explicitEnv:
 		envPath = "" // no .env beside the config: fine
 	case errors.Is(err, fs.ErrNotExist):
@@ -154,7 +180,11 @@ func Load(opts Options) (*integration.Integration, error) {
 	case err != nil:
 		return nil, &Error{File: envPath, Msg: err.Error()}
 	default:
-		if file, err = parseDotenv(envPath, envData); err != nil {
+		envName := envPath
+		if opts.Name != "" {
+			envName = filepath.Join(filepath.Dir(opts.Name), filepath.Base(envPath))
+		}
+		if file, err = parseDotenv(envName, envData); err != nil {
 			return nil, err
 		}
 	}
@@ -162,12 +192,19 @@ func Load(opts Options) (*integration.Integration, error) {
 
 	var in *integration.Integration
 	if path == "" {
+		if opts.RefuseEmpty && !slices.ContainsFunc(envVars, func(n string) bool { _, _, ok := vars.get(n); return ok }) {
+			return nil, ErrNothingToCheck
+		}
 		in = fromEnv(vars)
 	} else {
-		if in, err = parse(path, data, vars, envPath); err != nil {
+		name := path
+		if opts.Name != "" {
+			name = opts.Name
+		}
+		if in, err = parse(name, data, vars, envPath); err != nil {
 			return nil, err
 		}
-		in.ConfigPath, in.ConfigMode, in.ConfigBytes = path, mode, data
+		in.ConfigPath, in.ConfigMode, in.ConfigBytes = name, mode, data
 	}
 	in.Env = map[string]string{}
 	for _, name := range proxyVars {
@@ -180,7 +217,7 @@ func Load(opts Options) (*integration.Integration, error) {
 
 // readFile reads a config or env file, refusing directories and anything
 // implausibly large. Errors name no path (the caller's *Error does).
-func readFile(path string) ([]byte, fs.FileMode, error) {
+func readFile(path string, limit int) ([]byte, fs.FileMode, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -196,14 +233,22 @@ func readFile(path string) ([]byte, fs.FileMode, error) {
 	if st.IsDir() {
 		return nil, 0, errors.New("is a directory, not a file")
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
 	if err != nil {
 		return nil, 0, fmt.Errorf("cannot read: %w", unwrapPath(err))
 	}
-	if len(data) > maxFileSize {
-		return nil, 0, fmt.Errorf("larger than %d MiB; is this the right file?", maxFileSize>>20)
+	if len(data) > limit {
+		return nil, 0, fmt.Errorf("larger than the limit of %s; is this the right file?", sizeName(limit))
 	}
 	return data, st.Mode().Perm(), nil
+}
+
+// sizeName renders a byte limit the way the messages print it (64 KiB, 1 MiB).
+func sizeName(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
 }
 
 // unwrapPath drops the *PathError wrapper, whose path the caller prints.

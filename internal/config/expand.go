@@ -1,6 +1,9 @@
 package config
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // varLookup finds a variable for ${VAR} expansion. The process environment
 // wins over the env file, as dotenv tools do: a CI job's exported secret
@@ -39,8 +42,9 @@ type expansion struct {
 // $ followed by anything else stays as it is. The result is never parsed
 // again, so whatever a variable holds ("\r", quotes, a newline, a BOM)
 // reaches the value unchanged. ":-" applies the default when the variable
-// is unset or empty, as in the shell.
-func expand(s string, vars varLookup) expansion {
+// is unset or empty, as in the shell. A result longer than limit bytes is
+// refused (Bad), so a variable referenced many times cannot exhaust memory.
+func expand(s string, vars varLookup, limit int) expansion {
 	if !strings.Contains(s, "$") {
 		return expansion{Value: s}
 	}
@@ -79,6 +83,10 @@ func expand(s string, vars varLookup) expansion {
 		}
 		x.Vars = append(x.Vars, name)
 		val, _, ok := vars.get(name)
+		if b.Len()+len(val)+len(def) > limit {
+			x.Bad = fmt.Sprintf("expands to more than the limit of %s (%s holds %d bytes)", sizeName(limit), name, len(val))
+			return x
+		}
 		switch {
 		case hasDef && (!ok || val == ""):
 			b.WriteString(def)
@@ -88,6 +96,10 @@ func expand(s string, vars varLookup) expansion {
 			x.Missing = append(x.Missing, name)
 		}
 		i += 2 + end
+	}
+	if b.Len() > limit {
+		x.Bad = fmt.Sprintf("is longer than the limit of %s", sizeName(limit))
+		return x
 	}
 	x.Value = b.String()
 	return x

@@ -64,6 +64,15 @@ func FuzzLoad(f *testing.F) {
 		if strings.Contains(err.Error(), fuzzCanary) && !strings.Contains(string(data), fuzzCanary) {
 			t.Fatalf("error echoes a variable's value: %v", err)
 		}
+		var es Errors
+		if !errors.As(err, &es) {
+			es = Errors{e}
+		}
+		for _, x := range es {
+			if (x.Line < 1 || x.Column < 1) && !strings.HasPrefix(x.Msg, "and ") {
+				t.Fatalf("error without line:column: %v", x)
+			}
+		}
 	})
 }
 
@@ -112,4 +121,34 @@ func validDotenvKey(key string) bool {
 		}
 	}
 	return key != ""
+}
+
+// FuzzExpand: expansion never panics, never builds a value past its limit,
+// and never quotes a variable's value in its syntax message.
+func FuzzExpand(f *testing.F) {
+	for _, seed := range []string{"", "$", "$$", "${", "${S}", "${S:-d}", "${MISSING:-${S}}", "a${S}b${S}c", "${S}${S}${S}${S}", "$${S}", "${1x}", "${S:-}"} {
+		f.Add(seed, 64)
+	}
+	big := strings.Repeat(fuzzCanary, 8)
+	vars := varLookup{env: func(name string) (string, bool) {
+		if strings.HasPrefix(name, "S") {
+			return big, true
+		}
+		return "", false
+	}}
+	f.Fuzz(func(t *testing.T, s string, limit int) {
+		if limit < 0 || limit > 1<<16 {
+			return
+		}
+		x := expand(s, vars, limit)
+		if x.Bad != "" {
+			if strings.Contains(x.Bad, fuzzCanary) {
+				t.Fatalf("message quotes a value: %s", x.Bad)
+			}
+			return
+		}
+		if strings.Contains(s, "$") && len(x.Value) > limit {
+			t.Fatalf("value of %d bytes past the limit %d", len(x.Value), limit)
+		}
+	})
 }

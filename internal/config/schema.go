@@ -46,6 +46,9 @@ type decoder struct {
 	envPath string // the env file in use, "" for none
 	errs    Errors
 	dropped int // problems beyond maxErrors, counted but not kept
+	// expanded counts the bytes of every expanded value so far, against
+	// maxExpandTotal (aliases can repeat one big value many times).
+	expanded int
 }
 
 // parse decodes a config file's bytes. envPath is only used to say where a
@@ -272,7 +275,17 @@ func (d *decoder) text(n *yaml.Node, key string) (val integration.Value, ok bool
 		val.Literal = true
 		return val, true
 	}
-	x := expand(n.Value, d.vars)
+	limit := maxValueSize
+	if left := maxExpandTotal - d.expanded; left < limit {
+		limit = left
+	}
+	x := expand(n.Value, d.vars, limit)
+	if len(x.Vars) > 0 {
+		d.expanded += len(x.Value)
+	}
+	if x.Bad != "" && limit < maxValueSize && strings.Contains(x.Bad, "the limit of") {
+		x.Bad = fmt.Sprintf("the config's values expand to more than the limit of %s in all (is a big variable referenced many times?)", sizeName(maxExpandTotal))
+	}
 	if x.Bad != "" {
 		d.errAt(n, "%s: %s", key, x.Bad)
 		return val, false
@@ -301,7 +314,18 @@ func (d *decoder) whereToSet(name string) string {
 
 // str reads a string-valued key.
 func (d *decoder) str(p pair, where string) integration.Value {
-	v, _ := d.text(p.Value, keyPath(where, p.Name))
+	return d.strText(p.Value, keyPath(where, p.Name))
+}
+
+// strText reads a string value. An explicit tag other than !!str
+// (`client_secret: !!int 5`) says the value is not the string the app
+// sends: it is refused at its position.
+func (d *decoder) strText(n *yaml.Node, key string) integration.Value {
+	if r := resolve(n); r != nil && r.Kind == yaml.ScalarNode && r.Style&yaml.TaggedStyle != 0 && r.Tag != "!!str" {
+		d.errAt(r, "%s: the YAML tag %s is not allowed here; this key takes a string (remove the tag, or quote the value)", key, r.Tag)
+		return integration.Value{From: d.at(r), Set: true}
+	}
+	v, _ := d.text(n, key)
 	return v
 }
 
@@ -314,14 +338,15 @@ func (d *decoder) strList(p pair, where string) []integration.Value {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		if v, ok := d.text(n, key); ok {
+		if v := d.strText(n, key); v.Raw != "" || v.Literal {
 			return []integration.Value{v}
 		}
 		return nil
 	}
 	out := make([]integration.Value, 0, len(n.Content))
 	for i, item := range n.Content {
-		if v, ok := d.text(item, fmt.Sprintf("%s[%d]", key, i)); ok {
+		before := len(d.errs) + d.dropped
+		if v := d.strText(item, fmt.Sprintf("%s[%d]", key, i)); len(d.errs)+d.dropped == before {
 			out = append(out, v)
 		}
 	}
@@ -594,7 +619,7 @@ func (d *decoder) ignore(n *yaml.Node) []integration.Waiver {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		d.errAt(n, "ignore must be a list of waivers (each `- check: CD2104` with a reason), found %s", kindName(n))
+		d.errAt(n, "ignore must be a list of waivers (each `- check: CD2005` with a reason), found %s", kindName(n))
 		return nil
 	}
 	var out []integration.Waiver
@@ -637,7 +662,7 @@ func (d *decoder) ignore(n *yaml.Node) []integration.Waiver {
 			}
 		}
 		if w.Check == "" {
-			d.errAt(item, "%s has no check: name the check ID (like CD2104) or name to ignore", where)
+			d.errAt(item, "%s has no check: name the check ID (like CD2005) or name to ignore", where)
 			ok = false
 		}
 		if w.Reason == "" {

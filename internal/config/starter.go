@@ -1,9 +1,22 @@
 package config
 
-// Starter is the commented config `contio-doctor init` writes. Secrets come
-// from ${CONTIO_*} variables (export them, or put them in a .env file beside
-// this one); tokens default to empty so a first run needs only the client
-// credentials and the API key.
+import (
+	"cmp"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/Contio-AI/contio-doctor/internal/integration"
+)
+
+// Starter is the commented config `contio-doctor init` writes. Every value
+// that differs between environments reads a ${CONTIO_*} variable, with the
+// production value or an example as its default, so the export lines that
+// `contio-doctor sandbox` prints point the same file at the sandbox. Only
+// the client credentials are required; the API key, the webhook secret and
+// the tokens expand to empty when unset, and the checks that need them are
+// skipped with the reason.
 const Starter = `# contio-doctor configuration: describe your Contio integration as your
 # code runs it, then run ` + "`contio-doctor`" + ` to check it before your users do.
 #
@@ -13,24 +26,26 @@ const Starter = `# contio-doctor configuration: describe your Contio integration
 # literal dollar sign.
 version: 1
 
-# Where your code sends requests. Leave the defaults unless Contio gave you
-# other hosts.
-api_url: https://api.contio.ai     # user and admin API
-auth_url: https://auth.contio.ai   # OAuth authorization and token endpoints
+# Where your code sends requests: production unless CONTIO_API_URL and
+# CONTIO_AUTH_URL say otherwise (` + "`contio-doctor sandbox`" + ` prints both).
+api_url: ${CONTIO_API_URL:-https://api.contio.ai}     # user and admin API
+auth_url: ${CONTIO_AUTH_URL:-https://auth.contio.ai}  # OAuth endpoints
 
 oauth:
   # Your app's credentials, from the Contio Partner Dashboard.
   client_id: ${CONTIO_CLIENT_ID}
   client_secret: ${CONTIO_CLIENT_SECRET}
-  # The redirect_uri your code puts in the authorization request ...
-  redirect_uri: https://app.example.com/oauth/callback
-  # ... and the one it sends when exchanging the code (defaults to
-  # redirect_uri; the two must match exactly).
-  token_redirect_uri: https://app.example.com/oauth/callback
+  # The redirect_uri your code puts in the authorization request. Replace
+  # the app.example.com examples with your app's own URLs: the doctor says
+  # so while they are still here.
+  redirect_uri: ${CONTIO_REDIRECT_URI:-https://app.example.com/oauth/callback}
+  # The one it sends when exchanging the code, when it differs (the two
+  # must match exactly):
+  # token_redirect_uri: https://app.example.com/oauth/callback
   # Every redirect URI registered in the Partner Dashboard, exactly as
   # registered there.
   registered_redirect_uris:
-    - https://app.example.com/oauth/callback
+    - ${CONTIO_REDIRECT_URI:-https://app.example.com/oauth/callback}
   # The scopes your code requests, one per item.
   scopes: [openid, profile, meetings:read, action-items:read]
   # Optional: an authorization URL your code generated, to be checked as a
@@ -40,14 +55,15 @@ oauth:
   basic_auth_header: ""
 
 tokens:
-  # Optional: tokens the doctor may inspect (never printed).
+  # Optional: tokens the doctor may inspect (never printed). Unset, the
+  # token checks are skipped.
   access_token: ${CONTIO_ACCESS_TOKEN:-}
   refresh_token: ${CONTIO_REFRESH_TOKEN:-}
 
 admin:
-  # The API key for /v1/partner/admin/*, and the client ID your code sends
-  # with it as X-Client-ID.
-  api_key: ${CONTIO_API_KEY}
+  # Optional: the API key for /v1/partner/admin/* (unset, the admin checks
+  # are skipped), and the client ID your code sends with it as X-Client-ID.
+  api_key: ${CONTIO_API_KEY:-}
   client_id: ${CONTIO_CLIENT_ID}
 
 # The requests your code makes, as it makes them. auth is bearer, basic,
@@ -78,15 +94,67 @@ http:
   retry_statuses: [429, 500, 502, 503, 504]
   retries_code_exchange: false # true if a failed code exchange is retried
 
-# Your webhook receiver.
+# Your webhook receiver. Optional: unset, the webhook checks are skipped.
 webhooks:
-  url: https://app.example.com/webhooks
-  secret: ${CONTIO_WEBHOOK_SECRET}
+  url: ${CONTIO_WEBHOOK_URL:-https://app.example.com/webhooks}
+  secret: ${CONTIO_WEBHOOK_SECRET:-}
   probe: false   # true lets live runs send signed test deliveries to url
 
 # Accepted findings, each with a reason; an expired waiver fails again.
 # ignore:
-#   - check: CD2104
-#     reason: staging uses a loopback callback
+#   - check: CD2005
+#     reason: staging registers a callback on localhost
 #     until: 2027-01-31
 `
+
+// templateHost is the example host of Starter's URLs.
+const templateHost = "app.example.com"
+
+// starterMark is Starter's first line: a config that holds it was written
+// by init.
+var starterMark = Starter[:strings.IndexByte(Starter, '\n')]
+
+// TemplateLeftovers returns where a config written by init still holds the
+// starter's example URLs (app.example.com): it passes the offline checks
+// while describing no real app. Other configs that use the example host
+// (documentation, test fixtures) are not the template and are left alone.
+func TemplateLeftovers(in *integration.Integration) []integration.Source {
+	if in == nil || !strings.Contains(string(in.ConfigBytes), starterMark) {
+		return nil
+	}
+	values := []integration.Value{in.OAuth.RedirectURI, in.OAuth.TokenRedirectURI, in.Webhooks.URL}
+	values = append(values, in.OAuth.RegisteredRedirectURIs...)
+	var out []integration.Source
+	for _, v := range values {
+		if u, err := url.Parse(v.Raw); err == nil && strings.EqualFold(u.Hostname(), templateHost) {
+			out = append(out, v.From)
+		}
+	}
+	slices.SortFunc(out, func(a, b integration.Source) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+	})
+	return out
+}
+
+// TemplateNote is the report's note for TemplateLeftovers' result ("" for
+// none).
+func TemplateNote(at []integration.Source) string {
+	if len(at) == 0 {
+		return ""
+	}
+	lines := make([]string, 0, len(at))
+	for _, s := range at {
+		if s.Line > 0 {
+			lines = append(lines, strconv.Itoa(s.Line))
+		}
+	}
+	where := "the config"
+	if at[0].File != "" {
+		where = at[0].File
+	}
+	if len(lines) > 0 {
+		where += " (line " + strings.Join(slices.Compact(lines), ", ") + ")"
+	}
+	return "this is still the starter template: " + where + " uses the example host " + templateHost +
+		"; replace it with your app's redirect and webhook URLs (or export CONTIO_REDIRECT_URI and CONTIO_WEBHOOK_URL), or these results describe no real app"
+}

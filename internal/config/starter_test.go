@@ -56,3 +56,64 @@ func TestStarterNamesTheFirstMissingVariable(t *testing.T) {
 		t.Errorf("first error:\n got %s\nwant %s…", first, want)
 	}
 }
+
+// TestStarterNeedsOnlyTheClientCredentials: the README's first run exports
+// two variables; the optional ones expand to empty instead of failing.
+func TestStarterNeedsOnlyTheClientCredentials(t *testing.T) {
+	path := writeStarter(t)
+	in, err := Load(Options{Path: path, PathExplicit: true, LookupEnv: mapEnv(map[string]string{
+		"CONTIO_CLIENT_ID": "ctp_x", "CONTIO_CLIENT_SECRET": "s",
+	})})
+	if err != nil {
+		t.Fatalf("starter with the two documented exports: %v", err)
+	}
+	if !in.Admin.APIKey.Empty() || !in.Webhooks.Secret.Empty() {
+		t.Errorf("optional values not empty: api_key %q webhook secret %q", in.Admin.APIKey.Raw, in.Webhooks.Secret.Raw)
+	}
+	if in.APIURL.Raw != DefaultAPIURL || in.AuthURL.Raw != DefaultAuthURL {
+		t.Errorf("hosts default to production: %s %s", in.APIURL.Raw, in.AuthURL.Raw)
+	}
+	if got := TemplateLeftovers(in); len(got) != 3 {
+		t.Errorf("template URLs found at %v, want redirect_uri, registered_redirect_uris[0] and webhooks.url", got)
+	}
+	if note := TemplateNote(TemplateLeftovers(in)); !strings.Contains(note, "still the starter template: "+path+" (line ") {
+		t.Errorf("note: %s", note)
+	}
+}
+
+// TestStarterFollowsTheSandboxExports: the export lines `sandbox` prints
+// point the starter at the sandbox, with no edit to the file.
+func TestStarterFollowsTheSandboxExports(t *testing.T) {
+	path := writeStarter(t)
+	in, err := Load(Options{Path: path, PathExplicit: true, LookupEnv: mapEnv(map[string]string{
+		"CONTIO_API_URL": "http://127.0.0.1:8787", "CONTIO_AUTH_URL": "http://127.0.0.1:8787",
+		"CONTIO_CLIENT_ID": "ctp_x", "CONTIO_CLIENT_SECRET": "s", "CONTIO_API_KEY": "cak_x",
+		"CONTIO_REDIRECT_URI": "http://127.0.0.1:8787/callback", "CONTIO_WEBHOOK_URL": "http://127.0.0.1:9/hook",
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.APIURL.Raw != "http://127.0.0.1:8787" || in.AuthURL.Raw != "http://127.0.0.1:8787" || in.Admin.APIKey.Raw != "cak_x" {
+		t.Errorf("exports ignored: api %s auth %s", in.APIURL.Raw, in.AuthURL.Raw)
+	}
+	if len(in.OAuth.RegisteredRedirectURIs) != 1 || in.OAuth.RegisteredRedirectURIs[0].Raw != "http://127.0.0.1:8787/callback" {
+		t.Errorf("registered = %+v", in.OAuth.RegisteredRedirectURIs)
+	}
+	if got := TemplateLeftovers(in); len(got) != 0 {
+		t.Errorf("no template value left, got %v", got)
+	}
+}
+
+func TestNothingToCheck(t *testing.T) {
+	t.Chdir(t.TempDir())
+	_, err := Load(Options{LookupEnv: mapEnv(map[string]string{"HOME": "/x"}), RefuseEmpty: true})
+	if err != ErrNothingToCheck || !strings.Contains(err.Error(), "contio-doctor demo") {
+		t.Errorf("no config, no variable: %v", err)
+	}
+	if _, err := Load(Options{LookupEnv: mapEnv(map[string]string{"CONTIO_CLIENT_ID": "x"}), RefuseEmpty: true}); err != nil {
+		t.Errorf("one CONTIO_* variable is a config: %v", err)
+	}
+	if _, err := Load(Options{LookupEnv: mapEnv(nil)}); err != nil {
+		t.Errorf("without RefuseEmpty: %v", err)
+	}
+}

@@ -59,14 +59,56 @@ func yamlError(file string, data []byte, err error) error {
 		}
 	}
 	// yaml.v3 may count the end of the stream as one more line.
-	if last := lineCount(data); e.Line > last {
-		e.Line, e.Column = last, 0
+	if last := lineCount(data); e.Line > last || e.Line < 1 {
+		e.Line, e.Column = min(max(e.Line, 1), last), 0
+	}
+	hint := yamlHints[msg]
+	if e.Column == 0 {
+		var tab bool
+		e.Column, tab = guessColumn(lineAt(data, e.Line), msg)
+		if tab {
+			// yaml.v3 calls a tab in the indentation a character that
+			// cannot start a token; say what it is.
+			msg, hint = "a tab in the indentation", "YAML indents with spaces only; replace the tabs with spaces"
+		}
 	}
 	e.Msg = "invalid YAML: " + msg
-	if hint := yamlHints[msg]; hint != "" {
+	if hint != "" {
 		e.Msg += " (" + hint + ")"
 	}
 	return e
+}
+
+// lineAt returns line n (1-based) of data without its newline.
+func lineAt(data []byte, n int) []byte {
+	for i, l := range bytes.SplitN(data, []byte("\n"), n+1) {
+		if i+1 == n {
+			return l
+		}
+	}
+	return nil
+}
+
+// guessColumn points into a line yaml.v3 named without a column: at a tab
+// in its indentation (tab is then true), at the character that cannot start
+// a token, else at its first non-blank character.
+func guessColumn(line []byte, msg string) (col int, tab bool) {
+	indent := 0
+	for indent < len(line) && (line[indent] == ' ' || line[indent] == '\t') {
+		if line[indent] == '\t' && strings.Contains(msg, "cannot start any token") {
+			return 1 + utf8.RuneCount(line[:indent]), true
+		}
+		indent++
+	}
+	if strings.Contains(msg, "cannot start any token") {
+		if i := bytes.IndexAny(line[indent:], "@`%\t"); i >= 0 {
+			return 1 + utf8.RuneCount(line[:indent+i]), false
+		}
+	}
+	if indent == len(line) {
+		return 1, false
+	}
+	return 1 + utf8.RuneCount(line[:indent]), false
 }
 
 // isParserProblem reports whether msg comes from yaml.v3's parser (whose

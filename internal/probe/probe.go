@@ -287,7 +287,10 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if rerr == nil && len(body) > maxBody { // refused, not silently cut: a cut JSON body misleads the checks
+		body, rerr = body[:maxBody], fmt.Errorf("the response body is larger than the limit of %d MiB", maxBody>>20)
+	}
 	tmu.Lock()
 	timing := t
 	tmu.Unlock()
