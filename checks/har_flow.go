@@ -6,6 +6,7 @@ package checks
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -189,11 +190,27 @@ func harStatus(s integration.FlowStep) string {
 	return out
 }
 
+// harStepArrived is when a step's response arrived.
+func harStepArrived(s integration.FlowStep) time.Time { return s.At.HARTime.Add(s.Duration) }
+
+// harConsumedNothing reports whether a token exchange was turned away
+// before its code was looked at: client authentication failed (401,
+// invalid_client), so the code is still unused.
+func harConsumedNothing(t integration.FlowStep) bool {
+	return t.Status == 401 || t.ErrorCode == "invalid_client"
+}
+
 func harCodeExchangedTwice(_ context.Context, in *Input) ([]Finding, error) {
 	first := map[string]integration.FlowStep{}
 	var out []Finding
-	for _, t := range harSteps(in.Integration, integration.FlowToken) {
-		if t.Code == "" || t.GrantType == "refresh_token" {
+	exchanges := harSteps(in.Integration, integration.FlowToken)
+	// The exchange that consumed a code is the one whose answer came
+	// first, not the one sent first.
+	sort.SliceStable(exchanges, func(i, j int) bool {
+		return harStepArrived(exchanges[i]).Before(harStepArrived(exchanges[j]))
+	})
+	for _, t := range exchanges {
+		if t.Code == "" || t.GrantType == "refresh_token" || harConsumedNothing(t) {
 			continue
 		}
 		f, seen := first[t.Code]

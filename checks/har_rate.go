@@ -167,8 +167,11 @@ func harRetryBeforeReset(_ context.Context, in *Input) ([]Finding, error) {
 			continue
 		}
 		cl := rateCallClass(c)
+		arrived := harArrived(c)
 		for _, n := range calls[i+1:] {
-			if rateCallClass(n) != cl {
+			// A request that left before the 429 arrived cannot have
+			// reacted to it: it is part of the burst, not a retry.
+			if rateCallClass(n) != cl || n.Started.Before(arrived) {
 				continue
 			}
 			if n.Started.Before(until) {
@@ -231,7 +234,10 @@ func harRetryStorm(_ context.Context, in *Input) ([]Finding, error) {
 		}
 		for _, c := range calls[1:] {
 			prev := run[len(run)-1]
-			if harRetryable(prev) && c.Started.Sub(prev.Started.Add(prev.Duration)) <= stormGap {
+			// A retry starts after the failure arrived; a request sent
+			// while the previous one was still in flight is concurrency.
+			gap := c.Started.Sub(harArrived(prev))
+			if harRetryable(prev) && gap >= 0 && gap <= stormGap {
 				run = append(run, c)
 				continue
 			}
@@ -242,6 +248,10 @@ func harRetryStorm(_ context.Context, in *Input) ([]Finding, error) {
 	}
 	return out, nil
 }
+
+// harArrived is when an observed call's response arrived: its start plus
+// its total time.
+func harArrived(c integration.Call) time.Time { return c.Started.Add(c.Duration) }
 
 // harRetryable reports whether a call failed in a way clients retry.
 func harRetryable(c integration.Call) bool {

@@ -1,8 +1,8 @@
 package har
 
 import (
+	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,10 +12,13 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
+	"github.com/Contio-AI/contio-doctor/internal/redact"
 )
 
 // Options steer Load.
@@ -30,6 +33,9 @@ type Options struct {
 	// MaxCalls bounds the observed calls kept (0: 200,000); entries past
 	// it are still scanned for secrets and flow steps.
 	MaxCalls int
+	// Context bounds the loading (nil: none): `har --timeout` covers
+	// reading the capture, not only the checks after it.
+	Context context.Context
 }
 
 // LoadFile reads the capture at path; see Load.
@@ -53,7 +59,12 @@ func LoadFile(path string, opts Options) (*integration.Integration, error) {
 func Load(r io.Reader, opts Options) (*integration.Integration, error) {
 	b := newBuilder(opts)
 	rd := NewReader(r, opts.MaxBody)
-	for {
+	for n := 0; ; n++ {
+		if opts.Context != nil && n%64 == 0 {
+			if err := opts.Context.Err(); err != nil {
+				return nil, fmt.Errorf("read %s: stopped after %d entries: %w", displayName(opts.File), n, err)
+			}
+		}
 		e, err := rd.Next()
 		if errors.Is(err, io.EOF) {
 			break
@@ -73,8 +84,94 @@ func displayName(file string) string {
 	return file
 }
 
+// Session turns exchanges into the Integration the checks read, one
+// exchange at a time: Load feeds it a capture's entries, a capture proxy
+// feeds it each request/response as it passes (build the Entry with
+// ExchangeEntry). Each exchange becomes at most one compact per-call
+// record (an integration.Call: method, path, host, auth scheme, header
+// names and the values checks read, status, error code, timing) and the
+// OAuth and sign-in steps it shows; the bodies are read then dropped.
+// Every credential the exchange shows is remembered for redaction.
+// A Session is safe for concurrent use.
+type Session struct {
+	mu sync.Mutex
+	b  *builder
+}
+
+// NewSession starts an empty session.
+func NewSession(opts Options) *Session { return &Session{b: newBuilder(opts)} }
+
+// Add reads one exchange into the session.
+func (s *Session) Add(e *Entry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.add(e)
+}
+
+// Integration returns what the session has seen so far, as a copy the
+// caller may hand to the checks while more exchanges are added.
+func (s *Session) Integration() *integration.Integration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ig := *s.b.ig
+	c := *s.b.cap
+	c.Steps = slices.Clone(c.Steps)
+	c.Secrets = slices.Clone(c.Secrets)
+	ig.Capture = &c
+	ig.Calls = slices.Clone(ig.Calls)
+	return &ig
+}
+
+// ExchangeEntry builds the Entry of one exchange seen live (index is its
+// 1-based position; resp nil when the request got no response).
+func ExchangeEntry(index int, req *http.Request, reqBody []byte, resp *http.Response, respBody []byte, started time.Time, elapsed time.Duration) *Entry {
+	e := &Entry{Index: index, Started: started, StartedRaw: started.UTC().Format(time.RFC3339Nano), Time: float64(elapsed) / float64(time.Millisecond)}
+	e.Request = Request{Method: req.Method, URL: req.URL.String(), HTTPVersion: req.Proto}
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			e.Request.Headers = append(e.Request.Headers, Header{k, v})
+		}
+	}
+	if req.Host != "" && req.URL.Host == "" {
+		e.Request.Headers = append(e.Request.Headers, Header{"Host", req.Host})
+	}
+	if len(reqBody) > 0 {
+		e.Request.PostData = bodyOf(reqBody, req.Header.Get("Content-Type"))
+	}
+	if resp == nil {
+		return e
+	}
+	e.Response.Status, e.Response.StatusText = resp.StatusCode, http.StatusText(resp.StatusCode)
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			e.Response.Headers = append(e.Response.Headers, Header{k, v})
+		}
+	}
+	e.Response.RedirectURL = resp.Header.Get("Location")
+	if len(respBody) > 0 {
+		e.Response.Content = *bodyOf(respBody, resp.Header.Get("Content-Type"))
+	}
+	return e
+}
+
+func bodyOf(data []byte, mimeType string) *Body {
+	b := &Body{MimeType: mimeType}
+	if len(data) > DefaultMaxBody {
+		b.Truncated = true
+		return b
+	}
+	if utf8.Valid(data) {
+		b.Text = string(data)
+	} else {
+		b.Text, b.Encoding = base64.StdEncoding.EncodeToString(data), "base64"
+	}
+	return b
+}
+
 type builder struct {
-	opts    Options
+	opts Options
+	// hosts are Contio's: host:port as the URL names it, with the
+	// scheme's default port made explicit.
 	hosts   map[string]bool
 	ig      *integration.Integration
 	cap     *integration.Capture
@@ -90,15 +187,14 @@ func newBuilder(opts Options) *builder {
 	}
 	b := &builder{
 		opts:    opts,
-		hosts:   map[string]bool{contio.APIHost: true, contio.AuthHost: true},
+		hosts:   map[string]bool{contio.APIHost + ":443": true, contio.AuthHost + ":443": true},
 		secrets: map[string]bool{},
 		codes:   map[string]bool{},
 		cap:     &integration.Capture{File: opts.File},
 	}
 	for _, raw := range []string{opts.APIURL, opts.AuthURL} {
 		if u, err := url.Parse(strings.TrimSpace(raw)); err == nil && u.Host != "" {
-			b.hosts[strings.ToLower(u.Host)] = true
-			b.hosts[strings.ToLower(u.Hostname())] = true
+			b.hosts[hostPort(u)] = true
 		}
 	}
 	b.ig = &integration.Integration{ConfigPath: opts.File, Version: 1, Capture: b.cap}
@@ -111,6 +207,20 @@ func newBuilder(opts Options) *builder {
 	return b
 }
 
+// hostPort is u's host and port, lower-case, the port explicit.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		switch strings.ToLower(u.Scheme) {
+		case "http", "ws":
+			port = "80"
+		default:
+			port = "443"
+		}
+	}
+	return strings.ToLower(u.Hostname()) + ":" + port
+}
+
 func (b *builder) finish() *integration.Integration {
 	return b.ig
 }
@@ -118,47 +228,34 @@ func (b *builder) finish() *integration.Integration {
 // secret records a value that must never be printed.
 func (b *builder) secret(v string) {
 	v = strings.TrimSpace(v)
-	if len(v) < 4 || b.secrets[v] {
+	if len(v) < 4 || b.secrets[v] || v == "true" || v == "false" || v == "null" {
 		return
 	}
 	b.secrets[v] = true
 	b.cap.Secrets = append(b.cap.Secrets, v)
 }
 
-// secretParams are parameter names (query, form, JSON) whose values are
-// secrets wherever they appear.
-var secretParams = map[string]bool{
-	"access_token": true, "refresh_token": true, "id_token": true, "client_secret": true,
-	"password": true, "passwd": true, "otp": true, "api_key": true, "apikey": true,
-	"code_verifier": true, "assertion": true, "client_assertion": true, "token": true,
-	"session": true, "secret": true, "webhook_secret": true, "key": true,
-}
-
-// secretHeaders carry credentials in full.
-var secretHeaders = map[string]bool{
-	"authorization": true, "proxy-authorization": true, "x-api-key": true,
-	"cookie": true, "set-cookie": true, "x-auth-token": true, "x-csrf-token": true,
+// secretField records the value of a field whose name says it holds a
+// credential (redact.IsSecretName).
+func (b *builder) secretField(name, value string) {
+	if redact.IsSecretName(name) && !isErrorCode(value) {
+		b.secret(value)
+	}
 }
 
 // harvest records every secret an entry shows, whatever its host: the
-// redacted copy of a capture goes into tickets.
-func (b *builder) harvest(e *Entry, u *url.URL, reqForm, respJSON map[string]string) {
+// redacted copy of a capture goes into tickets. A header, query
+// parameter, form field or JSON key at any depth whose name says
+// credential is a secret; a body that does not parse is one whole.
+func (b *builder) harvest(e *Entry, u *url.URL, body requestBody, respWhole any, respParsed bool) {
 	for _, hs := range [][]Header{e.Request.Headers, e.Response.Headers} {
 		for _, h := range hs {
 			name := strings.ToLower(h.Name)
-			if !secretHeaders[name] {
+			if !redact.IsSecretName(name) {
 				continue
 			}
 			b.secret(h.Value)
 			switch name {
-			case "authorization", "proxy-authorization":
-				if _, cred, ok := strings.Cut(strings.TrimSpace(h.Value), " "); ok {
-					b.secret(cred)
-					if id, sec, ok := decodeBasicPair(h.Value); ok {
-						_ = id
-						b.secret(sec)
-					}
-				}
 			case "cookie":
 				for _, part := range strings.Split(h.Value, ";") {
 					if _, v, ok := strings.Cut(part, "="); ok {
@@ -170,6 +267,14 @@ func (b *builder) harvest(e *Entry, u *url.URL, reqForm, respJSON map[string]str
 				if _, v, ok := strings.Cut(first, "="); ok {
 					b.secret(v)
 				}
+			default:
+				// "Bearer x", "Basic x", "Signature t=…,v1=…".
+				if _, cred, ok := strings.Cut(strings.TrimSpace(h.Value), " "); ok {
+					b.secret(cred)
+					if _, sec, ok := decodeBasicPair(h.Value); ok {
+						b.secret(sec)
+					}
+				}
 			}
 		}
 	}
@@ -177,71 +282,96 @@ func (b *builder) harvest(e *Entry, u *url.URL, reqForm, respJSON map[string]str
 		b.secret(c.Value)
 	}
 	if u != nil {
-		b.secretQuery(u.RawQuery, true)
-		b.secretQuery(u.Fragment, true)
+		b.secretQuery(u.RawQuery)
+		b.secretQuery(u.Fragment)
 	}
 	for _, loc := range []string{e.Response.Header("Location"), e.Response.RedirectURL} {
 		if lu, err := url.Parse(loc); err == nil && loc != "" {
-			b.secretQuery(lu.RawQuery, true)
-			b.secretQuery(lu.Fragment, true)
+			b.secretQuery(lu.RawQuery)
+			b.secretQuery(lu.Fragment)
 		}
 	}
-	oauthPath := u != nil && contio.ClassOf(u.Path) == contio.ClassOAuth
-	for k, v := range reqForm {
-		if secretParams[k] || (k == "code" && oauthPath) {
-			b.secret(v)
+	for k, vs := range body.fields {
+		for _, v := range vs {
+			b.secretField(k, v)
 		}
 	}
-	if e.Request.PostData != nil {
-		for _, p := range e.Request.PostData.Params {
-			if secretParams[strings.ToLower(p.Name)] || p.Name == "code" {
-				b.secret(p.Value)
+	if body.json != nil {
+		walkJSON(body.json, "", b.secretField)
+	}
+	if body.unparsed != "" {
+		b.secret(body.unparsed)
+	}
+	if respWhole != nil {
+		failed := e.Response.Status >= 400
+		walkJSON(respWhole, "", func(k, v string) {
+			// "code" in an error body is the error code, not a secret.
+			if failed && (k == "code" || k == "error") {
+				return
 			}
-		}
+			b.secretField(k, v)
+		})
 	}
-	for k, v := range respJSON {
-		// "code" in an error body is the error code, not a secret.
-		if secretParams[k] || (k == "code" && e.Response.Status < 400 && oauthPath) {
-			b.secret(v)
+	if !respParsed {
+		if t := e.Response.Content.Text; len(t) <= DefaultMaxBody {
+			b.secret(t)
 		}
 	}
 }
 
-// secretQuery records secret-named parameters of a query; withCode also
-// takes "code" (an authorization code in a callback URL).
-func (b *builder) secretQuery(raw string, withCode bool) {
+// secretQuery records the credential-named parameters of a query (any
+// name that says credential: access_token, accessToken, sig, x-api-key);
+// a query with a bad escape is a secret whole.
+func (b *builder) secretQuery(raw string) {
 	if raw == "" {
 		return
 	}
-	q, _ := url.ParseQuery(raw)
+	q, ok := parseQuery(raw)
+	if !ok {
+		b.secret(raw)
+	}
 	for k, vs := range q {
-		lk := strings.ToLower(k)
-		if secretParams[lk] || (withCode && lk == "code") {
-			for _, v := range vs {
-				b.secret(v)
-			}
+		for _, v := range vs {
+			b.secretField(k, v)
 		}
 	}
 }
 
 // isContio reports whether a request goes to Contio: a Contio host, a
-// host given by --api-url/--auth-url, or a path only Contio serves.
+// host given by --api-url/--auth-url, or a host that served a path only
+// Contio serves (it is then Contio for the rest of the capture). The
+// partner's own hosts stay the partner's, on loopback too: its callback
+// on 127.0.0.1:3000 is not the sandbox on 127.0.0.1:8080.
 func (b *builder) isContio(u *url.URL, method string) bool {
-	host := strings.ToLower(u.Host)
-	if b.hosts[host] || b.hosts[strings.ToLower(u.Hostname())] || strings.HasSuffix(strings.ToLower(u.Hostname()), ".contio.ai") {
+	hp := hostPort(u)
+	if b.hosts[hp] || strings.HasSuffix(strings.ToLower(u.Hostname()), ".contio.ai") {
 		return true
 	}
 	p := u.Path
+	contioPath := false
 	switch {
 	case strings.HasPrefix(p, "/oauth2/"), strings.HasPrefix(p, "/v1/partner/"):
-		return true
+		contioPath = true
 	case strings.HasPrefix(p, "/auth/"):
 		// Apps have /auth/ paths of their own (callbacks): only the
 		// catalogue's count.
 		ep, allowed := contio.Lookup(strings.ToUpper(method), p)
-		return ep != nil || len(allowed) > 0
+		contioPath = ep != nil || len(allowed) > 0
 	}
-	return false
+	if contioPath && len(b.hosts) <= 64 {
+		b.hosts[hp] = true
+	}
+	return contioPath
+}
+
+// browserAsset reports whether an entry is a page asset a browser fetched
+// on its own (a stylesheet, an image, the favicon): no client code made it.
+func browserAsset(e *Entry, u *url.URL) bool {
+	switch strings.ToLower(e.ResourceType) {
+	case "stylesheet", "image", "font", "media", "script", "manifest", "texttrack", "ping", "csp_violation_report":
+		return true
+	}
+	return u.Path == "/favicon.ico"
 }
 
 func (b *builder) add(e *Entry) {
@@ -250,22 +380,80 @@ func (b *builder) add(e *Entry) {
 	if err != nil || e.Request.URL == "" {
 		u = nil
 	}
-	reqForm := requestParams(&e.Request)
-	var respJSON map[string]string
+	body := readRequestBody(&e.Request)
+	var respFields map[string]string
+	var respWhole any
+	respParsed := true
 	if u == nil || worthParsing(e, u) {
-		respJSON = jsonFields(&e.Response.Content)
+		respFields, respWhole, respParsed = responseJSON(&e.Response.Content)
 	}
-	b.harvest(e, u, reqForm, respJSON)
+	b.harvest(e, u, body, respWhole, respParsed)
 	if u == nil {
 		return
 	}
 	src := integration.Source{File: b.opts.File, HAREntry: e.Index, HARTime: e.Started, URL: redactURL(u)}
 	contioReq := b.isContio(u, e.Request.Method)
-	b.flow(e, u, src, contioReq, reqForm, respJSON)
-	if !contioReq || len(b.ig.Calls) >= b.opts.MaxCalls {
+	errCode, _ := errorOf(e, respFields)
+	if errCode == "" && e.Response.Status == 400 && contioReq && isCodeStep(e, u, body.fields) {
+		// The one-time-code page shows its refusal as a sentence: a 400
+		// answer to the code step is the code refused.
+		errCode = "invalid_code"
+	}
+	b.flow(e, u, src, contioReq, body.fields, respFields, errCode)
+	if !contioReq || len(b.ig.Calls) >= b.opts.MaxCalls || browserAsset(e, u) {
 		return
 	}
-	b.call(e, u, src, respJSON)
+	b.call(e, u, src, respFields, errCode)
+}
+
+// isCodeStep reports whether a request submits a one-time code: the
+// sign-in page's code step or /auth/verify.
+func isCodeStep(e *Entry, u *url.URL, fields params) bool {
+	if !strings.EqualFold(e.Request.Method, "POST") {
+		return false
+	}
+	switch u.Path {
+	case "/auth/verify":
+		return true
+	case "/oauth2/authorize":
+		st := fields.get("step")
+		return fields.get("client_id") == "" && (st == "otp" || st == "code" || st == "verify")
+	}
+	return false
+}
+
+// errorOf is the error an exchange answered with: the code of a JSON
+// error body, of an HTML error page, or of the error parameter of a
+// redirect (RFC 6749 §4.1.2.1), with its message.
+func errorOf(e *Entry, resp map[string]string) (code, message string) {
+	status := e.Response.Status
+	switch {
+	case status >= 300 && status < 400:
+		loc := firstNonEmpty(e.Response.Header("Location"), e.Response.RedirectURL)
+		if lu, err := url.Parse(loc); err == nil && loc != "" {
+			q, _ := parseQuery(lu.RawQuery)
+			if q.get("error") == "" {
+				q, _ = parseQuery(lu.Fragment)
+			}
+			return q.get("error"), q.get("error_description")
+		}
+		return "", ""
+	case status < 400:
+		return "", ""
+	}
+	if c := firstNonEmpty(resp["code"], resp["error"]); c != "" {
+		return c, firstNonEmpty(resp["message"], resp["error_description"])
+	}
+	mt, _, _ := mime.ParseMediaType(e.Response.Content.MimeType)
+	if mt == "" {
+		mt, _, _ = mime.ParseMediaType(e.Response.Header("Content-Type"))
+	}
+	if mt == "text/html" || mt == "application/xhtml+xml" {
+		if data, ok := e.Response.Content.Bytes(); ok {
+			return htmlError(string(data))
+		}
+	}
+	return "", ""
 }
 
 // redactURL is the URL as findings show it: secret-named query values
@@ -283,8 +471,7 @@ func redactURL(u *url.URL) string {
 		return c.String() + "?…"
 	}
 	for k := range q {
-		lk := strings.ToLower(k)
-		if secretParams[lk] || lk == "code" {
+		if redact.IsSecretName(k) {
 			q[k] = []string{"…"}
 		}
 	}
@@ -297,7 +484,7 @@ func redactURL(u *url.URL) string {
 // keptResponseHeaders are the response headers checks read.
 var keptResponseHeaders = []string{"Retry-After", "X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Reset", "Www-Authenticate", "Allow"}
 
-func (b *builder) call(e *Entry, u *url.URL, src integration.Source, respJSON map[string]string) {
+func (b *builder) call(e *Entry, u *url.URL, src integration.Source, respJSON map[string]string, errCode string) {
 	val := func(s string) integration.Value { return integration.Value{Raw: s, Set: true, From: src} }
 	c := integration.Call{
 		Name:     val(fmt.Sprintf("entry %d", e.Index)),
@@ -363,12 +550,9 @@ func (b *builder) call(e *Entry, u *url.URL, src integration.Source, respJSON ma
 			}
 		}
 	}
-	if e.Response.Status >= 400 {
+	c.ErrorCode = errCode
+	if e.Response.Status >= 400 || errCode != "" {
 		c.RequestID = respJSON["request_id"]
-		c.ErrorCode = respJSON["code"]
-		if c.ErrorCode == "" {
-			c.ErrorCode = respJSON["error"]
-		}
 		if c.RequestID == "" {
 			c.RequestID = e.Response.Header("X-Request-Id")
 		}
@@ -434,44 +618,6 @@ func decodeBasicPair(h string) (id, secret string, ok bool) {
 	return id, secret, ok
 }
 
-// requestParams are the request's parameters: the form or JSON body
-// (top-level strings), else postData.params. Query parameters are apart.
-func requestParams(q *Request) map[string]string {
-	pd := q.PostData
-	if pd == nil {
-		return nil
-	}
-	out := map[string]string{}
-	for _, p := range pd.Params {
-		if _, ok := out[p.Name]; !ok {
-			out[p.Name] = p.Value
-		}
-	}
-	data, ok := pd.Bytes()
-	if !ok || len(data) == 0 {
-		return out
-	}
-	mt, _, _ := mime.ParseMediaType(pd.MimeType)
-	if mt == "" {
-		mt, _, _ = mime.ParseMediaType(q.Header("Content-Type"))
-	}
-	trimmed := strings.TrimSpace(string(data))
-	if mt == "application/json" || strings.HasPrefix(trimmed, "{") {
-		for k, v := range flatJSON(data) {
-			out[k] = v
-		}
-		return out
-	}
-	if form, err := url.ParseQuery(trimmed); err == nil {
-		for k, vs := range form {
-			if len(vs) > 0 {
-				out[k] = vs[0]
-			}
-		}
-	}
-	return out
-}
-
 // worthParsing reports whether a response body may hold what the doctor
 // reads (an error, a token, a code, a session): parsing every JSON body of
 // a large capture would cost more than reading it.
@@ -483,7 +629,9 @@ func worthParsing(e *Entry, u *url.URL) bool {
 	if strings.EqualFold(e.Response.Content.Encoding, "base64") {
 		return len(t) < 16<<10
 	}
-	for _, k := range []string{"_token", "secret", "session", "api_key"} {
+	// A key that names a credential, at any depth; the check is a cheap
+	// pre-filter so ordinary JSON bodies of a large capture are not decoded.
+	for _, k := range secretKeyHints {
 		if strings.Contains(t, k) {
 			return true
 		}
@@ -491,38 +639,7 @@ func worthParsing(e *Entry, u *url.URL) bool {
 	return false
 }
 
-// jsonFields are the top-level string (and boolean) fields of a JSON
-// response body, or nil.
-func jsonFields(c *Body) map[string]string {
-	data, ok := c.Bytes()
-	if !ok || len(data) == 0 {
-		return nil
-	}
-	return flatJSON(data)
-}
-
-func flatJSON(data []byte) map[string]string {
-	var m map[string]any
-	if json.Unmarshal(data, &m) != nil {
-		return nil
-	}
-	out := map[string]string{}
-	for k, v := range m {
-		switch v := v.(type) {
-		case string:
-			out[k] = v
-		case bool:
-			out[k] = fmt.Sprint(v)
-		case []any:
-			// The spec's "scopes" is an array.
-			var parts []string
-			for _, x := range v {
-				if s, ok := x.(string); ok {
-					parts = append(parts, s)
-				}
-			}
-			out[k] = strings.Join(parts, " ")
-		}
-	}
-	return out
-}
+// secretKeyHints are fragments of credential key names as JSON writes
+// them (`"access_token"`, `"accessToken"`, `"apiKey"`): a body without
+// any is not decoded.
+var secretKeyHints = []string{"oken", "ecret", "ession", "ey\"", "ey_", "Key", "assword", "asswd", "ignature", "sig\"", "ode\"", "otp", "redential", "jwt", "uth", "ookie"}

@@ -46,9 +46,12 @@ type Entry struct {
 	StartedRaw string
 	Started    time.Time
 	// Time is the total elapsed time in milliseconds (-1 or 0 when unknown).
-	Time     float64
-	Request  Request
-	Response Response
+	Time float64
+	// ResourceType is Chromium's _resourceType (document, xhr, fetch,
+	// image, stylesheet…), "" when the producer writes none.
+	ResourceType string
+	Request      Request
+	Response     Response
 }
 
 // Request is the request half of an entry.
@@ -349,6 +352,8 @@ func (r *Reader) entry(e *Entry) error {
 			}
 		case "time":
 			e.Time, err = s.readNumber("time")
+		case "_resourceType":
+			e.ResourceType, _, err = s.readText(maxShort)
 		case "request":
 			err = r.request(&e.Request)
 		case "response":

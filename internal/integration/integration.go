@@ -346,6 +346,11 @@ type FlowStep struct {
 	At        Source
 	Status    int
 	ErrorCode string
+	// Duration is how long the response took to arrive (0 when unknown):
+	// ordering is judged by when responses arrived, not when requests left.
+	Duration time.Duration
+	// Decision is a consent step's answer (allow, deny), when it shows one.
+	Decision string
 
 	ClientID    string
 	RedirectURI string
