@@ -77,14 +77,23 @@ func (e *env) runHAR(cmd *cobra.Command, path string, o *harOptions) error {
 	if o.redactOut != "" && sameFile(o.redactOut, path) {
 		return usageErr(errors.New("--redact-out must not be the capture itself"))
 	}
-	ig, err := har.LoadFile(path, har.Options{File: path, APIURL: o.apiURL, AuthURL: o.authURL})
+	if o.redactOut != "" {
+		if fi, err := os.Stat(o.redactOut); err == nil && !fi.Mode().IsRegular() {
+			return usageErr(fmt.Errorf("--redact-out %s is not a regular file (%s): give a file path", o.redactOut, fi.Mode().Type()))
+		}
+	}
+	// --timeout bounds the whole run, reading the capture included.
+	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
+	defer cancel()
+	ig, err := har.LoadFile(path, har.Options{File: path, APIURL: o.apiURL, AuthURL: o.authURL, Context: ctx})
 	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return &exitError{code: doctor.ExitInternal, err: fmt.Errorf("--timeout %s: %w", o.timeout, err)}
+		}
 		// Load errors quote positions and field names, never values.
 		return usageErr(err)
 	}
 	red := doctor.Redactor(ig)
-	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
-	defer cancel()
 	rep, err := doctor.Run(ctx, ig, doctor.Options{
 		Checks:  checks.Options{Only: o.only, Skip: o.skip, CheckTimeout: o.timeout},
 		FailOn:  failOn,
@@ -109,8 +118,27 @@ func captureNote(entries, calls int) string {
 }
 
 // writeRedactedCopy writes the redacted capture next to its destination
-// and renames it into place, so a failed run never leaves half a file.
+// and renames it into place, so a failed run never leaves half a file. A
+// symlink is written through (its target gets the copy, the link stays);
+// a destination that is not a regular file (a device, a pipe, a
+// directory) is refused rather than replaced.
 func writeRedactedCopy(src, dst string, red *redact.Redactor) error {
+	if target, err := filepath.EvalSymlinks(dst); err == nil {
+		dst = target
+	} else if fi, lerr := os.Lstat(dst); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
+		// A dangling link: write where it points.
+		link, rerr := os.Readlink(dst)
+		if rerr != nil {
+			return fmt.Errorf("--redact-out %s: %w", dst, rerr)
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(filepath.Dir(dst), link)
+		}
+		dst = link
+	}
+	if fi, err := os.Stat(dst); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("--redact-out %s is not a regular file (%s): give a file path", dst, fi.Mode().Type())
+	}
 	in, err := os.Open(src)
 	if err != nil {
 		return fmt.Errorf("open capture: %w", err)
