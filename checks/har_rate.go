@@ -157,7 +157,10 @@ func harWaitUntil(c integration.Call) (time.Time, string, bool) {
 
 func harRetryBeforeReset(_ context.Context, in *Input) ([]Finding, error) {
 	calls := harTimed(in.Integration)
-	var out []Finding
+	// Each early retry is reported once, against the latest 429 that had
+	// arrived before it left.
+	byRetry := map[int]Finding{}
+	var order []int
 	for i, c := range calls {
 		if c.Status != 429 {
 			continue
@@ -168,24 +171,32 @@ func harRetryBeforeReset(_ context.Context, in *Input) ([]Finding, error) {
 		}
 		cl := rateCallClass(c)
 		arrived := harArrived(c)
-		for _, n := range calls[i+1:] {
+		for j, n := range calls[i+1:] {
 			// A request that left before the 429 arrived cannot have
 			// reacted to it: it is part of the burst, not a retry.
 			if rateCallClass(n) != cl || n.Started.Before(arrived) {
 				continue
 			}
 			if n.Started.Before(until) {
-				out = append(out, Finding{
-					Message: fmt.Sprintf("%s %s at %s came %s after the 429 at %s, which asked to wait until %s (%s early; answer %s)",
-						callMethod(n), n.Path.Raw, harAt(n.At), n.Started.Sub(c.Started).Round(time.Millisecond), harAt(c.At),
+				k := i + 1 + j
+				if _, seen := byRetry[k]; !seen {
+					order = append(order, k)
+				}
+				byRetry[k] = Finding{
+					Message: fmt.Sprintf("%s %s at %s came %s after the 429 at %s arrived, which asked to wait until %s (%s early; answer %s)",
+						callMethod(n), n.Path.Raw, harAt(n.At), n.Started.Sub(arrived).Round(time.Millisecond), harAt(c.At),
 						until.UTC().Format("15:04:05"), until.Sub(n.Started).Round(time.Millisecond), harCallStatus(n)),
 					Location:  n.At,
 					RequestID: c.RequestID,
 					Evidence:  header,
-				})
+				}
 			}
 			break
 		}
+	}
+	out := make([]Finding, 0, len(order))
+	for _, k := range order {
+		out = append(out, byRetry[k])
 	}
 	return out, nil
 }
