@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -49,7 +48,7 @@ func TestHarRetriesJudgedByArrival(t *testing.T) {
 	// The same 429 followed by a request sent after it arrived is a retry.
 	retried := append(harConcurrentBurst(110, 10), harCall(111, 500*time.Millisecond, "GET", "/v1/partner/user/meetings", 429))
 	runHarCases(t, "CD5402", []harCase{{"a retry after the 429 arrived", nil, retried,
-		[]string{fmt.Sprintf("GET /v1/partner/user/meetings at entry 111 (09:00:00) came 191ms after the 429 at entry 110 (09:00:00) arrived")}}})
+		[]string{"GET /v1/partner/user/meetings at entry 111 (09:00:00) came 191ms after the 429 at entry 110 (09:00:00) arrived"}}})
 }
 
 // A redirect that carries error= back to the app is an error response;

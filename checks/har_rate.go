@@ -62,22 +62,72 @@ var _ = register(&Check{
 	Run:      harRetryStorm,
 })
 
-// harTimed are the observed calls with a start time, in time order.
-func harTimed(ig *integration.Integration) []integration.Call {
-	var out []integration.Call
-	for _, c := range ig.Calls {
+// harObs is one observed call as the rate and retry checks see it: the
+// call of its shape (a capture keeps repeats compactly, see
+// integration.CallRepeat) with this call's own time, status and path.
+type harObs struct {
+	shape    *integration.Call
+	entry    int
+	status   int
+	started  time.Time
+	duration time.Duration
+	path     string
+	query    string
+}
+
+// call is the observation as a Call, for the helpers that take one.
+func (o harObs) call() integration.Call {
+	c := *o.shape
+	c.Status, c.Started, c.Duration, c.At = o.status, o.started, o.duration, o.at()
+	c.Path.Raw, c.Query.Raw = o.path, o.query
+	return c
+}
+
+// at points at the observation's own entry.
+func (o harObs) at() integration.Source {
+	src := o.shape.At
+	src.HAREntry, src.HARTime = o.entry, o.started
+	return src
+}
+
+func (o harObs) method() string { return callMethod(*o.shape) }
+
+// harTimed are the observed calls with a start time, repeats included,
+// in time order.
+func harTimed(ig *integration.Integration) []harObs {
+	var out []harObs
+	for i := range ig.Calls {
+		c := &ig.Calls[i]
 		if c.Observed && !c.Started.IsZero() {
-			out = append(out, c)
+			out = append(out, harObs{c, c.At.HAREntry, c.Status, c.Started, c.Duration, c.Path.Raw, c.Query.Raw})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Started.Before(out[j].Started) })
+	if ig.Capture != nil {
+		for _, r := range ig.Capture.Repeats {
+			if int(r.Of) < len(ig.Calls) && !r.Started.IsZero() {
+				out = append(out, harObs{&ig.Calls[r.Of], int(r.Entry), int(r.Status), r.Started, r.Duration, r.Path, r.Query})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].started.Equal(out[j].started) {
+			return out[i].started.Before(out[j].started)
+		}
+		return out[i].entry < out[j].entry
+	})
 	return out
 }
 
+// harObsClass is an observation's rate-limit class.
+func harObsClass(o harObs) contio.Class {
+	c := integration.Call{Method: o.shape.Method, Path: integration.Value{Raw: o.path}}
+	return rateCallClass(c)
+}
+
 func harRateOverLimit(_ context.Context, in *Input) ([]Finding, error) {
-	byClass := map[contio.Class][]integration.Call{}
+	byClass := map[contio.Class][]harObs{}
 	for _, c := range harTimed(in.Integration) {
-		cl := rateCallClass(c)
+		cl := harObsClass(c)
 		byClass[cl] = append(byClass[cl], c)
 	}
 	var out []Finding
@@ -86,7 +136,7 @@ func harRateOverLimit(_ context.Context, in *Input) ([]Finding, error) {
 		best, bestAt := 0, 0
 		lo := 0
 		for hi := range calls {
-			for calls[hi].Started.Sub(calls[lo].Started) >= rl.Per {
+			for calls[hi].started.Sub(calls[lo].started) >= rl.Per {
 				lo++
 			}
 			if n := hi - lo + 1; n > best {
@@ -99,9 +149,9 @@ func harRateOverLimit(_ context.Context, in *Input) ([]Finding, error) {
 		first, last := calls[bestAt], calls[bestAt+best-1]
 		out = append(out, Finding{
 			Message: fmt.Sprintf("%d %s-class requests within %s (entries %d to %d, from %s) against a limit of %d per minute",
-				best, rl.Class, last.Started.Sub(first.Started).Round(time.Second), first.At.HAREntry, last.At.HAREntry,
-				first.Started.UTC().Format("15:04:05"), rl.Requests),
-			Location: first.At,
+				best, rl.Class, last.started.Sub(first.started).Round(time.Second), first.entry, last.entry,
+				first.started.UTC().Format("15:04:05"), rl.Requests),
+			Location: first.at(),
 			Evidence: harTopPaths(calls[bestAt : bestAt+best]),
 		})
 	}
@@ -109,9 +159,10 @@ func harRateOverLimit(_ context.Context, in *Input) ([]Finding, error) {
 }
 
 // harTopPaths lists the busiest endpoints of a window: "GET /v1/partner/user/meetings: 90".
-func harTopPaths(calls []integration.Call) string {
+func harTopPaths(calls []harObs) string {
 	count := map[string]int{}
-	for _, c := range calls {
+	for _, o := range calls {
+		c := integration.Call{Method: o.shape.Method, Path: integration.Value{Raw: o.path}}
 		count[callMethod(c)+" "+harPathTemplate(c)]++
 	}
 	keys := make([]string, 0, len(count))
@@ -161,22 +212,24 @@ func harRetryBeforeReset(_ context.Context, in *Input) ([]Finding, error) {
 	// arrived before it left.
 	byRetry := map[int]Finding{}
 	var order []int
-	for i, c := range calls {
-		if c.Status != 429 {
+	for i, o := range calls {
+		if o.status != 429 {
 			continue
 		}
+		c := o.call()
 		until, header, ok := harWaitUntil(c)
 		if !ok {
 			continue
 		}
-		cl := rateCallClass(c)
+		cl := harObsClass(o)
 		arrived := harArrived(c)
-		for j, n := range calls[i+1:] {
+		for j, no := range calls[i+1:] {
 			// A request that left before the 429 arrived cannot have
 			// reacted to it: it is part of the burst, not a retry.
-			if rateCallClass(n) != cl || n.Started.Before(arrived) {
+			if harObsClass(no) != cl || no.started.Before(arrived) {
 				continue
 			}
+			n := no.call()
 			if n.Started.Before(until) {
 				k := i + 1 + j
 				if _, seen := byRetry[k]; !seen {
@@ -209,19 +262,22 @@ const stormGap = time.Second
 const stormRetries = 3
 
 func harRetryStorm(_ context.Context, in *Input) ([]Finding, error) {
-	byReq := map[string][]integration.Call{}
+	byReq := map[string][]harObs{}
 	var keys []string
-	for _, c := range harTimed(in.Integration) {
-		k := callMethod(c) + " " + c.Host.Raw + c.Path.Raw + "?" + c.Query.Raw
+	for _, o := range harTimed(in.Integration) {
+		k := o.method() + " " + o.shape.Host.Raw + o.path + "?" + o.query
 		if byReq[k] == nil {
 			keys = append(keys, k)
 		}
-		byReq[k] = append(byReq[k], c)
+		byReq[k] = append(byReq[k], o)
 	}
 	var out []Finding
 	for _, k := range keys {
-		calls := byReq[k]
-		run := []integration.Call{calls[0]}
+		obs := byReq[k]
+		if len(obs) < stormRetries+1 {
+			continue
+		}
+		run := []integration.Call{obs[0].call()}
 		flush := func() {
 			if len(run)-1 >= stormRetries {
 				first, last := run[0], run[len(run)-1]
@@ -243,8 +299,15 @@ func harRetryStorm(_ context.Context, in *Input) ([]Finding, error) {
 				})
 			}
 		}
-		for _, c := range calls[1:] {
+		for _, o := range obs[1:] {
 			prev := run[len(run)-1]
+			if !harRetryable(prev) {
+				// Only a failure starts or continues a run.
+				flush()
+				run = append(run[:0], o.call())
+				continue
+			}
+			c := o.call()
 			// A retry starts after the failure arrived; a request sent
 			// while the previous one was still in flight is concurrency.
 			gap := c.Started.Sub(harArrived(prev))

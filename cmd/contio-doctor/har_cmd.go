@@ -104,7 +104,7 @@ func (e *env) runHAR(cmd *cobra.Command, path string, o *harOptions) error {
 	if err != nil {
 		return usageErr(red.Error(err))
 	}
-	rep.Notes = append(rep.Notes, captureNote(ig.Capture.Entries, len(ig.Calls)))
+	rep.Notes = append(rep.Notes, captureNote(ig.Capture.Entries, len(ig.Calls)+len(ig.Capture.Repeats)))
 	if o.redactOut != "" {
 		if err := writeRedactedCopy(path, o.redactOut, red); err != nil {
 			return &exitError{code: doctor.ExitInternal, err: red.Error(err)}

@@ -179,6 +179,10 @@ type builder struct {
 	// codes maps an issued authorization code to its step index, so a
 	// callback that repeats it is not counted as a second issue.
 	codes map[string]bool
+	// keyVerdicts caches redact.IsSecretName of JSON keys.
+	keyVerdicts map[string]bool
+	// shapes maps a call's shape to its index in ig.Calls (bounded).
+	shapes map[string]int32
 }
 
 func newBuilder(opts Options) *builder {
@@ -186,11 +190,13 @@ func newBuilder(opts Options) *builder {
 		opts.MaxCalls = 200_000
 	}
 	b := &builder{
-		opts:    opts,
-		hosts:   map[string]bool{contio.APIHost + ":443": true, contio.AuthHost + ":443": true},
-		secrets: map[string]bool{},
-		codes:   map[string]bool{},
-		cap:     &integration.Capture{File: opts.File},
+		opts:        opts,
+		hosts:       map[string]bool{contio.APIHost + ":443": true, contio.AuthHost + ":443": true},
+		secrets:     map[string]bool{},
+		codes:       map[string]bool{},
+		keyVerdicts: map[string]bool{},
+		shapes:      map[string]int32{},
+		cap:         &integration.Capture{File: opts.File},
 	}
 	for _, raw := range []string{opts.APIURL, opts.AuthURL} {
 		if u, err := url.Parse(strings.TrimSpace(raw)); err == nil && u.Host != "" {
@@ -384,7 +390,7 @@ func (b *builder) add(e *Entry) {
 	var respFields map[string]string
 	var respWhole any
 	respParsed := true
-	if u == nil || worthParsing(e, u) {
+	if u == nil || b.worthParsing(e, u) {
 		respFields, respWhole, respParsed = responseJSON(&e.Response.Content)
 	}
 	b.harvest(e, u, body, respWhole, respParsed)
@@ -557,8 +563,58 @@ func (b *builder) call(e *Entry, u *url.URL, src integration.Source, respJSON ma
 			c.RequestID = e.Response.Header("X-Request-Id")
 		}
 	}
+	if c.Status >= 200 && c.Status < 300 && errCode == "" {
+		key := callShape(&c)
+		if of, ok := b.shapes[key]; ok {
+			b.cap.Repeats = append(b.cap.Repeats, integration.CallRepeat{
+				Of: of, Entry: int32(e.Index), Status: int32(c.Status), Started: c.Started, Duration: c.Duration,
+				Path: c.Path.Raw, Query: c.Query.Raw,
+			})
+			return
+		}
+		if len(b.shapes) < maxShapes {
+			b.shapes[key] = int32(len(b.ig.Calls))
+		}
+	}
 	b.fillFromCall(&c, u)
 	b.ig.Calls = append(b.ig.Calls, c)
+}
+
+// perRequestHeaders change with every request; their values are no part
+// of a call's shape.
+var perRequestHeaders = map[string]bool{
+	"X-Request-Id": true, "Idempotency-Key": true, "Traceparent": true, "Tracestate": true, "X-Amzn-Trace-Id": true,
+	"Date": true, "Content-Length": true, "X-Ratelimit-Remaining": true, "X-Ratelimit-Reset": true, "Sentry-Trace": true,
+	"Baggage": true, "X-Correlation-Id": true,
+}
+
+// maxShapes bounds the distinct call shapes remembered; calls past it are
+// kept whole.
+const maxShapes = 50_000
+
+// callShape is what makes two successful calls the same to every check
+// but the rate and retry ones: method, host, path template, credentials,
+// header names and values, and the response headers checks read.
+func callShape(c *integration.Call) string {
+	var b strings.Builder
+	path := c.Path.Raw
+	if ep, _ := contio.Lookup(strings.ToUpper(c.Method.Raw), path); ep != nil {
+		path = ep.Path
+	}
+	b.WriteString(c.Method.Raw + " " + c.Host.Raw + path + "\x00" + c.Authorization.Raw + "\x00" + c.Auth.Raw)
+	for _, h := range c.Headers {
+		b.WriteString("\x00" + h.Raw)
+		canon := http.CanonicalHeaderKey(h.Raw)
+		if !perRequestHeaders[canon] {
+			b.WriteString(":" + strings.Join(c.HeaderValues[canon], "\x01"))
+		}
+	}
+	for _, name := range keptResponseHeaders {
+		if vs := c.ResponseHeaders[name]; len(vs) > 0 && !perRequestHeaders[name] {
+			b.WriteString("\x00<" + name + ":" + strings.Join(vs, "\x01"))
+		}
+	}
+	return b.String()
 }
 
 // fillFromCall sets the integration's API URL, client credentials, tokens
@@ -619,9 +675,10 @@ func decodeBasicPair(h string) (id, secret string, ok bool) {
 }
 
 // worthParsing reports whether a response body may hold what the doctor
-// reads (an error, a token, a code, a session): parsing every JSON body of
-// a large capture would cost more than reading it.
-func worthParsing(e *Entry, u *url.URL) bool {
+// reads (an error, a token, a code, a session, a credential under any
+// key): decoding every JSON body of a large capture would cost more than
+// reading it, so ordinary bodies are only scanned for their keys.
+func (b *builder) worthParsing(e *Entry, u *url.URL) bool {
 	if e.Response.Status >= 300 || contio.ClassOf(u.Path) == contio.ClassOAuth {
 		return true
 	}
@@ -629,17 +686,34 @@ func worthParsing(e *Entry, u *url.URL) bool {
 	if strings.EqualFold(e.Response.Content.Encoding, "base64") {
 		return len(t) < 16<<10
 	}
-	// A key that names a credential, at any depth; the check is a cheap
-	// pre-filter so ordinary JSON bodies of a large capture are not decoded.
-	for _, k := range secretKeyHints {
-		if strings.Contains(t, k) {
+	return b.hasSecretKey(t)
+}
+
+// hasSecretKey reports whether JSON text has a key, at any depth, whose
+// name says credential. Keys repeat from body to body, so each distinct
+// key is judged once.
+func (b *builder) hasSecretKey(t string) bool {
+	for from := 0; ; {
+		i := strings.Index(t[from:], "\":")
+		if i < 0 {
+			return false
+		}
+		i += from
+		from = i + 2
+		start := strings.LastIndexByte(t[:i], '"')
+		if start < 0 {
+			continue
+		}
+		key := t[start+1 : i]
+		secret, seen := b.keyVerdicts[key]
+		if !seen {
+			secret = redact.IsSecretName(key)
+			if len(b.keyVerdicts) < 4096 {
+				b.keyVerdicts[key] = secret
+			}
+		}
+		if secret {
 			return true
 		}
 	}
-	return false
 }
-
-// secretKeyHints are fragments of credential key names as JSON writes
-// them (`"access_token"`, `"accessToken"`, `"apiKey"`): a body without
-// any is not decoded.
-var secretKeyHints = []string{"oken", "ecret", "ession", "ey\"", "ey_", "Key", "assword", "asswd", "ignature", "sig\"", "ode\"", "otp", "redential", "jwt", "uth", "ookie"}

@@ -321,6 +321,23 @@ type Capture struct {
 	// Secrets are values seen in the capture (headers, cookies, tokens,
 	// codes, OTPs) that must never be printed.
 	Secrets []string
+	// Repeats are the Contio calls that repeat an earlier call's shape
+	// (method, host, path template, headers, credentials, a success
+	// status): only what the rate and retry checks read is kept of them,
+	// a few dozen bytes each, so a large capture stays small in memory.
+	// The call they repeat is Integration.Calls[Of].
+	Repeats []CallRepeat
+}
+
+// CallRepeat is an observed call with the shape of an earlier one.
+type CallRepeat struct {
+	Of       int32 // index in Integration.Calls
+	Entry    int32 // 1-based HAR entry
+	Status   int32
+	Started  time.Time
+	Duration time.Duration
+	// Path and Query are this call's own (ids differ between repeats).
+	Path, Query string
 }
 
 // FlowKind names a step of the OAuth or sign-in flow.
