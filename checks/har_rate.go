@@ -104,8 +104,8 @@ func harTimed(ig *integration.Integration) []harObs {
 	}
 	if ig.Capture != nil {
 		for _, r := range ig.Capture.Repeats {
-			if int(r.Of) < len(ig.Calls) && !r.Started.IsZero() {
-				out = append(out, harObs{&ig.Calls[r.Of], int(r.Entry), int(r.Status), r.Started, r.Duration, r.Path, r.Query})
+			if int(r.Of) < len(ig.Calls) && r.Started != 0 {
+				out = append(out, harObs{&ig.Calls[r.Of], int(r.Entry), int(r.Status), time.Unix(0, r.Started).UTC(), r.Duration, r.Path, r.Query})
 			}
 		}
 	}

@@ -82,6 +82,7 @@ func (e *env) runHAR(cmd *cobra.Command, path string, o *harOptions) error {
 			return usageErr(fmt.Errorf("--redact-out %s is not a regular file (%s): give a file path", o.redactOut, fi.Mode().Type()))
 		}
 	}
+	defer har.UseSoftMemoryLimit()()
 	// --timeout bounds the whole run, reading the capture included.
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()

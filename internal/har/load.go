@@ -260,27 +260,42 @@ func (b *builder) harvest(e *Entry, u *url.URL, body requestBody, respWhole any,
 			if !redact.IsSecretName(name) {
 				continue
 			}
-			b.secret(h.Value)
+			// The credential inside the header is the secret; the whole
+			// value is one too only when it cannot be split (masking the
+			// parts masks the whole, and each rotating token is then one
+			// pattern, not two).
 			switch name {
 			case "cookie":
+				split := false
 				for _, part := range strings.Split(h.Value, ";") {
-					if _, v, ok := strings.Cut(part, "="); ok {
+					if _, v, ok := strings.Cut(part, "="); ok && len(strings.TrimSpace(v)) >= 4 {
 						b.secret(v)
+						split = true
 					}
+				}
+				if !split {
+					b.secret(h.Value)
 				}
 			case "set-cookie":
 				first, _, _ := strings.Cut(h.Value, ";")
-				if _, v, ok := strings.Cut(first, "="); ok {
+				if _, v, ok := strings.Cut(first, "="); ok && len(strings.TrimSpace(v)) >= 4 {
 					b.secret(v)
+				} else {
+					b.secret(h.Value)
 				}
 			default:
 				// "Bearer x", "Basic x", "Signature t=…,v1=…".
-				if _, cred, ok := strings.Cut(strings.TrimSpace(h.Value), " "); ok {
+				scheme, cred, ok := strings.Cut(strings.TrimSpace(h.Value), " ")
+				if !ok || len(strings.TrimSpace(cred)) < 4 || strings.ContainsAny(strings.TrimSpace(cred), " ,") {
+					b.secret(h.Value)
+				}
+				if ok {
 					b.secret(cred)
 					if _, sec, ok := decodeBasicPair(h.Value); ok {
 						b.secret(sec)
 					}
 				}
+				_ = scheme
 			}
 		}
 	}
@@ -566,10 +581,25 @@ func (b *builder) call(e *Entry, u *url.URL, src integration.Source, respJSON ma
 	if c.Status >= 200 && c.Status < 300 && errCode == "" {
 		key := callShape(&c)
 		if of, ok := b.shapes[key]; ok {
-			b.cap.Repeats = append(b.cap.Repeats, integration.CallRepeat{
-				Of: of, Entry: int32(e.Index), Status: int32(c.Status), Started: c.Started, Duration: c.Duration,
-				Path: c.Path.Raw, Query: c.Query.Raw,
-			})
+			shape := &b.ig.Calls[of]
+			r := integration.CallRepeat{Of: of, Entry: int32(e.Index), Status: int32(c.Status),
+				Started: c.Started.UnixNano(), Duration: c.Duration, Path: c.Path.Raw, Query: c.Query.Raw}
+			// Share the shape's strings where they are the same: a
+			// repeat then costs its fixed few dozen bytes only.
+			if r.Path == shape.Path.Raw {
+				r.Path = shape.Path.Raw
+			}
+			if r.Query == shape.Query.Raw {
+				r.Query = shape.Query.Raw
+			}
+			if len(b.cap.Repeats) == cap(b.cap.Repeats) {
+				// Grow by a quarter, not double: the slice is most of the
+				// memory a large capture costs.
+				grown := make([]integration.CallRepeat, len(b.cap.Repeats), len(b.cap.Repeats)+len(b.cap.Repeats)/4+1024)
+				copy(grown, b.cap.Repeats)
+				b.cap.Repeats = grown
+			}
+			b.cap.Repeats = append(b.cap.Repeats, r)
 			return
 		}
 		if len(b.shapes) < maxShapes {

@@ -13,6 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"runtime/debug"
 	"strings"
 	"time"
 )
@@ -475,4 +477,22 @@ func (r *Reader) pairs(what string, into []Header) ([]Header, error) {
 		return nil
 	})
 	return into, err
+}
+
+// SoftMemoryLimit is the Go runtime's soft memory limit the har command
+// sets (unless GOMEMLIMIT gives one): what a capture costs is a few tens
+// of megabytes of live records and secret patterns, and the limit makes
+// the collector reclaim the garbage of reading gigabytes before it piles
+// up, instead of letting the heap grow to twice the live size.
+const SoftMemoryLimit = 56 << 20
+
+// UseSoftMemoryLimit sets SoftMemoryLimit when no limit is set, and
+// returns a func that restores the previous one.
+func UseSoftMemoryLimit() (restore func()) {
+	prev := debug.SetMemoryLimit(-1)
+	if prev != math.MaxInt64 {
+		return func() {}
+	}
+	debug.SetMemoryLimit(SoftMemoryLimit)
+	return func() { debug.SetMemoryLimit(prev) }
 }

@@ -331,10 +331,11 @@ type Capture struct {
 
 // CallRepeat is an observed call with the shape of an earlier one.
 type CallRepeat struct {
-	Of       int32 // index in Integration.Calls
-	Entry    int32 // 1-based HAR entry
-	Status   int32
-	Started  time.Time
+	Of     int32 // index in Integration.Calls
+	Entry  int32 // 1-based HAR entry
+	Status int32
+	// Started is the start in Unix nanoseconds (UTC).
+	Started  int64
 	Duration time.Duration
 	// Path and Query are this call's own (ids differ between repeats).
 	Path, Query string

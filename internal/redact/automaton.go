@@ -6,117 +6,135 @@ import "sort"
 // every secret: one pass over a text finds them all, whatever their
 // number, where a search per secret would read the text once per form.
 //
-// The trie is stored flat (nodes and their sorted edges in two slices), so
-// thousands of rotating tokens cost a few bytes per pattern byte. Matching
-// is leftmost-longest: of overlapping forms, the one that starts first
-// wins, and of those starting at the same byte the longest, so a padded
-// base64 form is replaced whole rather than its unpadded prefix.
+// The trie is stored flat in depth-first order, where a node's first
+// child is the node after it and the others are chained as siblings: 13
+// bytes a node (a node per distinct prefix), so thousands of rotating
+// tokens stay small. Matching is leftmost-longest: of overlapping forms,
+// the one that starts first wins, and of those starting at the same byte
+// the longest, so a padded base64 form is replaced whole rather than its
+// unpadded prefix.
 type automaton struct {
-	nodes  []acNode
-	edges  []acEdge // each node's children, sorted by label
+	label []byte  // the byte on the edge into each node
+	fail  []int32 // longest proper suffix that is also a node
+	// out is the longest pattern ending at each node (its own, or one
+	// reached through fail links), -1 for none.
+	out    []int32
+	sib    []int32  // next sibling, 0 for none
+	hasKid []uint64 // bit v: node v has children (the first is v+1)
 	to     []string // replacement of pattern i
+	lens   []int32  // length of pattern i
 	maxLen int      // longest pattern, in bytes
 	// root is the root's transitions, dense: most bytes of a text lead
 	// back to it, so this is the hot path.
 	root [256]int32
 }
 
-type acNode struct {
-	first, n int32 // edges[first : first+n]
-	fail     int32 // longest proper suffix that is also a trie node
-	// out is the longest pattern ending at this node (its own, or one
-	// reached through fail links), -1 for none; outLen is its length.
-	out, outLen int32
-}
-
-type acEdge struct {
-	label byte
-	child int32
-}
-
-// buildAutomaton compiles the pairs. Patterns are inserted in sorted
-// order, so every node's children come out contiguous and sorted.
+// buildAutomaton compiles the pairs.
 func buildAutomaton(pairs []pair) *automaton {
 	sorted := make([]int, len(pairs))
 	for i := range sorted {
 		sorted[i] = i
 	}
 	sort.Slice(sorted, func(i, j int) bool { return pairs[sorted[i]].from < pairs[sorted[j]].from })
-	a := &automaton{to: make([]string, len(pairs))}
-	// Build a pointer trie level by level from the sorted list: children
-	// of a node are the distinct next bytes of a contiguous run.
-	type span struct {
-		node   int32
-		lo, hi int // sorted[lo:hi] share the node's prefix
-		depth  int
+	a := &automaton{to: make([]string, len(pairs)), lens: make([]int32, len(pairs))}
+	// One node per distinct prefix: in sorted order each pattern adds the
+	// bytes past what it shares with the one before. Sized exactly once.
+	total := 1
+	prev := ""
+	for _, i := range sorted {
+		p := pairs[i].from
+		total += len(p) - lcp(p, prev)
+		prev = p
 	}
-	a.nodes = append(a.nodes, acNode{out: -1})
-	queue := []span{{0, 0, len(sorted), 0}}
-	for len(queue) > 0 {
-		sp := queue[0]
-		queue = queue[1:]
-		lo := sp.lo
-		// A pattern that ends here sorts first in its run.
-		for lo < sp.hi && len(pairs[sorted[lo]].from) == sp.depth {
-			p := sorted[lo]
-			a.to[p] = pairs[p].to
-			a.nodes[sp.node].out, a.nodes[sp.node].outLen = int32(p), int32(sp.depth)
-			if sp.depth > a.maxLen {
-				a.maxLen = sp.depth
-			}
-			lo++
+	a.label = make([]byte, 1, total)
+	a.fail = make([]int32, 1, total)
+	a.out = make([]int32, 1, total)
+	a.out[0] = -1
+	a.sib = make([]int32, 1, total)
+	a.hasKid = make([]uint64, (total+63)/64)
+	// stack[d] is the node for prev[:d].
+	stack := []int32{0}
+	prev = ""
+	for _, pi := range sorted {
+		p := pairs[pi].from
+		l := lcp(p, prev)
+		if l == len(p) {
+			continue // a duplicate form
 		}
-		a.nodes[sp.node].first = int32(len(a.edges))
-		for lo < sp.hi {
-			c := pairs[sorted[lo]].from[sp.depth]
-			hi := lo + 1
-			for hi < sp.hi && pairs[sorted[hi]].from[sp.depth] == c {
-				hi++
-			}
-			child := int32(len(a.nodes))
-			a.nodes = append(a.nodes, acNode{out: -1})
-			a.edges = append(a.edges, acEdge{c, child})
-			a.nodes[sp.node].n++
-			queue = append(queue, span{child, lo, hi, sp.depth + 1})
-			lo = hi
+		// The node prev had at depth l+1 becomes the new branch's elder
+		// sibling.
+		var elder int32
+		if len(stack) > l+1 {
+			elder = stack[l+1]
 		}
+		stack = stack[:l+1]
+		for d := l; d < len(p); d++ {
+			v := int32(len(a.label))
+			a.label = append(a.label, p[d])
+			a.fail = append(a.fail, 0)
+			a.out = append(a.out, -1)
+			a.sib = append(a.sib, 0)
+			parent := stack[d]
+			if d == l && elder != 0 {
+				a.sib[elder] = v
+			} else {
+				a.hasKid[parent/64] |= 1 << (parent % 64)
+			}
+			stack = append(stack, v)
+		}
+		end := stack[len(p)]
+		a.out[end] = int32(pi)
+		a.to[pi], a.lens[pi] = pairs[pi].to, int32(len(p))
+		a.maxLen = max(a.maxLen, len(p))
+		prev = p
 	}
 	for c := range a.root {
 		a.root[c] = max(a.child(0, byte(c)), 0)
 	}
-	// The spans were visited breadth first, so node ids are in BFS order:
-	// a node's fail target always has a smaller id and is already done.
-	for v := range a.nodes {
-		nd := a.nodes[v]
-		for _, e := range a.edges[nd.first : nd.first+nd.n] {
-			f := int32(0)
-			if v != 0 {
-				f = a.step(nd.fail, e.label)
+	// Fail links breadth first: a node's fail target is shallower, so it
+	// is done before the node.
+	queue := make([]int32, 0, len(a.label))
+	for k := a.firstKid(0); k > 0; k = a.sib[k] {
+		queue = append(queue, k)
+	}
+	for qi := 0; qi < len(queue); qi++ {
+		v := queue[qi]
+		for k := a.firstKid(v); k > 0; k = a.sib[k] {
+			f := a.step(a.fail[v], a.label[k])
+			a.fail[k] = f
+			if a.out[k] < 0 {
+				a.out[k] = a.out[f]
 			}
-			c := &a.nodes[e.child]
-			c.fail = f
-			if c.out < 0 {
-				c.out, c.outLen = a.nodes[f].out, a.nodes[f].outLen
-			}
+			queue = append(queue, k)
 		}
 	}
 	return a
 }
 
+func lcp(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+// firstKid is v's first child, or -1.
+func (a *automaton) firstKid(v int32) int32 {
+	if a.hasKid[v/64]&(1<<(v%64)) == 0 {
+		return -1
+	}
+	return v + 1
+}
+
 // child is the node reached from v by c, or -1.
 func (a *automaton) child(v int32, c byte) int32 {
-	nd := &a.nodes[v]
-	es := a.edges[nd.first : nd.first+nd.n]
-	lo, hi := 0, len(es)
-	for lo < hi {
-		m := (lo + hi) / 2
-		switch {
-		case es[m].label == c:
-			return es[m].child
-		case es[m].label < c:
-			lo = m + 1
-		default:
-			hi = m
+	for k := a.firstKid(v); k > 0; k = a.sib[k] {
+		switch l := a.label[k]; {
+		case l == c:
+			return k
+		case l > c:
+			return -1 // siblings are sorted
 		}
 	}
 	return -1
@@ -132,7 +150,7 @@ func (a *automaton) step(v int32, c byte) int32 {
 		if ch := a.child(v, c); ch >= 0 {
 			return ch
 		}
-		v = a.nodes[v].fail
+		v = a.fail[v]
 	}
 }
 
@@ -151,8 +169,8 @@ func (a *automaton) next(text []byte, from int, final bool) (m match, ok bool, p
 	best := match{start: -1}
 	for i := from; i < len(text); i++ {
 		v = a.step(v, text[i])
-		if out := a.nodes[v].out; out >= 0 {
-			start := i + 1 - int(a.nodes[v].outLen)
+		if out := a.out[v]; out >= 0 {
+			start := i + 1 - int(a.lens[out])
 			if best.start < 0 || start < best.start || start == best.start && i+1 > best.end {
 				best = match{start, i + 1, int(out)}
 			}

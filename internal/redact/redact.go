@@ -85,7 +85,12 @@ func (r *Redactor) Add(secret string) {
 		add(strings.TrimRight(b64, "="))
 		add(base64.URLEncoding.EncodeToString([]byte(v)))
 		add(base64.RawURLEncoding.EncodeToString([]byte(v)))
-		add(hex.EncodeToString([]byte(v)))
+		if len(v) <= 32 {
+			// Hex doubles the length: kept for short secrets (keys, OTPs),
+			// where it is the common encoding; long tokens are not written
+			// in hex.
+			add(hex.EncodeToString([]byte(v)))
+		}
 		// JSON-escaped form, for secrets with quotes or control characters.
 		if q := jsonEscape(v); q != v {
 			add(q)
