@@ -399,10 +399,20 @@ func harTokenLacksScope(_ context.Context, in *Input) ([]Finding, error) {
 	}
 	seen := map[string]bool{}
 	var out []Finding
-	for _, c := range ig.Calls {
-		if !c.Observed || contio.ClassOf(c.Path.Raw) != contio.ClassUser {
+	// Every observed call, repeats included: a repeat may carry a newer
+	// token than the call it repeats.
+	obs := harTimed(ig)
+	for i := range ig.Calls {
+		if c := &ig.Calls[i]; c.Observed && c.Started.IsZero() {
+			obs = append(obs, harObs{c, c.At.HAREntry, c.Status, c.Started, c.Duration, c.Path.Raw, c.Query.Raw, ""})
+		}
+	}
+	sort.SliceStable(obs, func(i, j int) bool { return obs[i].entry < obs[j].entry })
+	for _, o := range obs {
+		if contio.ClassOf(o.path) != contio.ClassUser {
 			continue
 		}
+		c := o.call()
 		scheme, tok, _ := strings.Cut(strings.TrimSpace(c.Authorization.Raw), " ")
 		g, ok := granted[strings.TrimSpace(tok)]
 		if !strings.EqualFold(scheme, "bearer") || !ok {

@@ -73,20 +73,32 @@ type harObs struct {
 	duration time.Duration
 	path     string
 	query    string
+	// authorization is this call's own Authorization value when it
+	// differs from the shape's.
+	authorization string
 }
 
 // call is the observation as a Call, for the helpers that take one.
 func (o harObs) call() integration.Call {
 	c := *o.shape
 	c.Status, c.Started, c.Duration, c.At = o.status, o.started, o.duration, o.at()
+	if c.At.URL != "" && o.path != o.shape.Path.Raw {
+		c.At.URL = "" // the shape's URL is another call's
+	}
 	c.Path.Raw, c.Query.Raw = o.path, o.query
+	if o.authorization != "" {
+		c.Authorization.Raw = o.authorization
+	}
 	return c
 }
 
 // at points at the observation's own entry.
 func (o harObs) at() integration.Source {
 	src := o.shape.At
-	src.HAREntry, src.HARTime = o.entry, o.started
+	src.HAREntry = o.entry
+	if !o.started.IsZero() {
+		src.HARTime = o.started
+	}
 	return src
 }
 
@@ -99,13 +111,17 @@ func harTimed(ig *integration.Integration) []harObs {
 	for i := range ig.Calls {
 		c := &ig.Calls[i]
 		if c.Observed && !c.Started.IsZero() {
-			out = append(out, harObs{c, c.At.HAREntry, c.Status, c.Started, c.Duration, c.Path.Raw, c.Query.Raw})
+			out = append(out, harObs{c, c.At.HAREntry, c.Status, c.Started, c.Duration, c.Path.Raw, c.Query.Raw, ""})
 		}
 	}
 	if ig.Capture != nil {
 		for _, r := range ig.Capture.Repeats {
 			if int(r.Of) < len(ig.Calls) && r.Started != 0 {
-				out = append(out, harObs{&ig.Calls[r.Of], int(r.Entry), int(r.Status), time.Unix(0, r.Started).UTC(), r.Duration, r.Path, r.Query})
+				o := harObs{&ig.Calls[r.Of], int(r.Entry), int(r.Status), time.Unix(0, r.Started).UTC(), r.Duration, r.Path, r.Query, ""}
+				if r.Token >= 0 && int(r.Token) < len(ig.Capture.Tokens) {
+					o.authorization = ig.Capture.Tokens[r.Token]
+				}
+				out = append(out, o)
 			}
 		}
 	}

@@ -183,6 +183,8 @@ type builder struct {
 	keyVerdicts map[string]bool
 	// shapes maps a call's shape to its index in ig.Calls (bounded).
 	shapes map[string]int32
+	// tokens maps an Authorization value to its index in cap.Tokens.
+	tokens map[string]int32
 }
 
 func newBuilder(opts Options) *builder {
@@ -196,6 +198,7 @@ func newBuilder(opts Options) *builder {
 		codes:       map[string]bool{},
 		keyVerdicts: map[string]bool{},
 		shapes:      map[string]int32{},
+		tokens:      map[string]int32{},
 		cap:         &integration.Capture{File: opts.File},
 	}
 	for _, raw := range []string{opts.APIURL, opts.AuthURL} {
@@ -583,7 +586,16 @@ func (b *builder) call(e *Entry, u *url.URL, src integration.Source, respJSON ma
 		if of, ok := b.shapes[key]; ok {
 			shape := &b.ig.Calls[of]
 			r := integration.CallRepeat{Of: of, Entry: int32(e.Index), Status: int32(c.Status),
-				Started: c.Started.UnixNano(), Duration: c.Duration, Path: c.Path.Raw, Query: c.Query.Raw}
+				Started: c.Started.UnixNano(), Duration: c.Duration, Path: c.Path.Raw, Query: c.Query.Raw, Token: -1}
+			if c.Authorization.Raw != shape.Authorization.Raw {
+				t, ok := b.tokens[c.Authorization.Raw]
+				if !ok {
+					t = int32(len(b.cap.Tokens))
+					b.tokens[c.Authorization.Raw] = t
+					b.cap.Tokens = append(b.cap.Tokens, c.Authorization.Raw)
+				}
+				r.Token = t
+			}
 			// Share the shape's strings where they are the same: a
 			// repeat then costs its fixed few dozen bytes only.
 			if r.Path == shape.Path.Raw {
@@ -631,7 +643,12 @@ func callShape(c *integration.Call) string {
 	if ep, _ := contio.Lookup(strings.ToUpper(c.Method.Raw), path); ep != nil {
 		path = ep.Path
 	}
-	b.WriteString(c.Method.Raw + " " + c.Host.Raw + path + "\x00" + c.Authorization.Raw + "\x00" + c.Auth.Raw)
+	authz := c.Authorization.Raw
+	if c.Auth.Raw == integration.AuthBearer {
+		// Bearer tokens rotate: a repeat keeps its own (CallRepeat.Token).
+		authz = "Bearer"
+	}
+	b.WriteString(c.Method.Raw + " " + c.Host.Raw + path + "\x00" + authz + "\x00" + c.Auth.Raw)
 	for _, h := range c.Headers {
 		b.WriteString("\x00" + h.Raw)
 		canon := http.CanonicalHeaderKey(h.Raw)

@@ -327,6 +327,9 @@ type Capture struct {
 	// a few dozen bytes each, so a large capture stays small in memory.
 	// The call they repeat is Integration.Calls[Of].
 	Repeats []CallRepeat
+	// Tokens are the Authorization values of repeats whose token differs
+	// from their shape's (secrets: never print them).
+	Tokens []string
 }
 
 // CallRepeat is an observed call with the shape of an earlier one.
@@ -334,6 +337,10 @@ type CallRepeat struct {
 	Of     int32 // index in Integration.Calls
 	Entry  int32 // 1-based HAR entry
 	Status int32
+	// Token is this call's Authorization value as an index in
+	// Capture.Tokens, -1 when it is the repeated call's own (Bearer
+	// tokens rotate; the shape does not count them).
+	Token int32
 	// Started is the start in Unix nanoseconds (UTC).
 	Started  int64
 	Duration time.Duration
