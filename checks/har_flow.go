@@ -401,39 +401,40 @@ func harTokenLacksScope(_ context.Context, in *Input) ([]Finding, error) {
 	var out []Finding
 	// Every observed call, repeats included: a repeat may carry a newer
 	// token than the call it repeats.
-	obs := harTimed(ig)
+	var untimed []harObs
 	for i := range ig.Calls {
 		if c := &ig.Calls[i]; c.Observed && c.Started.IsZero() {
-			obs = append(obs, harObs{c, c.At.HAREntry, c.Status, c.Started, c.Duration, c.Path.Raw, c.Query.Raw, ""})
+			untimed = append(untimed, harObs{c, int32(c.At.HAREntry), int32(c.Status), c.Started, c.Duration, c.Path.Raw, c.Query.Raw, ""})
 		}
 	}
-	sort.SliceStable(obs, func(i, j int) bool { return obs[i].entry < obs[j].entry })
-	for _, o := range obs {
-		if contio.ClassOf(o.path) != contio.ClassUser {
-			continue
+	for _, list := range [][]harObs{untimed, harTimed(ig)} {
+		for _, o := range list {
+			if contio.ClassOf(o.path) != contio.ClassUser {
+				continue
+			}
+			c := o.call()
+			scheme, tok, _ := strings.Cut(strings.TrimSpace(c.Authorization.Raw), " ")
+			g, ok := granted[strings.TrimSpace(tok)]
+			if !strings.EqualFold(scheme, "bearer") || !ok {
+				continue
+			}
+			need := contio.ScopeFor(callMethod(c), c.Path.Raw)
+			if need == "" || contains(g.scopes, need) {
+				continue
+			}
+			key := tok + " " + callMethod(c) + " " + harPathTemplate(c)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, Finding{
+				Message: fmt.Sprintf("%s %s at %s needs %s; the token (granted at %s) carries only %q (answer %s)",
+					callMethod(c), c.Path.Raw, harAt(c.At), need, harAt(g.at), strings.Join(g.scopes, " "), harCallStatus(c)),
+				Location:  c.At,
+				RequestID: c.RequestID,
+				Evidence:  "token " + redact.Fingerprint(strings.TrimSpace(tok)),
+			})
 		}
-		c := o.call()
-		scheme, tok, _ := strings.Cut(strings.TrimSpace(c.Authorization.Raw), " ")
-		g, ok := granted[strings.TrimSpace(tok)]
-		if !strings.EqualFold(scheme, "bearer") || !ok {
-			continue
-		}
-		need := contio.ScopeFor(callMethod(c), c.Path.Raw)
-		if need == "" || contains(g.scopes, need) {
-			continue
-		}
-		key := tok + " " + callMethod(c) + " " + harPathTemplate(c)
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		out = append(out, Finding{
-			Message: fmt.Sprintf("%s %s at %s needs %s; the token (granted at %s) carries only %q (answer %s)",
-				callMethod(c), c.Path.Raw, harAt(c.At), need, harAt(g.at), strings.Join(g.scopes, " "), harCallStatus(c)),
-			Location:  c.At,
-			RequestID: c.RequestID,
-			Evidence:  "token " + redact.Fingerprint(strings.TrimSpace(tok)),
-		})
 	}
 	return out, nil
 }

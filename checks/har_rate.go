@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
@@ -67,8 +68,8 @@ var _ = register(&Check{
 // integration.CallRepeat) with this call's own time, status and path.
 type harObs struct {
 	shape    *integration.Call
-	entry    int
-	status   int
+	entry    int32
+	status   int32
 	started  time.Time
 	duration time.Duration
 	path     string
@@ -81,7 +82,7 @@ type harObs struct {
 // call is the observation as a Call, for the helpers that take one.
 func (o harObs) call() integration.Call {
 	c := *o.shape
-	c.Status, c.Started, c.Duration, c.At = o.status, o.started, o.duration, o.at()
+	c.Status, c.Started, c.Duration, c.At = int(o.status), o.started, o.duration, o.at()
 	if c.At.URL != "" && o.path != o.shape.Path.Raw {
 		c.At.URL = "" // the shape's URL is another call's
 	}
@@ -95,7 +96,7 @@ func (o harObs) call() integration.Call {
 // at points at the observation's own entry.
 func (o harObs) at() integration.Source {
 	src := o.shape.At
-	src.HAREntry = o.entry
+	src.HAREntry = int(o.entry)
 	if !o.started.IsZero() {
 		src.HARTime = o.started
 	}
@@ -104,20 +105,44 @@ func (o harObs) at() integration.Source {
 
 func (o harObs) method() string { return callMethod(*o.shape) }
 
+// harTimedCache holds the last capture's observations: four checks read
+// them, at the same time, and a large capture has hundreds of thousands.
+var harTimedCache struct {
+	sync.Mutex
+	ig      *integration.Integration
+	calls   int
+	repeats int
+	obs     []harObs
+}
+
 // harTimed are the observed calls with a start time, repeats included,
-// in time order.
+// in time order. The slice is shared: callers must not change it.
 func harTimed(ig *integration.Integration) []harObs {
-	var out []harObs
+	c := &harTimedCache
+	c.Lock()
+	defer c.Unlock()
+	repeats := 0
+	if ig.Capture != nil {
+		repeats = len(ig.Capture.Repeats)
+	}
+	if c.ig != ig || c.calls != len(ig.Calls) || c.repeats != repeats {
+		c.ig, c.calls, c.repeats, c.obs = ig, len(ig.Calls), repeats, buildHarTimed(ig)
+	}
+	return c.obs
+}
+
+func buildHarTimed(ig *integration.Integration) []harObs {
+	out := make([]harObs, 0, len(ig.Calls))
 	for i := range ig.Calls {
 		c := &ig.Calls[i]
 		if c.Observed && !c.Started.IsZero() {
-			out = append(out, harObs{c, c.At.HAREntry, c.Status, c.Started, c.Duration, c.Path.Raw, c.Query.Raw, ""})
+			out = append(out, harObs{c, int32(c.At.HAREntry), int32(c.Status), c.Started, c.Duration, c.Path.Raw, c.Query.Raw, ""})
 		}
 	}
 	if ig.Capture != nil {
 		for _, r := range ig.Capture.Repeats {
 			if int(r.Of) < len(ig.Calls) && r.Started != 0 {
-				o := harObs{&ig.Calls[r.Of], int(r.Entry), int(r.Status), time.Unix(0, r.Started).UTC(), r.Duration, r.Path, r.Query, ""}
+				o := harObs{&ig.Calls[r.Of], r.Entry, r.Status, time.Unix(0, r.Started).UTC(), r.Duration, r.Path, r.Query, ""}
 				if r.Token >= 0 && int(r.Token) < len(ig.Capture.Tokens) {
 					o.authorization = ig.Capture.Tokens[r.Token]
 				}
@@ -141,18 +166,21 @@ func harObsClass(o harObs) contio.Class {
 }
 
 func harRateOverLimit(_ context.Context, in *Input) ([]Finding, error) {
-	byClass := map[contio.Class][]harObs{}
-	for _, c := range harTimed(in.Integration) {
+	all := harTimed(in.Integration)
+	// Indices, not copies: a large capture has hundreds of thousands.
+	byClass := map[contio.Class][]int32{}
+	for i, c := range all {
 		cl := harObsClass(c)
-		byClass[cl] = append(byClass[cl], c)
+		byClass[cl] = append(byClass[cl], int32(i))
 	}
 	var out []Finding
 	for _, rl := range contio.RateLimits {
-		calls := byClass[rl.Class]
+		idx := byClass[rl.Class]
+		at := func(k int) harObs { return all[idx[k]] }
 		best, bestAt := 0, 0
 		lo := 0
-		for hi := range calls {
-			for calls[hi].started.Sub(calls[lo].started) >= rl.Per {
+		for hi := range idx {
+			for at(hi).started.Sub(at(lo).started) >= rl.Per {
 				lo++
 			}
 			if n := hi - lo + 1; n > best {
@@ -162,22 +190,23 @@ func harRateOverLimit(_ context.Context, in *Input) ([]Finding, error) {
 		if best <= rl.Requests {
 			continue
 		}
-		first, last := calls[bestAt], calls[bestAt+best-1]
+		first, last := at(bestAt), at(bestAt+best-1)
 		out = append(out, Finding{
 			Message: fmt.Sprintf("%d %s-class requests within %s (entries %d to %d, from %s) against a limit of %d per minute",
 				best, rl.Class, last.started.Sub(first.started).Round(time.Second), first.entry, last.entry,
 				first.started.UTC().Format("15:04:05"), rl.Requests),
 			Location: first.at(),
-			Evidence: harTopPaths(calls[bestAt : bestAt+best]),
+			Evidence: harTopPaths(all, idx[bestAt:bestAt+best]),
 		})
 	}
 	return out, nil
 }
 
 // harTopPaths lists the busiest endpoints of a window: "GET /v1/partner/user/meetings: 90".
-func harTopPaths(calls []harObs) string {
+func harTopPaths(all []harObs, idx []int32) string {
 	count := map[string]int{}
-	for _, o := range calls {
+	for _, k := range idx {
+		o := all[k]
 		c := integration.Call{Method: o.shape.Method, Path: integration.Value{Raw: o.path}}
 		count[callMethod(c)+" "+harPathTemplate(c)]++
 	}
@@ -278,22 +307,23 @@ const stormGap = time.Second
 const stormRetries = 3
 
 func harRetryStorm(_ context.Context, in *Input) ([]Finding, error) {
-	byReq := map[string][]harObs{}
+	all := harTimed(in.Integration)
+	byReq := map[string][]int32{}
 	var keys []string
-	for _, o := range harTimed(in.Integration) {
+	for i, o := range all {
 		k := o.method() + " " + o.shape.Host.Raw + o.path + "?" + o.query
 		if byReq[k] == nil {
 			keys = append(keys, k)
 		}
-		byReq[k] = append(byReq[k], o)
+		byReq[k] = append(byReq[k], int32(i))
 	}
 	var out []Finding
 	for _, k := range keys {
-		obs := byReq[k]
-		if len(obs) < stormRetries+1 {
+		idx := byReq[k]
+		if len(idx) < stormRetries+1 {
 			continue
 		}
-		run := []integration.Call{obs[0].call()}
+		run := []integration.Call{all[idx[0]].call()}
 		flush := func() {
 			if len(run)-1 >= stormRetries {
 				first, last := run[0], run[len(run)-1]
@@ -315,7 +345,8 @@ func harRetryStorm(_ context.Context, in *Input) ([]Finding, error) {
 				})
 			}
 		}
-		for _, o := range obs[1:] {
+		for _, k := range idx[1:] {
+			o := all[k]
 			prev := run[len(run)-1]
 			if !harRetryable(prev) {
 				// Only a failure starts or continues a run.
