@@ -407,34 +407,43 @@ func harTokenLacksScope(_ context.Context, in *Input) ([]Finding, error) {
 			untimed = append(untimed, harObs{c, int32(c.At.HAREntry), int32(c.Status), c.Started, c.Duration, c.Path.Raw, c.Query.Raw, ""})
 		}
 	}
-	for _, list := range [][]harObs{untimed, harTimed(ig)} {
-		for _, o := range list {
-			if contio.ClassOf(o.path) != contio.ClassUser {
-				continue
-			}
-			c := o.call()
-			scheme, tok, _ := strings.Cut(strings.TrimSpace(c.Authorization.Raw), " ")
-			g, ok := granted[strings.TrimSpace(tok)]
-			if !strings.EqualFold(scheme, "bearer") || !ok {
-				continue
-			}
-			need := contio.ScopeFor(callMethod(c), c.Path.Raw)
-			if need == "" || contains(g.scopes, need) {
-				continue
-			}
-			key := tok + " " + callMethod(c) + " " + harPathTemplate(c)
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			out = append(out, Finding{
-				Message: fmt.Sprintf("%s %s at %s needs %s; the token (granted at %s) carries only %q (answer %s)",
-					callMethod(c), c.Path.Raw, harAt(c.At), need, harAt(g.at), strings.Join(g.scopes, " "), harCallStatus(c)),
-				Location:  c.At,
-				RequestID: c.RequestID,
-				Evidence:  "token " + redact.Fingerprint(strings.TrimSpace(tok)),
-			})
+	timed := harTimed(ig)
+	for n := 0; n < len(untimed)+timed.Len(); n++ {
+		var o harObs
+		if n < len(untimed) {
+			o = untimed[n]
+		} else {
+			o = timed.At(n - len(untimed))
 		}
+		if contio.ClassOf(o.path) != contio.ClassUser {
+			continue
+		}
+		authz := o.authorization
+		if authz == "" {
+			authz = o.shape.Authorization.Raw
+		}
+		scheme, tok, _ := strings.Cut(strings.TrimSpace(authz), " ")
+		g, ok := granted[strings.TrimSpace(tok)]
+		if !strings.EqualFold(scheme, "bearer") || !ok {
+			continue
+		}
+		c := o.call()
+		need := contio.ScopeFor(callMethod(c), c.Path.Raw)
+		if need == "" || contains(g.scopes, need) {
+			continue
+		}
+		key := tok + " " + callMethod(c) + " " + harPathTemplate(c)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, Finding{
+			Message: fmt.Sprintf("%s %s at %s needs %s; the token (granted at %s) carries only %q (answer %s)",
+				callMethod(c), c.Path.Raw, harAt(c.At), need, harAt(g.at), strings.Join(g.scopes, " "), harCallStatus(c)),
+			Location:  c.At,
+			RequestID: c.RequestID,
+			Evidence:  "token " + redact.Fingerprint(strings.TrimSpace(tok)),
+		})
 	}
 	return out, nil
 }

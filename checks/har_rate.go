@@ -5,8 +5,10 @@ package checks
 // did not wait out a 429, and retry storms after failures.
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -105,19 +107,49 @@ func (o harObs) at() integration.Source {
 
 func (o harObs) method() string { return callMethod(*o.shape) }
 
-// harTimedCache holds the last capture's observations: four checks read
-// them, at the same time, and a large capture has hundreds of thousands.
+// harObsList is the observed calls with a start time, repeats included,
+// in time order: an index over the capture's records, not copies (a large
+// capture has hundreds of thousands). At builds each observation when
+// asked.
+type harObsList struct {
+	ig *integration.Integration
+	// order holds i < len(ig.Calls) for a call, len(ig.Calls)+r for
+	// repeat r.
+	order []int32
+}
+
+// Len is the number of observations.
+func (l harObsList) Len() int { return len(l.order) }
+
+// At is observation i.
+func (l harObsList) At(i int) harObs { return harObsOf(l.ig, l.order[i]) }
+
+func harObsOf(ig *integration.Integration, k int32) harObs {
+	if int(k) < len(ig.Calls) {
+		c := &ig.Calls[k]
+		return harObs{c, int32(c.At.HAREntry), int32(c.Status), c.Started, c.Duration, c.Path.Raw, c.Query.Raw, ""}
+	}
+	r := &ig.Capture.Repeats[int(k)-len(ig.Calls)]
+	o := harObs{&ig.Calls[r.Of], r.Entry, r.Status, time.Unix(0, r.Started).UTC(), r.Duration, r.Path, r.Query, ""}
+	if r.Token >= 0 && int(r.Token) < len(ig.Capture.Tokens) {
+		o.authorization = ig.Capture.Tokens[r.Token]
+	}
+	return o
+}
+
+// harTimedCache holds the last capture's order: four checks read it, at
+// the same time.
 var harTimedCache struct {
 	sync.Mutex
 	ig      *integration.Integration
 	calls   int
 	repeats int
-	obs     []harObs
+	list    harObsList
 }
 
 // harTimed are the observed calls with a start time, repeats included,
-// in time order. The slice is shared: callers must not change it.
-func harTimed(ig *integration.Integration) []harObs {
+// in time order. The list is shared: callers must not change it.
+func harTimed(ig *integration.Integration) harObsList {
 	c := &harTimedCache
 	c.Lock()
 	defer c.Unlock()
@@ -126,37 +158,42 @@ func harTimed(ig *integration.Integration) []harObs {
 		repeats = len(ig.Capture.Repeats)
 	}
 	if c.ig != ig || c.calls != len(ig.Calls) || c.repeats != repeats {
-		c.ig, c.calls, c.repeats, c.obs = ig, len(ig.Calls), repeats, buildHarTimed(ig)
+		c.ig, c.calls, c.repeats, c.list = ig, len(ig.Calls), repeats, buildHarTimed(ig)
 	}
-	return c.obs
+	return c.list
 }
 
-func buildHarTimed(ig *integration.Integration) []harObs {
-	out := make([]harObs, 0, len(ig.Calls))
+func buildHarTimed(ig *integration.Integration) harObsList {
+	l := harObsList{ig: ig}
+	started := func(k int32) (int64, int32) {
+		if int(k) < len(ig.Calls) {
+			c := &ig.Calls[k]
+			return c.Started.UnixNano(), int32(c.At.HAREntry)
+		}
+		r := &ig.Capture.Repeats[int(k)-len(ig.Calls)]
+		return r.Started, r.Entry
+	}
 	for i := range ig.Calls {
-		c := &ig.Calls[i]
-		if c.Observed && !c.Started.IsZero() {
-			out = append(out, harObs{c, int32(c.At.HAREntry), int32(c.Status), c.Started, c.Duration, c.Path.Raw, c.Query.Raw, ""})
+		if c := &ig.Calls[i]; c.Observed && !c.Started.IsZero() {
+			l.order = append(l.order, int32(i))
 		}
 	}
 	if ig.Capture != nil {
-		for _, r := range ig.Capture.Repeats {
-			if int(r.Of) < len(ig.Calls) && r.Started != 0 {
-				o := harObs{&ig.Calls[r.Of], r.Entry, r.Status, time.Unix(0, r.Started).UTC(), r.Duration, r.Path, r.Query, ""}
-				if r.Token >= 0 && int(r.Token) < len(ig.Capture.Tokens) {
-					o.authorization = ig.Capture.Tokens[r.Token]
-				}
-				out = append(out, o)
+		for r, rep := range ig.Capture.Repeats {
+			if int(rep.Of) < len(ig.Calls) && rep.Started != 0 {
+				l.order = append(l.order, int32(len(ig.Calls)+r))
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].started.Equal(out[j].started) {
-			return out[i].started.Before(out[j].started)
+	slices.SortStableFunc(l.order, func(a, b int32) int {
+		sa, ea := started(a)
+		sb, eb := started(b)
+		if sa != sb {
+			return cmp.Compare(sa, sb)
 		}
-		return out[i].entry < out[j].entry
+		return cmp.Compare(ea, eb)
 	})
-	return out
+	return l
 }
 
 // harObsClass is an observation's rate-limit class.
@@ -169,14 +206,14 @@ func harRateOverLimit(_ context.Context, in *Input) ([]Finding, error) {
 	all := harTimed(in.Integration)
 	// Indices, not copies: a large capture has hundreds of thousands.
 	byClass := map[contio.Class][]int32{}
-	for i, c := range all {
-		cl := harObsClass(c)
+	for i := 0; i < all.Len(); i++ {
+		cl := harObsClass(all.At(i))
 		byClass[cl] = append(byClass[cl], int32(i))
 	}
 	var out []Finding
 	for _, rl := range contio.RateLimits {
 		idx := byClass[rl.Class]
-		at := func(k int) harObs { return all[idx[k]] }
+		at := func(k int) harObs { return all.At(int(idx[k])) }
 		best, bestAt := 0, 0
 		lo := 0
 		for hi := range idx {
@@ -203,10 +240,10 @@ func harRateOverLimit(_ context.Context, in *Input) ([]Finding, error) {
 }
 
 // harTopPaths lists the busiest endpoints of a window: "GET /v1/partner/user/meetings: 90".
-func harTopPaths(all []harObs, idx []int32) string {
+func harTopPaths(all harObsList, idx []int32) string {
 	count := map[string]int{}
 	for _, k := range idx {
-		o := all[k]
+		o := all.At(int(k))
 		c := integration.Call{Method: o.shape.Method, Path: integration.Value{Raw: o.path}}
 		count[callMethod(c)+" "+harPathTemplate(c)]++
 	}
@@ -257,7 +294,8 @@ func harRetryBeforeReset(_ context.Context, in *Input) ([]Finding, error) {
 	// arrived before it left.
 	byRetry := map[int]Finding{}
 	var order []int
-	for i, o := range calls {
+	for i := 0; i < calls.Len(); i++ {
+		o := calls.At(i)
 		if o.status != 429 {
 			continue
 		}
@@ -268,7 +306,8 @@ func harRetryBeforeReset(_ context.Context, in *Input) ([]Finding, error) {
 		}
 		cl := harObsClass(o)
 		arrived := harArrived(c)
-		for j, no := range calls[i+1:] {
+		for k := i + 1; k < calls.Len(); k++ {
+			no := calls.At(k)
 			// A request that left before the 429 arrived cannot have
 			// reacted to it: it is part of the burst, not a retry.
 			if harObsClass(no) != cl || no.started.Before(arrived) {
@@ -276,7 +315,6 @@ func harRetryBeforeReset(_ context.Context, in *Input) ([]Finding, error) {
 			}
 			n := no.call()
 			if n.Started.Before(until) {
-				k := i + 1 + j
 				if _, seen := byRetry[k]; !seen {
 					order = append(order, k)
 				}
@@ -310,7 +348,8 @@ func harRetryStorm(_ context.Context, in *Input) ([]Finding, error) {
 	all := harTimed(in.Integration)
 	byReq := map[string][]int32{}
 	var keys []string
-	for i, o := range all {
+	for i := 0; i < all.Len(); i++ {
+		o := all.At(i)
 		k := o.method() + " " + o.shape.Host.Raw + o.path + "?" + o.query
 		if byReq[k] == nil {
 			keys = append(keys, k)
@@ -323,7 +362,7 @@ func harRetryStorm(_ context.Context, in *Input) ([]Finding, error) {
 		if len(idx) < stormRetries+1 {
 			continue
 		}
-		run := []integration.Call{all[idx[0]].call()}
+		run := []integration.Call{all.At(int(idx[0])).call()}
 		flush := func() {
 			if len(run)-1 >= stormRetries {
 				first, last := run[0], run[len(run)-1]
@@ -346,7 +385,7 @@ func harRetryStorm(_ context.Context, in *Input) ([]Finding, error) {
 			}
 		}
 		for _, k := range idx[1:] {
-			o := all[k]
+			o := all.At(int(k))
 			prev := run[len(run)-1]
 			if !harRetryable(prev) {
 				// Only a failure starts or continues a run.
