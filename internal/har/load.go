@@ -179,7 +179,7 @@ type builder struct {
 	// codes maps an issued authorization code to its step index, so a
 	// callback that repeats it is not counted as a second issue.
 	codes map[string]bool
-	// keyVerdicts caches redact.IsSecretName of JSON keys.
+	// keyVerdicts caches redact.IsSecretName of header, field and key names.
 	keyVerdicts map[string]bool
 	// shapes maps a call's shape to its index in ig.Calls (bounded).
 	shapes map[string]int32
@@ -247,7 +247,7 @@ func (b *builder) secret(v string) {
 // secretField records the value of a field whose name says it holds a
 // credential (redact.IsSecretName).
 func (b *builder) secretField(name, value string) {
-	if redact.IsSecretName(name) && !isErrorCode(value) {
+	if b.isSecretName(name) && !isErrorCode(value) {
 		b.secret(value)
 	}
 }
@@ -260,7 +260,7 @@ func (b *builder) harvest(e *Entry, u *url.URL, body requestBody, respWhole any,
 	for _, hs := range [][]Header{e.Request.Headers, e.Response.Headers} {
 		for _, h := range hs {
 			name := strings.ToLower(h.Name)
-			if !redact.IsSecretName(name) {
+			if !b.isSecretName(name) {
 				continue
 			}
 			// The credential inside the header is the secret; the whole
@@ -736,6 +736,19 @@ func (b *builder) worthParsing(e *Entry, u *url.URL) bool {
 	return b.hasSecretKey(t)
 }
 
+// isSecretName is redact.IsSecretName, judged once per distinct name:
+// the same header and key names recur in every entry.
+func (b *builder) isSecretName(name string) bool {
+	secret, seen := b.keyVerdicts[name]
+	if !seen {
+		secret = redact.IsSecretName(name)
+		if len(b.keyVerdicts) < 4096 {
+			b.keyVerdicts[name] = secret
+		}
+	}
+	return secret
+}
+
 // hasSecretKey reports whether JSON text has a key, at any depth, whose
 // name says credential. Keys repeat from body to body, so each distinct
 // key is judged once.
@@ -752,13 +765,7 @@ func (b *builder) hasSecretKey(t string) bool {
 			continue
 		}
 		key := t[start+1 : i]
-		secret, seen := b.keyVerdicts[key]
-		if !seen {
-			secret = redact.IsSecretName(key)
-			if len(b.keyVerdicts) < 4096 {
-				b.keyVerdicts[key] = secret
-			}
-		}
+		secret := b.isSecretName(key)
 		if secret {
 			return true
 		}
