@@ -33,17 +33,20 @@ func (e *env) harCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "har FILE.har",
 		Short: "Diagnose real traffic from a HAR capture",
-		Long: `har reads a HAR capture (browser devtools, Charles, mitmproxy, Proxyman) and runs
-the same checks as run on the Contio requests it holds: methods, auth schemes,
+		Long: `har reads a HAR capture (Chromium/Chrome and Firefox devtools, Safari, Playwright,
+Charles, Proxyman, mitmproxy) and runs the same checks as run on the Contio requests
+it holds (Contio's hosts and those of --api-url/--auth-url; the app's own hosts are
+left alone, on loopback too): methods, auth schemes,
 headers and Basic credentials of every call, each error response mapped to its
 troubleshooting-guide entry, the OAuth flow's order and timing (late or reused
 codes, redirect_uri drift, expired OTPs and sessions, rotated refresh tokens) and
 the request rate per endpoint class. Findings point at the entry, its time and URL.
 
-The file is streamed entry by entry, so captures of any size work. Secrets in it
-(Authorization headers, cookies, API keys, tokens, codes, OTPs) are never printed;
---redact-out writes a copy with them replaced by fingerprints, safe to attach to
-a support ticket.`,
+The file is streamed entry by entry, so captures of any size work; --timeout covers
+reading it. Secrets in it (any header, parameter, form field or JSON key whose name
+says token, secret, key, password, signature, code or session, and any body that
+does not parse) are never printed; --redact-out writes a copy with them replaced by
+fingerprints, safe to attach to a support ticket.`,
 		Example: `  contio-doctor har session.har
   contio-doctor har --api-url http://127.0.0.1:8080 --format json capture.har
   contio-doctor har --redact-out ticket.har capture.har`,

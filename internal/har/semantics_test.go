@@ -108,3 +108,30 @@ func TestExchangeEntryFeedsTheSession(t *testing.T) {
 		}
 	}
 }
+
+// The body and page readers take anything a capture holds without
+// panicking, and a query they call parsed keeps every value.
+func FuzzBodies(f *testing.F) {
+	for _, seed := range []string{
+		"scope=a&scope=b&step=consent", "note=100%&token=x", `{"data":{"access_token":"t"}}`, "[1,2",
+		`<code id="error-code">invalid_client</code>`, `<p data-error-code="`, `role="alert">`, "",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if q, ok := parseQuery(s); ok {
+			n := 0
+			for _, vs := range q {
+				n += len(vs)
+			}
+			if n > strings.Count(s, "&")+1 {
+				t.Fatalf("parseQuery(%q) has %d values", s, n)
+			}
+		}
+		_, _ = htmlError(s)
+		for _, mt := range []string{"application/json", "application/x-www-form-urlencoded", ""} {
+			_ = readRequestBody(&Request{PostData: &Body{MimeType: mt, Text: s}})
+		}
+		_, _, _ = responseJSON(&Body{MimeType: "application/json", Text: s})
+	})
+}

@@ -27,3 +27,12 @@ func TestIsSecretName(t *testing.T) {
 		}
 	}
 }
+
+func FuzzIsSecretName(f *testing.F) {
+	for _, s := range []string{"accessToken", "X-API-Key", "HTTP_AUTH", "", "ÄÖtoken"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_ = IsSecretName(s)
+	})
+}
