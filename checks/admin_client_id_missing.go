@@ -31,7 +31,9 @@ func adminClientIDMissing(_ context.Context, in *Input) ([]Finding, error) {
 		return []Finding{{
 			Message:  "an admin call sends X-API-Key without X-Client-ID",
 			Location: a.APIKey.From,
-			Fix:      "Send X-Client-ID with the app's OAuth client ID next to X-API-Key on every admin call.",
+			Cause: "The admin API authenticates the pair: the API key and the app's client ID in X-Client-ID. " +
+				"The capture shows the key sent alone.",
+			Fix: "Send X-Client-ID with the app's OAuth client ID next to X-API-Key on every admin call.",
 		}}, nil
 	}
 	msg := "admin.api_key is set but admin.client_id is not"

@@ -108,6 +108,7 @@ func (e *env) runHAR(cmd *cobra.Command, path string, o *harOptions) error {
 	if err != nil {
 		return usageErr(red.Error(err))
 	}
+	phraseSkipsForCapture(rep.Results)
 	rep.Notes = append(rep.Notes, captureNote(ig.Capture.Entries, len(ig.Calls)+len(ig.Capture.Repeats)))
 	if o.redactOut != "" {
 		if err := writeRedactedCopy(path, o.redactOut, red); err != nil {
@@ -173,4 +174,34 @@ func sameFile(a, b string) bool {
 	sa, err1 := os.Stat(a)
 	sb, err2 := os.Stat(b)
 	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+// phraseSkipsForCapture rewords the skips of config checks for a capture
+// run: there is no config to "set oauth.redirect_uri" in, only traffic
+// that did or did not show the value.
+func phraseSkipsForCapture(results []checks.Result) {
+	for i := range results {
+		r := &results[i]
+		if r.Status != checks.StatusSkip || strings.HasPrefix(r.SkipReason, "a capture is read") {
+			continue
+		}
+		configish := func(s string) bool {
+			for _, k := range []string{"oauth.", "tokens.", "admin.", "webhooks.", "config", "CONTIO_"} {
+				if strings.Contains(s, k) {
+					return true
+				}
+			}
+			return false
+		}
+		if !configish(r.SkipReason) && !configish(r.Enable) {
+			continue
+		}
+		if reason, ok := strings.CutPrefix(r.SkipReason, "no "); ok {
+			reason = strings.TrimSuffix(strings.TrimSuffix(reason, " in the config"), " configured")
+			r.SkipReason = "the capture shows no " + reason
+		} else {
+			r.SkipReason = "the capture does not show what it reads"
+		}
+		r.Enable = "capture the steps that send it (sign-in, token exchange, API calls), or run `contio-doctor run` with a config"
+	}
 }

@@ -171,3 +171,23 @@ func TestHARTimeoutBoundsLoading(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q; want 3 naming --timeout", r.code, r.stderr)
 	}
 }
+
+// A HAR run speaks of the capture: no config keys, no --offline that was
+// never given, and a healthy Chromium sign-in (the partner's callback on
+// its own loopback port) raises nothing.
+func TestHARRunSpeaksOfTheCapture(t *testing.T) {
+	inRepoRoot(t)
+	r := runCLI(t, nil, "har", "--no-color", "testdata/har/chromium-healthy.har")
+	if r.code != 0 || !strings.Contains(r.stdout, "0 failed") {
+		t.Fatalf("healthy browser capture: exit %d\n%s", r.code, r.stdout)
+	}
+	if strings.Contains(r.stdout, "offline run") || strings.Contains(r.stdout, "--offline") {
+		t.Errorf("a HAR run mentions an offline run:\n%s", r.stdout)
+	}
+	r = runCLI(t, nil, "har", "--no-color", "testdata/har/admin-missing-client-id.har")
+	for _, configSpeak := range []string{"admin.api_key is set", "set oauth.", "in the config", "offline run"} {
+		if strings.Contains(r.stdout, configSpeak) {
+			t.Errorf("a HAR run says %q:\n%s", configSpeak, r.stdout)
+		}
+	}
+}
