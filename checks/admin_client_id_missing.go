@@ -26,6 +26,17 @@ func adminClientIDMissing(_ context.Context, in *Input) ([]Finding, error) {
 	if a.APIKey.Raw == "" || a.ClientID.Raw != "" {
 		return nil, nil
 	}
+	if in.Integration.Capture != nil {
+		// A capture run has no config: speak of the call that shows it.
+		return []Finding{{
+			Root:     missingClientIDRt,
+			Message:  "an admin call sends X-API-Key without X-Client-ID",
+			Location: a.APIKey.From,
+			Cause: "The admin API authenticates the pair: the API key and the app's client ID in X-Client-ID. " +
+				"The capture shows the key sent alone.",
+			Fix: "Send X-Client-ID with the app's OAuth client ID next to X-API-Key on every admin call.",
+		}}, nil
+	}
 	msg := "admin.api_key is set but admin.client_id is not"
 	at := a.APIKey.From
 	if a.ClientID.Set {

@@ -2,10 +2,11 @@ package checks_test
 
 import (
 	"context"
-	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 
 	_ "github.com/Contio-AI/contio-doctor/checks"
 	"github.com/Contio-AI/contio-doctor/internal/config"

@@ -16,9 +16,13 @@ import (
 	"github.com/Contio-AI/contio-doctor/internal/integration"
 )
 
-// harErrorGuide maps an observed error response to its guide entry by its
-// code, then by its status.
-func harErrorGuide(status int, code string) contio.GuideKey {
+// harCallGuide maps an observed failed call to its guide entry by its
+// code, then by its status. A 401 without a code on a request that sent
+// no credentials is no auth-scheme problem (there was no scheme): on an
+// OAuth page it is the client that was not recognised, elsewhere it stays
+// unclassified.
+func harCallGuide(c integration.Call) contio.GuideKey {
+	status, code := c.Status, c.ErrorCode
 	switch code {
 	case "invalid_grant":
 		return contio.GuideInvalidGrant
@@ -48,6 +52,11 @@ func harErrorGuide(status int, code string) contio.GuideKey {
 		return contio.GuideRateLimitExceeded
 	case status == 405:
 		return contio.GuideMethodNotAllowed
+	case status == 401 && c.Auth.Raw == integration.AuthNone:
+		if contio.ClassOf(c.Path.Raw) == contio.ClassOAuth {
+			return contio.GuideInvalidClient
+		}
+		return contio.GuideNone
 	case status == 401:
 		return contio.GuideAuthMethod
 	case status == 403:
@@ -173,10 +182,14 @@ var _ = func() bool {
 	return true
 }()
 
-// harFailed reports whether an observed call failed: an error status, or
-// no response at all.
+// harFailed reports whether an observed call failed: an error status, no
+// response at all, or a redirect that carries an error back to the app
+// (RFC 6749 §4.1.2.1). A user who chose Deny (access_denied) is no fault.
 func harFailed(c integration.Call) bool {
-	return c.Observed && (c.Status >= 400 || c.Status == 0)
+	if !c.Observed || c.ErrorCode == "access_denied" {
+		return false
+	}
+	return c.Status >= 400 || c.Status == 0 || c.Status >= 300 && c.Status < 400 && c.ErrorCode != ""
 }
 
 func harErrorFindings(ig *integration.Integration, guide contio.GuideKey) []Finding {
@@ -186,7 +199,7 @@ func harErrorFindings(ig *integration.Integration, guide contio.GuideKey) []Find
 	groups := map[string]*group{}
 	var order []string
 	for _, c := range ig.Calls {
-		if !harFailed(c) || harErrorGuide(c.Status, c.ErrorCode) != guide {
+		if !harFailed(c) || harCallGuide(c) != guide {
 			continue
 		}
 		key := fmt.Sprintf("%s %s %d %s", callMethod(c), harPathTemplate(c), c.Status, c.ErrorCode)

@@ -6,6 +6,7 @@ package checks
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -189,11 +190,27 @@ func harStatus(s integration.FlowStep) string {
 	return out
 }
 
+// harStepArrived is when a step's response arrived.
+func harStepArrived(s integration.FlowStep) time.Time { return s.At.HARTime.Add(s.Duration) }
+
+// harConsumedNothing reports whether a token exchange was turned away
+// before its code was looked at: client authentication failed (401,
+// invalid_client), so the code is still unused.
+func harConsumedNothing(t integration.FlowStep) bool {
+	return t.Status == 401 || t.ErrorCode == "invalid_client"
+}
+
 func harCodeExchangedTwice(_ context.Context, in *Input) ([]Finding, error) {
 	first := map[string]integration.FlowStep{}
 	var out []Finding
-	for _, t := range harSteps(in.Integration, integration.FlowToken) {
-		if t.Code == "" || t.GrantType == "refresh_token" {
+	exchanges := harSteps(in.Integration, integration.FlowToken)
+	// The exchange that consumed a code is the one whose answer came
+	// first, not the one sent first.
+	sort.SliceStable(exchanges, func(i, j int) bool {
+		return harStepArrived(exchanges[i]).Before(harStepArrived(exchanges[j]))
+	})
+	for _, t := range exchanges {
+		if t.Code == "" || t.GrantType == "refresh_token" || harConsumedNothing(t) {
 			continue
 		}
 		f, seen := first[t.Code]
@@ -382,15 +399,35 @@ func harTokenLacksScope(_ context.Context, in *Input) ([]Finding, error) {
 	}
 	seen := map[string]bool{}
 	var out []Finding
-	for _, c := range ig.Calls {
-		if !c.Observed || contio.ClassOf(c.Path.Raw) != contio.ClassUser {
+	// Every observed call, repeats included: a repeat may carry a newer
+	// token than the call it repeats.
+	var untimed []harObs
+	for i := range ig.Calls {
+		if c := &ig.Calls[i]; c.Observed && c.Started.IsZero() {
+			untimed = append(untimed, harObs{c, int32(c.At.HAREntry), int32(c.Status), c.Started, c.Duration, c.Path.Raw, c.Query.Raw, ""})
+		}
+	}
+	timed := harTimed(ig)
+	for n := 0; n < len(untimed)+timed.Len(); n++ {
+		var o harObs
+		if n < len(untimed) {
+			o = untimed[n]
+		} else {
+			o = timed.At(n - len(untimed))
+		}
+		if contio.ClassOf(o.path) != contio.ClassUser {
 			continue
 		}
-		scheme, tok, _ := strings.Cut(strings.TrimSpace(c.Authorization.Raw), " ")
+		authz := o.authorization
+		if authz == "" {
+			authz = o.shape.Authorization.Raw
+		}
+		scheme, tok, _ := strings.Cut(strings.TrimSpace(authz), " ")
 		g, ok := granted[strings.TrimSpace(tok)]
 		if !strings.EqualFold(scheme, "bearer") || !ok {
 			continue
 		}
+		c := o.call()
 		need := contio.ScopeFor(callMethod(c), c.Path.Raw)
 		if need == "" || contains(g.scopes, need) {
 			continue

@@ -2,13 +2,14 @@ package checks_test
 
 import (
 	"context"
-	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 
 	"github.com/Contio-AI/contio-doctor/checks"
 	"github.com/Contio-AI/contio-doctor/internal/har"
@@ -57,7 +58,9 @@ func TestCapturesFailExactlyTheWantedChecks(t *testing.T) {
 			if !found {
 				t.Fatalf("%s has no `# want:` line (an empty one for a healthy capture)", wantFile)
 			}
-			assertFailing(t, path, runCapture(t, path), want)
+			results := runCapture(t, path)
+			assertFailing(t, path, results, want)
+			assertGuides(t, wantFile, results)
 		})
 	}
 }
@@ -93,5 +96,38 @@ func TestCaptureChecksSkipOnConfigRuns(t *testing.T) {
 		if r.Check.Needs&diagnosis.NeedsCapture != 0 && r.Status != diagnosis.StatusSkip {
 			t.Errorf("%s on a config run: status %s, want skip", r.Check.ID, r.Status)
 		}
+	}
+}
+
+// assertGuides checks a capture's `# guide:` line, when it has one: the
+// failing checks sit under exactly those guide entries, so a seeded
+// mistake raises nothing under an unrelated one.
+func assertGuides(t *testing.T, wantFile string, results []diagnosis.Result) {
+	t.Helper()
+	data, err := os.ReadFile(wantFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	found := false
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "# guide:"); ok {
+			found = true
+			want = append(want, strings.Fields(rest)...)
+		}
+	}
+	if !found {
+		return
+	}
+	var got []string
+	for _, r := range results {
+		if r.Status == diagnosis.StatusFail && !slices.Contains(got, string(r.Check.Guide)) {
+			got = append(got, string(r.Check.Guide))
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: failing checks sit under guide entries %v, want %v", wantFile, got, want)
 	}
 }

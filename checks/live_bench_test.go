@@ -2,9 +2,10 @@ package checks_test
 
 import (
 	"context"
-	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"testing"
 	"time"
+
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 
 	_ "github.com/Contio-AI/contio-doctor/checks"
 	"github.com/Contio-AI/contio-doctor/internal/probe"

@@ -2,11 +2,12 @@ package checks_test
 
 import (
 	"context"
-	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 
 	_ "github.com/Contio-AI/contio-doctor/checks"
 	"github.com/Contio-AI/contio-doctor/internal/integration"

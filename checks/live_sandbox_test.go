@@ -3,13 +3,14 @@ package checks_test
 import (
 	"context"
 	"errors"
-	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 
 	"github.com/Contio-AI/contio-doctor/checks"
 	"github.com/Contio-AI/contio-doctor/internal/contio"

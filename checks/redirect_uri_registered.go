@@ -83,7 +83,12 @@ func redirectDiffEvidence(labelA, a, labelB, b string) string {
 func redirectURIValues(ig *integration.Integration) []integration.Secret {
 	var out []integration.Secret
 	if ig.OAuth.RedirectURI.Set && ig.OAuth.RedirectURI.Raw != "" {
-		out = append(out, integration.Secret{Name: "oauth.redirect_uri", Value: ig.OAuth.RedirectURI})
+		name := "oauth.redirect_uri"
+		if ig.Capture != nil {
+			// A capture run has no config: name what the traffic shows.
+			name = "the authorization request's redirect_uri"
+		}
+		out = append(out, integration.Secret{Name: name, Value: ig.OAuth.RedirectURI})
 	}
 	if t := ig.OAuth.TokenRedirectURI; t.Set && t.Raw != "" && t.Raw != ig.OAuth.RedirectURI.Raw {
 		out = append(out, integration.Secret{Name: "oauth.token_redirect_uri", Value: t})

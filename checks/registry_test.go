@@ -1,11 +1,12 @@
 package checks_test
 
 import (
-	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 
 	"github.com/Contio-AI/contio-doctor/checks"
 )

@@ -45,6 +45,11 @@ func scopeMissingForCall(_ context.Context, in *Input) ([]Finding, error) {
 			Fix:      fmt.Sprintf("Add %s to oauth.scopes and to the authorization request; users then sign in again to consent.", need) + sdkScopeFix,
 			Commands: []string{introspectCommand(ig)},
 		}
+		if ig.Capture != nil {
+			// A capture run has no config: speak of the traffic.
+			f.Message = fmt.Sprintf("%s needs %s, which the authorization request's scope does not include", callLabel(i, c), need)
+			f.Fix = fmt.Sprintf("Add %s to the scope of the authorization request; users then sign in again to consent.", need)
+		}
 		for _, s := range requested {
 			if near, _ := nearestScope(s); near == need {
 				// The misspelling is the root cause: one problem with CD3002.

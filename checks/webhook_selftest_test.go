@@ -2,13 +2,14 @@ package checks_test
 
 import (
 	"context"
-	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/Contio-AI/contio-doctor/diagnosis"
 
 	"github.com/Contio-AI/contio-doctor/checks"
 	"github.com/Contio-AI/contio-doctor/internal/integration"

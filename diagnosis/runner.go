@@ -188,6 +188,9 @@ func precheck(c *Check, in *Input) (Result, bool) {
 	}
 	ig := in.Integration
 	if c.Needs&NeedsNetwork != 0 && !in.Live() {
+		if ig.Capture != nil {
+			return skip("a capture is read, not probed", "run `contio-doctor run` with a config to probe the API")
+		}
 		return skip("offline run", "run without --offline to probe the API")
 	}
 	if c.Needs&NeedsClientSecret != 0 && (ig.OAuth.ClientID.Empty() || ig.OAuth.ClientSecret.Empty()) {

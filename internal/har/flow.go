@@ -3,6 +3,7 @@ package har
 import (
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
@@ -10,35 +11,48 @@ import (
 
 // flow records the OAuth and sign-in steps an entry shows, and fills the
 // client registration fields from the first authorization request.
-func (b *builder) flow(e *Entry, u *url.URL, src integration.Source, contioReq bool, form, resp map[string]string) {
+func (b *builder) flow(e *Entry, u *url.URL, src integration.Source, contioReq bool, fields params, resp map[string]string, errCode string) {
 	method := strings.ToUpper(e.Request.Method)
 	status := e.Response.Status
-	step := integration.FlowStep{At: src, Status: status}
-	if status >= 400 {
-		step.ErrorCode, _ = errorBody(resp)
+	step := integration.FlowStep{At: src, Status: status, ErrorCode: errCode}
+	if e.Time > 0 {
+		step.Duration = time.Duration(e.Time * float64(time.Millisecond))
 	}
-	q := u.Query()
+	form := func(k string) string { return fields.get(k) }
+	q, _ := parseQuery(u.RawQuery)
 	path := u.Path
 	oauth := contioReq && contio.ClassOf(path) == contio.ClassOAuth
+	// The browser sign-in pages post every step to one form endpoint,
+	// told apart by a step field (e-mail, one-time code, consent).
+	pageStep := ""
+	if oauth && path == "/oauth2/authorize" && method == "POST" && fields.get("client_id") == "" {
+		pageStep = fields.get("step")
+	}
 	switch {
 	case oauth && path == "/oauth2/authorize" && method == "GET":
 		step.Kind = integration.FlowAuthorize
-		step.ClientID, step.RedirectURI, step.Scope = q.Get("client_id"), q.Get("redirect_uri"), scopeParam(q)
-		step.HasCodeChallenge, step.HasChallengeMethod = q.Has("code_challenge"), q.Has("code_challenge_method")
-		step.CodeChallenge, step.CodeChallengeMethod = q.Get("code_challenge"), q.Get("code_challenge_method")
+		step.ClientID, step.RedirectURI, step.Scope = q.get("client_id"), q.get("redirect_uri"), scopeParam(q)
+		_, step.HasCodeChallenge = q["code_challenge"]
+		_, step.HasChallengeMethod = q["code_challenge_method"]
+		step.CodeChallenge, step.CodeChallengeMethod = q.get("code_challenge"), q.get("code_challenge_method")
 		b.fillAuthorize(u, src, step)
+	case pageStep == "email":
+		step.Kind, step.Email = integration.FlowInitiate, strings.ToLower(strings.TrimSpace(form("email")))
+	case pageStep == "otp" || pageStep == "code" || pageStep == "verify":
+		step.Kind = integration.FlowVerify
 	case oauth && path == "/oauth2/authorize" && method == "POST", oauth && path == "/oauth2/check-consent":
 		step.Kind = integration.FlowConsent
-		step.ClientID, step.RedirectURI, step.Email = form["client_id"], form["redirect_uri"], form["email"]
-		step.Scope = firstNonEmpty(form["scope"], form["scopes"])
-		if path == "/oauth2/authorize" && form["redirect_uri"] != "" && form["client_id"] != "" {
+		step.ClientID, step.RedirectURI, step.Email = form("client_id"), form("redirect_uri"), form("email")
+		step.Scope = firstNonEmpty(fields.all("scope"), fields.all("scopes"))
+		step.Decision = form("decision")
+		if path == "/oauth2/authorize" && form("redirect_uri") != "" && form("client_id") != "" {
 			// The JSON consent API carries the authorization request itself.
 			b.fillAuthorize(nil, src, step)
 		}
 	case oauth && path == "/oauth2/token":
 		step.Kind = integration.FlowToken
-		step.GrantType, step.Code, step.RedirectURI = form["grant_type"], form["code"], form["redirect_uri"]
-		step.RefreshToken, step.ClientID, step.Scope = form["refresh_token"], form["client_id"], form["scope"]
+		step.GrantType, step.Code, step.RedirectURI = form("grant_type"), form("code"), form("redirect_uri")
+		step.RefreshToken, step.ClientID, step.Scope = form("refresh_token"), form("client_id"), fields.all("scope")
 		if step.ClientID == "" {
 			step.ClientID, _, _ = decodeBasicPair(e.Request.Header("Authorization"))
 		}
@@ -48,24 +62,24 @@ func (b *builder) flow(e *Entry, u *url.URL, src integration.Source, contioReq b
 		if step.RefreshToken != "" && !b.ig.Tokens.RefreshToken.Set {
 			b.ig.Tokens.RefreshToken = integration.Value{Raw: step.RefreshToken, Set: true, From: src}
 		}
-		if sec := form["client_secret"]; sec != "" && !b.ig.OAuth.ClientSecret.Set {
+		if sec := form("client_secret"); sec != "" && !b.ig.OAuth.ClientSecret.Set {
 			b.ig.OAuth.ClientSecret = integration.Value{Raw: sec, Set: true, From: src}
 		}
 	case oauth && path == "/oauth2/introspect":
 		step.Kind = integration.FlowIntrospect
-		step.Token = form["token"]
+		step.Token = form("token")
 		step.Active = resp["active"] == "true"
 		step.GrantedScope = resp["scope"]
 		step.ClientID = resp["client_id"]
 	case oauth && path == "/auth/initiate":
 		step.Kind = integration.FlowInitiate
-		step.ClientID, step.Email = form["client_id"], form["email"]
+		step.ClientID, step.Email = form("client_id"), form("email")
 		if status >= 200 && status < 300 {
 			step.Session = resp["session"]
 		}
 	case oauth && path == "/auth/verify":
 		step.Kind = integration.FlowVerify
-		step.ClientID, step.Email, step.Session = form["client_id"], form["email"], form["session"]
+		step.ClientID, step.Email, step.Session = form("client_id"), form("email"), form("session")
 	}
 	if step.Kind != "" {
 		if step.Kind != integration.FlowAuthorize && step.ClientID != "" && !b.ig.OAuth.ClientID.Set {
@@ -149,11 +163,11 @@ func (b *builder) fillAuthorize(u *url.URL, src integration.Source, step integra
 
 // scopeParam reads "scope" (space-separated, as RFC 6749 has it) or the
 // spec's repeated "scopes".
-func scopeParam(q url.Values) string {
-	if s := q.Get("scope"); s != "" {
+func scopeParam(q params) string {
+	if s := q.all("scope"); s != "" {
 		return s
 	}
-	return strings.Join(q["scopes"], " ")
+	return q.all("scopes")
 }
 
 func firstNonEmpty(xs ...string) string {

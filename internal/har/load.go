@@ -1,8 +1,8 @@
 package har
 
 import (
+	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,10 +12,13 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
+	"github.com/Contio-AI/contio-doctor/internal/redact"
 )
 
 // Options steer Load.
@@ -30,6 +33,9 @@ type Options struct {
 	// MaxCalls bounds the observed calls kept (0: 200,000); entries past
 	// it are still scanned for secrets and flow steps.
 	MaxCalls int
+	// Context bounds the loading (nil: none): `har --timeout` covers
+	// reading the capture, not only the checks after it.
+	Context context.Context
 }
 
 // LoadFile reads the capture at path; see Load.
@@ -53,7 +59,12 @@ func LoadFile(path string, opts Options) (*integration.Integration, error) {
 func Load(r io.Reader, opts Options) (*integration.Integration, error) {
 	b := newBuilder(opts)
 	rd := NewReader(r, opts.MaxBody)
-	for {
+	for n := 0; ; n++ {
+		if opts.Context != nil && n%64 == 0 {
+			if err := opts.Context.Err(); err != nil {
+				return nil, fmt.Errorf("read %s: stopped after %d entries: %w", displayName(opts.File), n, err)
+			}
+		}
 		e, err := rd.Next()
 		if errors.Is(err, io.EOF) {
 			break
@@ -73,8 +84,94 @@ func displayName(file string) string {
 	return file
 }
 
+// Session turns exchanges into the Integration the checks read, one
+// exchange at a time: Load feeds it a capture's entries, a capture proxy
+// feeds it each request/response as it passes (build the Entry with
+// ExchangeEntry). Each exchange becomes at most one compact per-call
+// record (an integration.Call: method, path, host, auth scheme, header
+// names and the values checks read, status, error code, timing) and the
+// OAuth and sign-in steps it shows; the bodies are read then dropped.
+// Every credential the exchange shows is remembered for redaction.
+// A Session is safe for concurrent use.
+type Session struct {
+	mu sync.Mutex
+	b  *builder
+}
+
+// NewSession starts an empty session.
+func NewSession(opts Options) *Session { return &Session{b: newBuilder(opts)} }
+
+// Add reads one exchange into the session.
+func (s *Session) Add(e *Entry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.add(e)
+}
+
+// Integration returns what the session has seen so far, as a copy the
+// caller may hand to the checks while more exchanges are added.
+func (s *Session) Integration() *integration.Integration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ig := *s.b.ig
+	c := *s.b.cap
+	c.Steps = slices.Clone(c.Steps)
+	c.Secrets = slices.Clone(c.Secrets)
+	ig.Capture = &c
+	ig.Calls = slices.Clone(ig.Calls)
+	return &ig
+}
+
+// ExchangeEntry builds the Entry of one exchange seen live (index is its
+// 1-based position; resp nil when the request got no response).
+func ExchangeEntry(index int, req *http.Request, reqBody []byte, resp *http.Response, respBody []byte, started time.Time, elapsed time.Duration) *Entry {
+	e := &Entry{Index: index, Started: started, StartedRaw: started.UTC().Format(time.RFC3339Nano), Time: float64(elapsed) / float64(time.Millisecond)}
+	e.Request = Request{Method: req.Method, URL: req.URL.String(), HTTPVersion: req.Proto}
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			e.Request.Headers = append(e.Request.Headers, Header{k, v})
+		}
+	}
+	if req.Host != "" && req.URL.Host == "" {
+		e.Request.Headers = append(e.Request.Headers, Header{"Host", req.Host})
+	}
+	if len(reqBody) > 0 {
+		e.Request.PostData = bodyOf(reqBody, req.Header.Get("Content-Type"))
+	}
+	if resp == nil {
+		return e
+	}
+	e.Response.Status, e.Response.StatusText = resp.StatusCode, http.StatusText(resp.StatusCode)
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			e.Response.Headers = append(e.Response.Headers, Header{k, v})
+		}
+	}
+	e.Response.RedirectURL = resp.Header.Get("Location")
+	if len(respBody) > 0 {
+		e.Response.Content = *bodyOf(respBody, resp.Header.Get("Content-Type"))
+	}
+	return e
+}
+
+func bodyOf(data []byte, mimeType string) *Body {
+	b := &Body{MimeType: mimeType}
+	if len(data) > DefaultMaxBody {
+		b.Truncated = true
+		return b
+	}
+	if utf8.Valid(data) {
+		b.Text = string(data)
+	} else {
+		b.Text, b.Encoding = base64.StdEncoding.EncodeToString(data), "base64"
+	}
+	return b
+}
+
 type builder struct {
-	opts    Options
+	opts Options
+	// hosts are Contio's: host:port as the URL names it, with the
+	// scheme's default port made explicit.
 	hosts   map[string]bool
 	ig      *integration.Integration
 	cap     *integration.Capture
@@ -82,6 +179,12 @@ type builder struct {
 	// codes maps an issued authorization code to its step index, so a
 	// callback that repeats it is not counted as a second issue.
 	codes map[string]bool
+	// keyVerdicts caches redact.IsSecretName of header, field and key names.
+	keyVerdicts map[string]bool
+	// shapes maps a call's shape to its index in ig.Calls (bounded).
+	shapes map[string]int32
+	// tokens maps an Authorization value to its index in cap.Tokens.
+	tokens map[string]int32
 }
 
 func newBuilder(opts Options) *builder {
@@ -89,16 +192,18 @@ func newBuilder(opts Options) *builder {
 		opts.MaxCalls = 200_000
 	}
 	b := &builder{
-		opts:    opts,
-		hosts:   map[string]bool{contio.APIHost: true, contio.AuthHost: true, contio.BetaAPIHost: true},
-		secrets: map[string]bool{},
-		codes:   map[string]bool{},
-		cap:     &integration.Capture{File: opts.File},
+		opts:        opts,
+		hosts:       map[string]bool{contio.APIHost + ":443": true, contio.AuthHost + ":443": true, contio.BetaAPIHost + ":443": true},
+		secrets:     map[string]bool{},
+		codes:       map[string]bool{},
+		keyVerdicts: map[string]bool{},
+		shapes:      map[string]int32{},
+		tokens:      map[string]int32{},
+		cap:         &integration.Capture{File: opts.File},
 	}
 	for _, raw := range []string{opts.APIURL, opts.AuthURL} {
 		if u, err := url.Parse(strings.TrimSpace(raw)); err == nil && u.Host != "" {
-			b.hosts[strings.ToLower(u.Host)] = true
-			b.hosts[strings.ToLower(u.Hostname())] = true
+			b.hosts[hostPort(u)] = true
 		}
 	}
 	b.ig = &integration.Integration{ConfigPath: opts.File, Version: 1, Capture: b.cap}
@@ -111,6 +216,20 @@ func newBuilder(opts Options) *builder {
 	return b
 }
 
+// hostPort is u's host and port, lower-case, the port explicit.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		switch strings.ToLower(u.Scheme) {
+		case "http", "ws":
+			port = "80"
+		default:
+			port = "443"
+		}
+	}
+	return strings.ToLower(u.Hostname()) + ":" + port
+}
+
 func (b *builder) finish() *integration.Integration {
 	return b.ig
 }
@@ -118,58 +237,68 @@ func (b *builder) finish() *integration.Integration {
 // secret records a value that must never be printed.
 func (b *builder) secret(v string) {
 	v = strings.TrimSpace(v)
-	if len(v) < 4 || b.secrets[v] {
+	if len(v) < 4 || b.secrets[v] || v == "true" || v == "false" || v == "null" {
 		return
 	}
 	b.secrets[v] = true
 	b.cap.Secrets = append(b.cap.Secrets, v)
 }
 
-// secretParams are parameter names (query, form, JSON) whose values are
-// secrets wherever they appear.
-var secretParams = map[string]bool{
-	"access_token": true, "refresh_token": true, "id_token": true, "client_secret": true,
-	"password": true, "passwd": true, "otp": true, "api_key": true, "apikey": true,
-	"code_verifier": true, "assertion": true, "client_assertion": true, "token": true,
-	"session": true, "secret": true, "webhook_secret": true, "key": true,
-}
-
-// secretHeaders carry credentials in full.
-var secretHeaders = map[string]bool{
-	"authorization": true, "proxy-authorization": true, "x-api-key": true,
-	"cookie": true, "set-cookie": true, "x-auth-token": true, "x-csrf-token": true,
+// secretField records the value of a field whose name says it holds a
+// credential (redact.IsSecretName).
+func (b *builder) secretField(name, value string) {
+	if b.isSecretName(name) && !isErrorCode(value) {
+		b.secret(value)
+	}
 }
 
 // harvest records every secret an entry shows, whatever its host: the
-// redacted copy of a capture goes into tickets.
-func (b *builder) harvest(e *Entry, u *url.URL, reqForm, respJSON map[string]string) {
+// redacted copy of a capture goes into tickets. A header, query
+// parameter, form field or JSON key at any depth whose name says
+// credential is a secret; a body that does not parse is one whole.
+func (b *builder) harvest(e *Entry, u *url.URL, body requestBody, respWhole any, respParsed bool) {
 	for _, hs := range [][]Header{e.Request.Headers, e.Response.Headers} {
 		for _, h := range hs {
 			name := strings.ToLower(h.Name)
-			if !secretHeaders[name] {
+			if !b.isSecretName(name) {
 				continue
 			}
-			b.secret(h.Value)
+			// The credential inside the header is the secret; the whole
+			// value is one too only when it cannot be split (masking the
+			// parts masks the whole, and each rotating token is then one
+			// pattern, not two).
 			switch name {
-			case "authorization", "proxy-authorization":
-				if _, cred, ok := strings.Cut(strings.TrimSpace(h.Value), " "); ok {
-					b.secret(cred)
-					if id, sec, ok := decodeBasicPair(h.Value); ok {
-						_ = id
-						b.secret(sec)
+			case "cookie":
+				split := false
+				for _, part := range strings.Split(h.Value, ";") {
+					if _, v, ok := strings.Cut(part, "="); ok && len(strings.TrimSpace(v)) >= 4 {
+						b.secret(v)
+						split = true
 					}
 				}
-			case "cookie":
-				for _, part := range strings.Split(h.Value, ";") {
-					if _, v, ok := strings.Cut(part, "="); ok {
-						b.secret(v)
-					}
+				if !split {
+					b.secret(h.Value)
 				}
 			case "set-cookie":
 				first, _, _ := strings.Cut(h.Value, ";")
-				if _, v, ok := strings.Cut(first, "="); ok {
+				if _, v, ok := strings.Cut(first, "="); ok && len(strings.TrimSpace(v)) >= 4 {
 					b.secret(v)
+				} else {
+					b.secret(h.Value)
 				}
+			default:
+				// "Bearer x", "Basic x", "Signature t=…,v1=…".
+				scheme, cred, ok := strings.Cut(strings.TrimSpace(h.Value), " ")
+				if !ok || len(strings.TrimSpace(cred)) < 4 || strings.ContainsAny(strings.TrimSpace(cred), " ,") {
+					b.secret(h.Value)
+				}
+				if ok {
+					b.secret(cred)
+					if _, sec, ok := decodeBasicPair(h.Value); ok {
+						b.secret(sec)
+					}
+				}
+				_ = scheme
 			}
 		}
 	}
@@ -177,71 +306,96 @@ func (b *builder) harvest(e *Entry, u *url.URL, reqForm, respJSON map[string]str
 		b.secret(c.Value)
 	}
 	if u != nil {
-		b.secretQuery(u.RawQuery, true)
-		b.secretQuery(u.Fragment, true)
+		b.secretQuery(u.RawQuery)
+		b.secretQuery(u.Fragment)
 	}
 	for _, loc := range []string{e.Response.Header("Location"), e.Response.RedirectURL} {
 		if lu, err := url.Parse(loc); err == nil && loc != "" {
-			b.secretQuery(lu.RawQuery, true)
-			b.secretQuery(lu.Fragment, true)
+			b.secretQuery(lu.RawQuery)
+			b.secretQuery(lu.Fragment)
 		}
 	}
-	oauthPath := u != nil && contio.ClassOf(u.Path) == contio.ClassOAuth
-	for k, v := range reqForm {
-		if secretParams[k] || (k == "code" && oauthPath) {
-			b.secret(v)
+	for k, vs := range body.fields {
+		for _, v := range vs {
+			b.secretField(k, v)
 		}
 	}
-	if e.Request.PostData != nil {
-		for _, p := range e.Request.PostData.Params {
-			if secretParams[strings.ToLower(p.Name)] || p.Name == "code" {
-				b.secret(p.Value)
+	if body.json != nil {
+		walkJSON(body.json, "", b.secretField)
+	}
+	if body.unparsed != "" {
+		b.secret(body.unparsed)
+	}
+	if respWhole != nil {
+		failed := e.Response.Status >= 400
+		walkJSON(respWhole, "", func(k, v string) {
+			// "code" in an error body is the error code, not a secret.
+			if failed && (k == "code" || k == "error") {
+				return
 			}
-		}
+			b.secretField(k, v)
+		})
 	}
-	for k, v := range respJSON {
-		// "code" in an error body is the error code, not a secret.
-		if secretParams[k] || (k == "code" && e.Response.Status < 400 && oauthPath) {
-			b.secret(v)
+	if !respParsed {
+		if t := e.Response.Content.Text; len(t) <= DefaultMaxBody {
+			b.secret(t)
 		}
 	}
 }
 
-// secretQuery records secret-named parameters of a query; withCode also
-// takes "code" (an authorization code in a callback URL).
-func (b *builder) secretQuery(raw string, withCode bool) {
+// secretQuery records the credential-named parameters of a query (any
+// name that says credential: access_token, accessToken, sig, x-api-key);
+// a query with a bad escape is a secret whole.
+func (b *builder) secretQuery(raw string) {
 	if raw == "" {
 		return
 	}
-	q, _ := url.ParseQuery(raw)
+	q, ok := parseQuery(raw)
+	if !ok {
+		b.secret(raw)
+	}
 	for k, vs := range q {
-		lk := strings.ToLower(k)
-		if secretParams[lk] || (withCode && lk == "code") {
-			for _, v := range vs {
-				b.secret(v)
-			}
+		for _, v := range vs {
+			b.secretField(k, v)
 		}
 	}
 }
 
 // isContio reports whether a request goes to Contio: a Contio host, a
-// host given by --api-url/--auth-url, or a path only Contio serves.
+// host given by --api-url/--auth-url, or a host that served a path only
+// Contio serves (it is then Contio for the rest of the capture). The
+// partner's own hosts stay the partner's, on loopback too: its callback
+// on 127.0.0.1:3000 is not the sandbox on 127.0.0.1:8080.
 func (b *builder) isContio(u *url.URL, method string) bool {
-	host := strings.ToLower(u.Host)
-	if b.hosts[host] || b.hosts[strings.ToLower(u.Hostname())] || strings.HasSuffix(strings.ToLower(u.Hostname()), ".contio.ai") {
+	hp := hostPort(u)
+	if b.hosts[hp] || strings.HasSuffix(strings.ToLower(u.Hostname()), ".contio.ai") {
 		return true
 	}
 	p := u.Path
+	contioPath := false
 	switch {
 	case strings.HasPrefix(p, "/oauth2/"), strings.HasPrefix(p, "/v1/partner/"):
-		return true
+		contioPath = true
 	case strings.HasPrefix(p, "/auth/"):
 		// Apps have /auth/ paths of their own (callbacks): only the
 		// catalogue's count.
 		ep, allowed := contio.Lookup(strings.ToUpper(method), p)
-		return ep != nil || len(allowed) > 0
+		contioPath = ep != nil || len(allowed) > 0
 	}
-	return false
+	if contioPath && len(b.hosts) <= 64 {
+		b.hosts[hp] = true
+	}
+	return contioPath
+}
+
+// browserAsset reports whether an entry is a page asset a browser fetched
+// on its own (a stylesheet, an image, the favicon): no client code made it.
+func browserAsset(e *Entry, u *url.URL) bool {
+	switch strings.ToLower(e.ResourceType) {
+	case "stylesheet", "image", "font", "media", "script", "manifest", "texttrack", "ping", "csp_violation_report":
+		return true
+	}
+	return u.Path == "/favicon.ico"
 }
 
 func (b *builder) add(e *Entry) {
@@ -250,37 +404,80 @@ func (b *builder) add(e *Entry) {
 	if err != nil || e.Request.URL == "" {
 		u = nil
 	}
-	reqForm := requestParams(&e.Request)
-	var respJSON map[string]string
-	if u == nil || worthParsing(e, u) {
-		respJSON = jsonFields(&e.Response.Content)
+	body := readRequestBody(&e.Request)
+	var respFields map[string]string
+	var respWhole any
+	respParsed := true
+	if u == nil || b.worthParsing(e, u) {
+		respFields, respWhole, respParsed = responseJSON(&e.Response.Content)
 	}
-	b.harvest(e, u, reqForm, respJSON)
+	b.harvest(e, u, body, respWhole, respParsed)
 	if u == nil {
 		return
 	}
 	src := integration.Source{File: b.opts.File, HAREntry: e.Index, HARTime: e.Started, URL: redactURL(u)}
 	contioReq := b.isContio(u, e.Request.Method)
-	b.flow(e, u, src, contioReq, reqForm, respJSON)
-	if !contioReq || len(b.ig.Calls) >= b.opts.MaxCalls || pageLoad(e, u) {
+	errCode, errMsg := errorOf(e, respFields)
+	if errCode == "" && e.Response.Status == 400 && contioReq && isCodeStep(e, u, body.fields) {
+		// The one-time-code page shows its refusal as a sentence: a 400
+		// answer to the code step is the code refused.
+		errCode = "invalid_code"
+	}
+	b.flow(e, u, src, contioReq, body.fields, respFields, errCode)
+	if !contioReq || len(b.ig.Calls) >= b.opts.MaxCalls || browserAsset(e, u) || pageLoad(e, u) {
 		return
 	}
-	b.call(e, u, src, respJSON)
+	b.call(e, u, src, respFields, errCode, errMsg)
 }
 
-// pageLoad reports whether an entry is a browser loading a sign-in page:
-// a GET answered with HTML on a path the API catalogue does not list. It
-// is part of the flow, not an API call the integration makes.
-func pageLoad(e *Entry, u *url.URL) bool {
-	if !strings.EqualFold(e.Request.Method, "GET") {
+// isCodeStep reports whether a request submits a one-time code: the
+// sign-in page's code step or /auth/verify.
+func isCodeStep(e *Entry, u *url.URL, fields params) bool {
+	if !strings.EqualFold(e.Request.Method, "POST") {
 		return false
 	}
-	mt, _, _ := mime.ParseMediaType(firstNonEmpty(e.Response.Content.MimeType, e.Response.Header("Content-Type")))
-	if mt != "text/html" {
-		return false
+	switch u.Path {
+	case "/auth/verify":
+		return true
+	case "/oauth2/authorize":
+		st := fields.get("step")
+		return fields.get("client_id") == "" && (st == "otp" || st == "code" || st == "verify")
 	}
-	ep, allowed := contio.Lookup("GET", u.Path)
-	return ep == nil && len(allowed) == 0
+	return false
+}
+
+// errorOf is the error an exchange answered with: the code of a JSON
+// error body, of an HTML error page, or of the error parameter of a
+// redirect (RFC 6749 §4.1.2.1), with its message.
+func errorOf(e *Entry, resp map[string]string) (code, message string) {
+	status := e.Response.Status
+	switch {
+	case status >= 300 && status < 400:
+		loc := firstNonEmpty(e.Response.Header("Location"), e.Response.RedirectURL)
+		if lu, err := url.Parse(loc); err == nil && loc != "" {
+			q, _ := parseQuery(lu.RawQuery)
+			if q.get("error") == "" {
+				q, _ = parseQuery(lu.Fragment)
+			}
+			return q.get("error"), q.get("error_description")
+		}
+		return "", ""
+	case status < 400:
+		return "", ""
+	}
+	if c := firstNonEmpty(resp["code"], resp["error"]); c != "" {
+		return c, firstNonEmpty(resp["message"], resp["error_description"])
+	}
+	mt, _, _ := mime.ParseMediaType(e.Response.Content.MimeType)
+	if mt == "" {
+		mt, _, _ = mime.ParseMediaType(e.Response.Header("Content-Type"))
+	}
+	if mt == "text/html" || mt == "application/xhtml+xml" {
+		if data, ok := e.Response.Content.Bytes(); ok {
+			return htmlError(string(data))
+		}
+	}
+	return "", ""
 }
 
 // redactURL is the URL as findings show it: secret-named query values
@@ -298,8 +495,7 @@ func redactURL(u *url.URL) string {
 		return c.String() + "?…"
 	}
 	for k := range q {
-		lk := strings.ToLower(k)
-		if secretParams[lk] || lk == "code" {
+		if redact.IsSecretName(k) {
 			q[k] = []string{"…"}
 		}
 	}
@@ -312,7 +508,7 @@ func redactURL(u *url.URL) string {
 // keptResponseHeaders are the response headers checks read.
 var keptResponseHeaders = []string{"Retry-After", "X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Reset", "Www-Authenticate", "Allow"}
 
-func (b *builder) call(e *Entry, u *url.URL, src integration.Source, respJSON map[string]string) {
+func (b *builder) call(e *Entry, u *url.URL, src integration.Source, respJSON map[string]string, errCode, errMsg string) {
 	val := func(s string) integration.Value { return integration.Value{Raw: s, Set: true, From: src} }
 	c := integration.Call{
 		Name:     val(fmt.Sprintf("entry %d", e.Index)),
@@ -378,15 +574,94 @@ func (b *builder) call(e *Entry, u *url.URL, src integration.Source, respJSON ma
 			}
 		}
 	}
-	if e.Response.Status >= 400 {
+	c.ErrorCode, c.ErrorMessage = errCode, errMsg
+	if e.Response.Status >= 400 || errCode != "" {
 		c.RequestID = respJSON["request_id"]
-		c.ErrorCode, c.ErrorMessage = errorBody(respJSON)
 		if c.RequestID == "" {
 			c.RequestID = e.Response.Header("X-Request-Id")
 		}
 	}
+	if c.Status >= 200 && c.Status < 300 && errCode == "" {
+		key := callShape(&c)
+		if of, ok := b.shapes[key]; ok {
+			shape := &b.ig.Calls[of]
+			r := integration.CallRepeat{Of: of, Entry: int32(e.Index), Status: int32(c.Status),
+				Started: c.Started.UnixNano(), Duration: c.Duration, Path: c.Path.Raw, Query: c.Query.Raw, Token: -1}
+			if c.Authorization.Raw != shape.Authorization.Raw {
+				t, ok := b.tokens[c.Authorization.Raw]
+				if !ok {
+					t = int32(len(b.cap.Tokens))
+					b.tokens[c.Authorization.Raw] = t
+					b.cap.Tokens = append(b.cap.Tokens, c.Authorization.Raw)
+				}
+				r.Token = t
+			}
+			// Share the shape's strings where they are the same: a
+			// repeat then costs its fixed few dozen bytes only.
+			if r.Path == shape.Path.Raw {
+				r.Path = shape.Path.Raw
+			}
+			if r.Query == shape.Query.Raw {
+				r.Query = shape.Query.Raw
+			}
+			if len(b.cap.Repeats) == cap(b.cap.Repeats) {
+				// Grow by a quarter, not double: the slice is most of the
+				// memory a large capture costs.
+				grown := make([]integration.CallRepeat, len(b.cap.Repeats), len(b.cap.Repeats)+len(b.cap.Repeats)/4+1024)
+				copy(grown, b.cap.Repeats)
+				b.cap.Repeats = grown
+			}
+			b.cap.Repeats = append(b.cap.Repeats, r)
+			return
+		}
+		if len(b.shapes) < maxShapes {
+			b.shapes[key] = int32(len(b.ig.Calls))
+		}
+	}
 	b.fillFromCall(&c, u)
 	b.ig.Calls = append(b.ig.Calls, c)
+}
+
+// perRequestHeaders change with every request; their values are no part
+// of a call's shape.
+var perRequestHeaders = map[string]bool{
+	"X-Request-Id": true, "Idempotency-Key": true, "Traceparent": true, "Tracestate": true, "X-Amzn-Trace-Id": true,
+	"Date": true, "Content-Length": true, "X-Ratelimit-Remaining": true, "X-Ratelimit-Reset": true, "Sentry-Trace": true,
+	"Baggage": true, "X-Correlation-Id": true,
+}
+
+// maxShapes bounds the distinct call shapes remembered; calls past it are
+// kept whole.
+const maxShapes = 50_000
+
+// callShape is what makes two successful calls the same to every check
+// but the rate and retry ones: method, host, path template, credentials,
+// header names and values, and the response headers checks read.
+func callShape(c *integration.Call) string {
+	var b strings.Builder
+	path := c.Path.Raw
+	if ep, _ := contio.Lookup(strings.ToUpper(c.Method.Raw), path); ep != nil {
+		path = ep.Path
+	}
+	authz := c.Authorization.Raw
+	if c.Auth.Raw == integration.AuthBearer {
+		// Bearer tokens rotate: a repeat keeps its own (CallRepeat.Token).
+		authz = "Bearer"
+	}
+	b.WriteString(c.Method.Raw + " " + c.Host.Raw + path + "\x00" + authz + "\x00" + c.Auth.Raw)
+	for _, h := range c.Headers {
+		b.WriteString("\x00" + h.Raw)
+		canon := http.CanonicalHeaderKey(h.Raw)
+		if !perRequestHeaders[canon] {
+			b.WriteString(":" + strings.Join(c.HeaderValues[canon], "\x01"))
+		}
+	}
+	for _, name := range keptResponseHeaders {
+		if vs := c.ResponseHeaders[name]; len(vs) > 0 && !perRequestHeaders[name] {
+			b.WriteString("\x00<" + name + ":" + strings.Join(vs, "\x01"))
+		}
+	}
+	return b.String()
 }
 
 // fillFromCall sets the integration's API URL, client credentials, tokens
@@ -446,57 +721,11 @@ func decodeBasicPair(h string) (id, secret string, ok bool) {
 	return id, secret, ok
 }
 
-// requestParams are the request's parameters: the form or JSON body
-// (top-level strings), else postData.params. Query parameters are apart.
-func requestParams(q *Request) map[string]string {
-	pd := q.PostData
-	if pd == nil {
-		return nil
-	}
-	out := map[string]string{}
-	for _, p := range pd.Params {
-		if _, ok := out[p.Name]; !ok {
-			out[p.Name] = p.Value
-		} else if isScopeParam(p.Name) {
-			out[p.Name] += " " + p.Value
-		}
-	}
-	data, ok := pd.Bytes()
-	if !ok || len(data) == 0 {
-		return out
-	}
-	mt, _, _ := mime.ParseMediaType(pd.MimeType)
-	if mt == "" {
-		mt, _, _ = mime.ParseMediaType(q.Header("Content-Type"))
-	}
-	trimmed := strings.TrimSpace(string(data))
-	if mt == "application/json" || strings.HasPrefix(trimmed, "{") {
-		for k, v := range flatJSON(data) {
-			out[k] = v
-		}
-		return out
-	}
-	if form, err := url.ParseQuery(trimmed); err == nil {
-		for k, vs := range form {
-			switch {
-			case len(vs) > 1 && isScopeParam(k):
-				out[k] = strings.Join(vs, " ")
-			case len(vs) > 0:
-				out[k] = vs[0]
-			}
-		}
-	}
-	return out
-}
-
-// isScopeParam: a consent form sends scope once per ticked box, which
-// means the same as one space-separated value.
-func isScopeParam(name string) bool { return name == "scope" || name == "scopes" }
-
 // worthParsing reports whether a response body may hold what the doctor
-// reads (an error, a token, a code, a session): parsing every JSON body of
-// a large capture would cost more than reading it.
-func worthParsing(e *Entry, u *url.URL) bool {
+// reads (an error, a token, a code, a session, a credential under any
+// key): decoding every JSON body of a large capture would cost more than
+// reading it, so ordinary bodies are only scanned for their keys.
+func (b *builder) worthParsing(e *Entry, u *url.URL) bool {
 	if e.Response.Status >= 300 || contio.ClassOf(u.Path) == contio.ClassOAuth {
 		return true
 	}
@@ -504,65 +733,56 @@ func worthParsing(e *Entry, u *url.URL) bool {
 	if strings.EqualFold(e.Response.Content.Encoding, "base64") {
 		return len(t) < 16<<10
 	}
-	for _, k := range []string{"_token", "secret", "session", "api_key"} {
-		if strings.Contains(t, k) {
+	return b.hasSecretKey(t)
+}
+
+// isSecretName is redact.IsSecretName, judged once per distinct name:
+// the same header and key names recur in every entry.
+func (b *builder) isSecretName(name string) bool {
+	secret, seen := b.keyVerdicts[name]
+	if !seen {
+		secret = redact.IsSecretName(name)
+		if len(b.keyVerdicts) < 4096 {
+			b.keyVerdicts[name] = secret
+		}
+	}
+	return secret
+}
+
+// hasSecretKey reports whether JSON text has a key, at any depth, whose
+// name says credential. Keys repeat from body to body, so each distinct
+// key is judged once.
+func (b *builder) hasSecretKey(t string) bool {
+	for from := 0; ; {
+		i := strings.Index(t[from:], "\":")
+		if i < 0 {
+			return false
+		}
+		i += from
+		from = i + 2
+		start := strings.LastIndexByte(t[:i], '"')
+		if start < 0 {
+			continue
+		}
+		key := t[start+1 : i]
+		secret := b.isSecretName(key)
+		if secret {
 			return true
 		}
 	}
-	return false
 }
 
-// jsonFields are the top-level string (and boolean) fields of a JSON
-// response body, or nil.
-// errorBody reads the code and text of a JSON error body in either shape
-// Contio uses: the spec's and SDK's {code, message} (user and admin answers
-// add "error", a sentence) and the docs' OAuth-style {error,
-// error_description}, where "error" is the code.
-func errorBody(resp map[string]string) (code, message string) {
-	code = resp["code"]
-	if code == "" {
-		code = resp["error"]
+// pageLoad reports whether an entry is a browser loading a sign-in page:
+// a GET answered with HTML on a path the API catalogue does not list. It
+// is part of the flow, not an API call the integration makes.
+func pageLoad(e *Entry, u *url.URL) bool {
+	if !strings.EqualFold(e.Request.Method, "GET") {
+		return false
 	}
-	message = resp["message"]
-	if message == "" {
-		message = resp["error_description"]
+	mt, _, _ := mime.ParseMediaType(firstNonEmpty(e.Response.Content.MimeType, e.Response.Header("Content-Type")))
+	if mt != "text/html" {
+		return false
 	}
-	if message == "" && resp["error"] != code {
-		message = resp["error"]
-	}
-	return code, message
-}
-
-func jsonFields(c *Body) map[string]string {
-	data, ok := c.Bytes()
-	if !ok || len(data) == 0 {
-		return nil
-	}
-	return flatJSON(data)
-}
-
-func flatJSON(data []byte) map[string]string {
-	var m map[string]any
-	if json.Unmarshal(data, &m) != nil {
-		return nil
-	}
-	out := map[string]string{}
-	for k, v := range m {
-		switch v := v.(type) {
-		case string:
-			out[k] = v
-		case bool:
-			out[k] = fmt.Sprint(v)
-		case []any:
-			// The spec's "scopes" is an array.
-			var parts []string
-			for _, x := range v {
-				if s, ok := x.(string); ok {
-					parts = append(parts, s)
-				}
-			}
-			out[k] = strings.Join(parts, " ")
-		}
-	}
-	return out
+	ep, allowed := contio.Lookup("GET", u.Path)
+	return ep == nil && len(allowed) == 0
 }

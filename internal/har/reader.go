@@ -1,11 +1,38 @@
-// Package har reads HAR captures (browser devtools, Charles, mitmproxy,
-// Proxyman) into the same Integration model the config fills, so every
-// check that reads observed calls works on real traffic. It also records
-// HAR files (Recorder) and writes a copy of a capture with its secrets
-// replaced by fingerprints (WriteRedacted).
+// Package har reads HAR captures (Chromium and Chrome DevTools, Firefox,
+// Safari, Playwright, Charles, Proxyman, mitmproxy) into the same
+// Integration model the config fills, so every check that reads observed
+// calls works on real traffic. It also records HAR files (Recorder) and
+// writes a copy of a capture with its secrets replaced by fingerprints
+// (WriteRedacted).
+//
+// # One exchange at a time
+//
+// A Session turns exchanges into the Integration the checks read, one at
+// a time; Load is a Session fed from a file. A capture proxy feeds it live:
+//
+//	s := har.NewSession(har.Options{APIURL: upstream})
+//	// for each exchange, as it completes (Add is safe for concurrent use):
+//	s.Add(har.ExchangeEntry(n, req, reqBody, resp, respBody, started, elapsed))
+//	// whenever a diagnosis is wanted (a copy; Add may go on):
+//	ig := s.Integration()
+//
+// Each exchange becomes at most one compact per-call record: an
+// integration.Call for a new shape or a failure, an integration.CallRepeat
+// (a few dozen bytes) for a successful call that repeats an earlier shape.
+// The OAuth and sign-in steps it shows become integration.FlowSteps, and
+// every credential it shows (by name, at any depth: redact.IsSecretName)
+// is remembered in Capture.Secrets for redaction. Bodies are read, then
+// dropped.
+//
+// Only Contio's hosts, the hosts of Options.APIURL/AuthURL (matched by
+// host and port), and a host that served a path only Contio serves are
+// Contio; the partner's own hosts stay the partner's, on loopback too.
+// Error codes are read from JSON bodies, HTML error pages and the error
+// parameter of redirects; repeated form and query fields keep every value.
 //
 // Captures are read entry by entry from a stream: memory stays bounded by
-// the size limits on kept bodies, whatever the size of the file.
+// the size limits on kept bodies and the compact records, whatever the
+// size of the file.
 package har
 
 import (
@@ -13,6 +40,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"runtime/debug"
 	"strings"
 	"time"
 )
@@ -46,9 +75,12 @@ type Entry struct {
 	StartedRaw string
 	Started    time.Time
 	// Time is the total elapsed time in milliseconds (-1 or 0 when unknown).
-	Time     float64
-	Request  Request
-	Response Response
+	Time float64
+	// ResourceType is Chromium's _resourceType (document, xhr, fetch,
+	// image, stylesheet…), "" when the producer writes none.
+	ResourceType string
+	Request      Request
+	Response     Response
 }
 
 // Request is the request half of an entry.
@@ -349,6 +381,8 @@ func (r *Reader) entry(e *Entry) error {
 			}
 		case "time":
 			e.Time, err = s.readNumber("time")
+		case "_resourceType":
+			e.ResourceType, _, err = s.readText(maxShort)
 		case "request":
 			err = r.request(&e.Request)
 		case "response":
@@ -470,4 +504,22 @@ func (r *Reader) pairs(what string, into []Header) ([]Header, error) {
 		return nil
 	})
 	return into, err
+}
+
+// SoftMemoryLimit is the Go runtime's soft memory limit the har command
+// sets (unless GOMEMLIMIT gives one): what a capture costs is a few tens
+// of megabytes of live records and secret patterns, and the limit makes
+// the collector reclaim the garbage of reading gigabytes before it piles
+// up, instead of letting the heap grow to twice the live size.
+const SoftMemoryLimit = 56 << 20
+
+// UseSoftMemoryLimit sets SoftMemoryLimit when no limit is set, and
+// returns a func that restores the previous one.
+func UseSoftMemoryLimit() (restore func()) {
+	prev := debug.SetMemoryLimit(-1)
+	if prev != math.MaxInt64 {
+		return func() {}
+	}
+	debug.SetMemoryLimit(SoftMemoryLimit)
+	return func() { debug.SetMemoryLimit(prev) }
 }

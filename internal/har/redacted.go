@@ -13,20 +13,17 @@ import (
 
 // exactStringLimit is the longest string value WriteRedacted decodes,
 // redacts and re-encodes whole (including a look inside base64 bodies);
-// longer ones are redacted in overlapping chunks of their raw bytes.
+// longer ones are redacted as a stream of their raw bytes.
 const exactStringLimit = 8 << 20
-
-// chunkOverlap is how much of a long string is held back between chunks:
-// more than any encoded form of a secret, so none is split unseen.
-const chunkOverlap = 8 << 10
 
 // WriteRedacted copies the HAR document src to dst with every secret red
 // knows replaced by its fingerprint, in every string of the document:
 // header values, URLs, bodies (base64 bodies are decoded, redacted and
 // encoded again). Everything outside strings is copied byte for byte, and
 // strings without a secret are left exactly as they were, so the copy has
-// the same entries and fields as the original. src must be well-formed
-// JSON (Load it first).
+// the same entries and fields as the original. The document is read once,
+// and each string is searched once for every secret at the same time (the
+// redactor's automaton). src must be well-formed JSON (Load it first).
 func WriteRedacted(dst io.Writer, src io.Reader, red *redact.Redactor) error {
 	in := bufio.NewReaderSize(src, 256<<10)
 	out := bufio.NewWriterSize(dst, 256<<10)
@@ -70,35 +67,41 @@ func WriteRedacted(dst io.Writer, src io.Reader, red *redact.Redactor) error {
 
 // readRawString reads the raw bytes of a string up to (and consuming) its
 // closing quote into *raw. A string longer than exactStringLimit is
-// redacted and written as it streams; long is then true.
+// redacted as it streams (through the redactor's streaming writer, which
+// finds a secret cut between two reads); long is then true.
 func readRawString(in *bufio.Reader, out *bufio.Writer, raw *[]byte, red *redact.Redactor) (long bool, err error) {
-	escaped := false
+	var stream io.WriteCloser
 	for {
-		c, err := in.ReadByte()
-		if err != nil {
+		chunk, err := in.ReadSlice('"')
+		if err != nil && err != bufio.ErrBufferFull {
 			return false, fmt.Errorf("read capture: unterminated string: %w", err)
 		}
-		if !escaped && c == '"' {
-			if long {
-				if _, err := out.Write(red.Bytes(*raw)); err != nil {
-					return true, fmt.Errorf("write redacted capture: %w", err)
+		*raw = append(*raw, chunk...)
+		if err == nil {
+			// The quote ends the string unless an odd run of backslashes
+			// escapes it.
+			body := (*raw)[:len(*raw)-1]
+			if trailingBackslashes(body)%2 == 0 {
+				*raw = body
+				if stream != nil {
+					if _, err := stream.Write(*raw); err != nil {
+						return true, fmt.Errorf("write redacted capture: %w", err)
+					}
+					if err := stream.Close(); err != nil {
+						return true, fmt.Errorf("write redacted capture: %w", err)
+					}
 				}
+				return stream != nil, nil
 			}
-			return long, nil
 		}
-		escaped = !escaped && c == '\\'
-		*raw = append(*raw, c)
-		if len(*raw) >= exactStringLimit+chunkOverlap {
-			long = true
-			done := red.Bytes((*raw)[:len(*raw)-chunkOverlap])
-			// A secret cut by the chunk boundary lies in the held-back tail
-			// and is found with the next chunk; hold back the tail of the
-			// redacted text, which cannot contain one.
-			keep := (*raw)[len(*raw)-chunkOverlap:]
-			if _, err := out.Write(done); err != nil {
+		if len(*raw) >= exactStringLimit {
+			if stream == nil {
+				stream = red.Writer(out)
+			}
+			if _, err := stream.Write(*raw); err != nil {
 				return true, fmt.Errorf("write redacted capture: %w", err)
 			}
-			*raw = append((*raw)[:0], keep...)
+			*raw = (*raw)[:0]
 		}
 	}
 }
@@ -106,6 +109,20 @@ func readRawString(in *bufio.Reader, out *bufio.Writer, raw *[]byte, red *redact
 // redactString returns the raw JSON string content with secrets replaced,
 // or raw itself when it holds none.
 func redactString(raw []byte, red *redact.Redactor) []byte {
+	if bytes.IndexByte(raw, '\\') < 0 || !bytes.Contains(raw, []byte(`\u`)) && !bytes.Contains(raw, []byte(`\/`)) {
+		// No escapes that could hide a secret's characters (nearly every
+		// string): the automaton runs on the raw bytes, where a secret with
+		// quotes or line ends shows in its registered JSON-escaped form.
+		r := red.Bytes(raw)
+		if len(r) == len(raw) && (len(raw) == 0 || &r[0] == &raw[0]) && looksBase64(string(raw)) {
+			if data, err := base64.StdEncoding.DecodeString(string(raw)); err == nil {
+				if rd := red.Bytes(data); !bytes.Equal(rd, data) {
+					return []byte(base64.StdEncoding.EncodeToString(rd))
+				}
+			}
+		}
+		return r
+	}
 	var v string
 	quoted := make([]byte, 0, len(raw)+2)
 	quoted = append(append(append(quoted, '"'), raw...), '"')
@@ -121,7 +138,9 @@ func redactString(raw []byte, red *redact.Redactor) []byte {
 		}
 	}
 	if r == v {
-		return raw
+		// Also the raw, escaped text: a secret registered in its escaped
+		// form.
+		return red.Bytes(raw)
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

@@ -324,6 +324,31 @@ type Capture struct {
 	// Secrets are values seen in the capture (headers, cookies, tokens,
 	// codes, OTPs) that must never be printed.
 	Secrets []string
+	// Repeats are the Contio calls that repeat an earlier call's shape
+	// (method, host, path template, headers, credentials, a success
+	// status): only what the rate and retry checks read is kept of them,
+	// a few dozen bytes each, so a large capture stays small in memory.
+	// The call they repeat is Integration.Calls[Of].
+	Repeats []CallRepeat
+	// Tokens are the Authorization values of repeats whose token differs
+	// from their shape's (secrets: never print them).
+	Tokens []string
+}
+
+// CallRepeat is an observed call with the shape of an earlier one.
+type CallRepeat struct {
+	Of     int32 // index in Integration.Calls
+	Entry  int32 // 1-based HAR entry
+	Status int32
+	// Token is this call's Authorization value as an index in
+	// Capture.Tokens, -1 when it is the repeated call's own (Bearer
+	// tokens rotate; the shape does not count them).
+	Token int32
+	// Started is the start in Unix nanoseconds (UTC).
+	Started  int64
+	Duration time.Duration
+	// Path and Query are this call's own (ids differ between repeats).
+	Path, Query string
 }
 
 // FlowKind names a step of the OAuth or sign-in flow.
@@ -349,6 +374,11 @@ type FlowStep struct {
 	At        Source
 	Status    int
 	ErrorCode string
+	// Duration is how long the response took to arrive (0 when unknown):
+	// ordering is judged by when responses arrived, not when requests left.
+	Duration time.Duration
+	// Decision is a consent step's answer (allow, deny), when it shows one.
+	Decision string
 
 	ClientID    string
 	RedirectURI string

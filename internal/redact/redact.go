@@ -6,14 +6,12 @@
 package redact
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"net/url"
-	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -27,11 +25,12 @@ const minSecretLen = 4
 // Safe for concurrent use.
 type Redactor struct {
 	mu    sync.RWMutex
-	pairs []pair // sorted longest first (when sorted), so a longer form wins
+	pairs []pair
 	seen  map[string]bool
-	// sorted is false after Add until the next replacement sorts pairs
-	// once: registering many secrets stays linear.
-	sorted bool
+	// ac matches every pair's form in one pass; nil after Add until the
+	// next replacement builds it once: registering many secrets stays
+	// linear.
+	ac *automaton
 }
 
 type pair struct{ from, to string }
@@ -86,7 +85,12 @@ func (r *Redactor) Add(secret string) {
 		add(strings.TrimRight(b64, "="))
 		add(base64.URLEncoding.EncodeToString([]byte(v)))
 		add(base64.RawURLEncoding.EncodeToString([]byte(v)))
-		add(hex.EncodeToString([]byte(v)))
+		if len(v) <= 32 {
+			// Hex doubles the length: kept for short secrets (keys, OTPs),
+			// where it is the common encoding; long tokens are not written
+			// in hex.
+			add(hex.EncodeToString([]byte(v)))
+		}
 		// JSON-escaped form, for secrets with quotes or control characters.
 		if q := jsonEscape(v); q != v {
 			add(q)
@@ -96,7 +100,7 @@ func (r *Redactor) Add(secret string) {
 			add(q[1 : len(q)-1])
 		}
 	}
-	r.sorted = false
+	r.ac = nil
 }
 
 // AddPair registers the Basic-auth forms of id:secret (and its newline
@@ -134,24 +138,24 @@ func (r *Redactor) addEncoded(v, secret string) {
 			r.pairs = append(r.pairs, pair{form, fp})
 		}
 	}
-	r.sorted = false
+	r.ac = nil
 }
 
-// ensureSorted sorts the pairs longest first, once after any Adds. The
-// caller must not hold the lock.
-func (r *Redactor) ensureSorted() {
+// matcher returns the automaton for the registered forms, building it
+// once after any Adds; nil when nothing is registered.
+func (r *Redactor) matcher() *automaton {
 	r.mu.RLock()
-	done := r.sorted
+	ac, n := r.ac, len(r.pairs)
 	r.mu.RUnlock()
-	if done {
-		return
+	if ac != nil || n == 0 {
+		return ac
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if !r.sorted {
-		sort.SliceStable(r.pairs, func(i, j int) bool { return len(r.pairs[i].from) > len(r.pairs[j].from) })
-		r.sorted = true
+	if r.ac == nil && len(r.pairs) > 0 {
+		r.ac = buildAutomaton(r.pairs)
 	}
+	return r.ac
 }
 
 // variants are the secret as stored and as an app may have mangled it:
@@ -192,34 +196,28 @@ func jsonEscape(s string) string {
 
 // String returns s with every registered form replaced.
 func (r *Redactor) String(s string) string {
-	if r == nil {
+	if r == nil || s == "" {
 		return s
 	}
-	r.ensureSorted()
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	for _, p := range r.pairs {
-		if strings.Contains(s, p.from) {
-			s = strings.ReplaceAll(s, p.from, p.to)
-		}
+	ac := r.matcher()
+	if ac == nil {
+		return s
 	}
-	return s
+	b := []byte(s)
+	out := ac.replace(b)
+	if &out[0] == &b[0] && len(out) == len(b) {
+		return s
+	}
+	return string(out)
 }
 
-// Bytes is String for byte slices.
+// Bytes is String for byte slices. It returns b itself when b holds no
+// secret.
 func (r *Redactor) Bytes(b []byte) []byte {
-	if r == nil {
+	if r == nil || len(b) == 0 {
 		return b
 	}
-	r.ensureSorted()
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	for _, p := range r.pairs {
-		if bytes.Contains(b, []byte(p.from)) {
-			b = bytes.ReplaceAll(b, []byte(p.from), []byte(p.to))
-		}
-	}
-	return b
+	return r.matcher().replace(b)
 }
 
 // Error returns an error whose message is redacted; nil stays nil.
@@ -238,9 +236,11 @@ type redactedError struct {
 func (e redactedError) Error() string { return e.msg }
 func (e redactedError) Unwrap() error { return e.err }
 
-// Writer returns a writer that buffers everything written and, on Close,
-// writes the redacted whole to w. Buffering whole documents is what makes
-// redaction exact: a secret split across two Write calls is still found.
+// Writer returns a writer that redacts as it streams: it holds back only
+// the last bytes that could be the start of a secret cut by a Write
+// boundary (at most the longest registered form), so a secret split
+// across two writes is still found and memory stays small whatever the
+// size of the document. Close writes the held-back tail.
 func (r *Redactor) Writer(w io.Writer) io.WriteCloser {
 	return &writer{r: r, w: w}
 }
@@ -248,13 +248,67 @@ func (r *Redactor) Writer(w io.Writer) io.WriteCloser {
 type writer struct {
 	r   *Redactor
 	w   io.Writer
-	buf bytes.Buffer
+	buf []byte
+	err error
 }
 
-func (x *writer) Write(p []byte) (int, error) { return x.buf.Write(p) }
+// flushAt is how much the writer gathers before it scans.
+const flushAt = 64 << 10
+
+func (x *writer) Write(p []byte) (int, error) {
+	if x.err != nil {
+		return 0, x.err
+	}
+	x.buf = append(x.buf, p...)
+	if len(x.buf) >= flushAt {
+		x.err = x.flush(false)
+	}
+	return len(p), x.err
+}
+
+// flush writes what is known to be complete (everything when final).
+func (x *writer) flush(final bool) error {
+	var ac *automaton
+	if x.r != nil {
+		ac = x.r.matcher()
+	}
+	if ac == nil {
+		_, err := x.w.Write(x.buf)
+		x.buf = x.buf[:0]
+		return err
+	}
+	out := make([]byte, 0, len(x.buf)+64)
+	last, from := 0, 0
+	keep := len(x.buf)
+	for from < len(x.buf) {
+		m, ok, pending := ac.next(x.buf, from, final)
+		if !ok {
+			if !final {
+				keep = max(pending, last)
+			}
+			break
+		}
+		out = append(out, x.buf[last:m.start]...)
+		out = append(out, ac.to[m.p]...)
+		last, from = m.end, m.end
+	}
+	if final || from >= len(x.buf) {
+		keep = len(x.buf)
+	}
+	if last > keep {
+		keep = last
+	}
+	out = append(out, x.buf[last:keep]...)
+	n := copy(x.buf, x.buf[keep:])
+	x.buf = x.buf[:n]
+	_, err := x.w.Write(out)
+	return err
+}
 
 func (x *writer) Close() error {
-	_, err := x.w.Write(x.r.Bytes(x.buf.Bytes()))
-	x.buf.Reset()
-	return err
+	if x.err != nil {
+		return x.err
+	}
+	x.err = x.flush(true)
+	return x.err
 }

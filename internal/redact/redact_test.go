@@ -131,3 +131,98 @@ func BenchmarkAdd(b *testing.B) {
 		_ = r.String("x")
 	}
 }
+
+// naiveReplace is the reference the automaton must agree with: at each
+// position the longest form starting there, leftmost first.
+func naiveReplace(text string, forms map[string]string) string {
+	var b strings.Builder
+	for i := 0; i < len(text); {
+		best := ""
+		for f := range forms {
+			if strings.HasPrefix(text[i:], f) && len(f) > len(best) {
+				best = f
+			}
+		}
+		if best == "" {
+			b.WriteByte(text[i])
+			i++
+			continue
+		}
+		b.WriteString(forms[best])
+		i += len(best)
+	}
+	return b.String()
+}
+
+func TestAutomatonAgreesWithNaiveSearch(t *testing.T) {
+	alphabet := "abc"
+	// Every pattern of length 1-3 over a small alphabet, replacements by
+	// name: overlapping, nested and prefix-sharing patterns all at once.
+	pairs := []pair{{"ab", "<1>"}, {"abc", "<2>"}, {"bca", "<3>"}, {"c", "<4>"}, {"bb", "<5>"}, {"aab", "<6>"}}
+	forms := map[string]string{}
+	for _, p := range pairs {
+		forms[p.from] = p.to
+	}
+	ac := buildAutomaton(pairs)
+	seed := uint32(7)
+	for n := 0; n < 2000; n++ {
+		var sb strings.Builder
+		for i := 0; i < n%40; i++ {
+			seed = seed*1664525 + 1013904223
+			sb.WriteByte(alphabet[seed>>24%3])
+		}
+		text := sb.String()
+		if got, want := string(ac.replace([]byte(text))), naiveReplace(text, forms); got != want {
+			t.Fatalf("replace(%q) = %q, want %q", text, got, want)
+		}
+		// The streaming writer agrees too, whatever the write sizes.
+		var out bytes.Buffer
+		w := (&Redactor{pairs: pairs}).Writer(&out)
+		for i := 0; i < len(text); i += 1 + n%5 {
+			_, _ = w.Write([]byte(text[i:min(len(text), i+1+n%5)]))
+		}
+		_ = w.Close()
+		if out.String() != naiveReplace(text, forms) {
+			t.Fatalf("writer(%q) = %q, want %q", text, out.String(), naiveReplace(text, forms))
+		}
+	}
+}
+
+// A secret split across writes, even at the writer's own flush size, is
+// still replaced, and nothing else changes.
+func TestWriterFindsSecretsAcrossBufferBoundaries(t *testing.T) {
+	canary := "canary-7f3a9c1e5b2d4680aa"
+	r := New(canary)
+	for _, cut := range []int{1, flushAt - 5, flushAt - 1, flushAt, flushAt + 3} {
+		doc := strings.Repeat("x", cut) + canary + strings.Repeat("y", 10) + base64.StdEncoding.EncodeToString([]byte(canary))
+		var out bytes.Buffer
+		w := r.Writer(&out)
+		for i := 0; i < len(doc); i += 4093 {
+			_, _ = w.Write([]byte(doc[i:min(len(doc), i+4093)]))
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(out.String(), canary) || strings.Contains(out.String(), base64.StdEncoding.EncodeToString([]byte(canary))[:20]) {
+			t.Fatalf("cut %d: the canary survives", cut)
+		}
+		if !strings.HasPrefix(out.String(), strings.Repeat("x", cut)+"[REDACTED ") {
+			t.Fatalf("cut %d: text around the secret changed", cut)
+		}
+	}
+}
+
+// Thousands of secrets are matched in one pass: the cost does not grow
+// with their number the way one search per secret does.
+func BenchmarkRedactManySecrets(b *testing.B) {
+	r := New()
+	for i := 0; i < 2000; i++ {
+		r.Add(fmt.Sprintf("tok_%08d_%s", i, strings.Repeat("k", 32)))
+	}
+	text := []byte(strings.Repeat(`{"id":"m_123","title":"Weekly sync","notes":"nothing secret here"},`, 16<<10/64))
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = r.Bytes(text)
+	}
+}
