@@ -60,12 +60,12 @@ func Run(ctx context.Context, ig *integration.Integration, opts Options) (*repor
 	if err != nil {
 		return nil, err
 	}
-	if ig.Capture == nil && len(opts.Checks.Only) == 0 {
-		// Checks that read traffic have nothing to say about a config:
-		// listing them as skipped in every config run is noise.
+	if (ig.Capture == nil || ig.Code == nil) && len(opts.Checks.Only) == 0 {
+		// Checks that read traffic or source have nothing to say about a
+		// config: listing them as skipped in every config run is noise.
 		kept := list[:0:0]
 		for _, c := range list {
-			if c.Needs&checks.NeedsCapture == 0 {
+			if !(c.Needs&checks.NeedsCapture != 0 && ig.Capture == nil) && !(c.Needs&checks.NeedsSource != 0 && ig.Code == nil) {
 				kept = append(kept, c)
 			}
 		}

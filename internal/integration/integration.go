@@ -242,6 +242,10 @@ type Integration struct {
 	// the integration came from a config.
 	Capture *Capture
 
+	// Code holds what a scan of the partner's source found; nil when no
+	// source was scanned (`contio-doctor scan`, `run --scan`).
+	Code *Code
+
 	// Env is the snapshot of environment variables that checks may read
 	// (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and lower-case forms), so checks
 	// stay pure functions of the Integration.
@@ -285,6 +289,11 @@ func (in *Integration) Secrets() []Secret {
 	if in.Capture != nil {
 		for i, s := range in.Capture.Secrets {
 			add(fmt.Sprintf("capture.secrets[%d]", i), Value{Raw: s, Set: true})
+		}
+	}
+	if in.Code != nil {
+		for _, l := range in.Code.Literals {
+			add("source "+l.Name, Value{Raw: l.Value, Set: true, From: l.At, Literal: true})
 		}
 	}
 	return out
