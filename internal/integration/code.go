@@ -62,7 +62,7 @@ func (c CodeCall) Header(name string) (CodeHeader, bool) {
 }
 
 // Auth is the scheme the visible headers carry: bearer, basic, api_key
-// or none.
+// or none; "" when an Authorization value is computed out of sight.
 func (c CodeCall) Auth() string {
 	if h, ok := c.Header("Authorization"); ok {
 		v := h.Value
@@ -72,6 +72,7 @@ func (c CodeCall) Auth() string {
 		case len(v) >= 5 && equalFold(v[:5], "basic"):
 			return AuthBasic
 		}
+		return ""
 	}
 	if _, ok := c.Header("X-API-Key"); ok {
 		return AuthAPIKey
@@ -101,6 +102,8 @@ type SDKOptions struct {
 type SDKCall struct {
 	At     Source
 	Method string
+	// Receiver is the object it is called on, as written (user, admin, oauth).
+	Receiver string
 	// Args are the kinds of the arguments: array, object, string, other.
 	Args []string
 	// InRetry is true when the call sits in a loop or in a function given

@@ -439,7 +439,7 @@ func (f *jsFile) sdk() {
 				f.sdkOptions(n, name)
 			}
 			if name == "getAuthorizationUrl" || slices.Contains(contio.OAuthClientMethods, name) || isSDKMethod(name) && obj != "" {
-				c := integration.SDKCall{At: f.at(n), Method: name}
+				c := integration.SDKCall{At: f.at(n), Method: name, Receiver: obj}
 				for _, a := range f.args(n) {
 					c.Args = append(c.Args, f.argKind(a))
 				}

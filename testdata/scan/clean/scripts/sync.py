@@ -8,4 +8,4 @@ API_KEY = os.environ["CONTIO_API_KEY"]
 
 
 def workflows():
-    return requests.get(f"{API}/v1/partner/admin/workflows", headers={"X-API-Key": API_KEY, "X-Client-ID": CLIENT_ID})
+    return requests.get(f"{API}/v1/partner/admin/workflow-templates", headers={"X-API-Key": API_KEY, "X-Client-ID": CLIENT_ID})

@@ -6,5 +6,5 @@ const { admin } = ContioPartnerSDK.forAdmin({
 });
 
 export async function listWorkflows() {
-  return admin.getWorkflows();
+  return admin.listWorkflowTemplates();
 }

@@ -4,7 +4,7 @@ const { oauth } = ContioPartnerSDK.forUser({
   clientId: process.env.CONTIO_CLIENT_ID ?? '',
   clientSecret: process.env.CONTIO_CLIENT_SECRET ?? '',
   redirectUri: process.env.CONTIO_REDIRECT_URI || 'https://app.example.com/oauth/callback',
-  scope: ['openid', 'profile', 'meetings:read', 'action-items:read'],
+  scope: ['openid', 'profile', 'meetings:read', 'meetings:write', 'action-items:read'],
 });
 
 export function loginUrl(state: string): string {

@@ -33,7 +33,7 @@ export async function meetingsWithBearer(accessToken: string) {
 }
 
 export async function workflowsWithApiKey() {
-  return fetch(`${API}/v1/partner/admin/workflows`, {
+  return fetch(`${API}/v1/partner/admin/workflow-templates`, {
     headers: { 'X-API-Key': apiKey, 'X-Client-ID': clientId },
   });
 }

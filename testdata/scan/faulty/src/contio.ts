@@ -37,7 +37,7 @@ export async function meetingsWithApiKey() {
 }
 
 export async function workflowsWithBearer(accessToken: string) {
-  return fetch(`${API}/v1/partner/admin/workflows`, {
+  return fetch(`${API}/v1/partner/admin/workflow-templates`, {
     headers: { Authorization: `Bearer ${accessToken}`, 'X-Client-ID': clientId }, // want: CD4603
   });
 }

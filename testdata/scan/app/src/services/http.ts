@@ -28,7 +28,7 @@ export async function withRateLimitRetry<T>(request: () => Promise<T>, attempts 
 }
 
 export async function listWorkflows(options: AxiosRequestConfig = {}) {
-  return withRateLimitRetry(() => api.get('/v1/partner/admin/workflows', options));
+  return withRateLimitRetry(() => api.get('/v1/partner/admin/workflow-templates', options));
 }
 
 export async function webhookDeliveries() {
