@@ -12,8 +12,12 @@ import (
 
 func basicBuildCheck(match func(b integration.BasicBuild) bool, message string) func(context.Context, *Input) ([]Finding, error) {
 	return func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, b := range in.Integration.Code.BasicBuilds {
+		for _, b := range code.BasicBuilds {
 			if match(b) {
 				out = append(out, Finding{Message: message, Location: b.At})
 			}

@@ -42,8 +42,12 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, c := range in.Integration.Code.Calls {
+		for _, c := range code.Calls {
 			if !strings.HasPrefix(c.Path, "/oauth2/") || c.Auth() != integration.AuthBearer {
 				continue
 			}
@@ -69,8 +73,12 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, c := range in.Integration.Code.Calls {
+		for _, c := range code.Calls {
 			if contio.ClassOf(c.Path) != contio.ClassUser {
 				continue
 			}
@@ -94,8 +102,12 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, c := range in.Integration.Code.Calls {
+		for _, c := range code.Calls {
 			if contio.ClassOf(c.Path) == contio.ClassAdmin && c.Auth() == integration.AuthBearer {
 				out = append(out, Finding{Message: codeCallLabel(c) + " sends Authorization: Bearer to an admin path", Location: headerAt(c, "Authorization")})
 			}
@@ -117,8 +129,11 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		code := in.Integration.Code
 		for _, c := range code.Calls {
 			if contio.ClassOf(c.Path) != contio.ClassAdmin || !c.HeadersKnown {
 				continue
@@ -169,8 +184,12 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, c := range in.Integration.Code.Calls {
+		for _, c := range code.Calls {
 			if c.Method == "" {
 				continue
 			}

@@ -25,8 +25,12 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, l := range in.Integration.Code.Literals {
+		for _, l := range code.Literals {
 			if placeholderKind(l.Value) != "" {
 				continue
 			}

@@ -23,8 +23,12 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, c := range in.Integration.Code.SDKCalls {
+		for _, c := range code.SDKCalls {
 			if c.Method != "exchangeCodeForToken" || !c.InRetry {
 				continue
 			}
@@ -46,8 +50,12 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, h := range in.Integration.Code.RateHandlers {
+		for _, h := range code.RateHandlers {
 			if h.Retries && !h.Waits {
 				out = append(out, Finding{Message: "the 429 branch retries without any wait", Location: h.At})
 			}
@@ -68,8 +76,12 @@ var _ = register(&Check{
 	Severity: SeverityWarning,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, h := range in.Integration.Code.RateHandlers {
+		for _, h := range code.RateHandlers {
 			if h.Waits && !h.ReadsRetryAfter {
 				out = append(out, Finding{Message: "the 429 branch waits without reading Retry-After", Location: h.At})
 			}

@@ -27,8 +27,12 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, o := range in.Integration.Code.SDKOptions {
+		for _, o := range code.SDKOptions {
 			at, ok := o.Keys["scopes"]
 			if !ok {
 				continue
@@ -65,8 +69,12 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, c := range in.Integration.Code.SDKCalls {
+		for _, c := range code.SDKCalls {
 			if c.Method != "getAuthorizationUrl" || len(c.Args) < 2 || c.Args[1] != "array" {
 				continue
 			}
@@ -91,8 +99,12 @@ var _ = register(&Check{
 	Severity: SeverityWarning,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, t := range in.Integration.Code.ErrorCodeTests {
+		for _, t := range code.ErrorCodeTests {
 			out = append(out, Finding{
 				Message:  fmt.Sprintf("error.code === %q after %s never matches: the OAuth client's errors carry no code", t.Code, t.Method),
 				Location: t.At,
@@ -115,6 +127,10 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		ig := in.Integration
 		var registered []string
 		for _, v := range ig.OAuth.RegisteredRedirectURIs {
@@ -124,7 +140,7 @@ var _ = register(&Check{
 			return nil, nil // nothing to compare with: the config checks speak for the config
 		}
 		var out []Finding
-		for _, v := range ig.Code.RedirectURIs() {
+		for _, v := range code.RedirectURIs() {
 			if slices.Contains(registered, v.Raw) {
 				continue
 			}

@@ -24,8 +24,12 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, w := range in.Integration.Code.Webhooks {
+		for _, w := range code.Webhooks {
 			if w.ParsedBy == "" {
 				continue
 			}
@@ -53,8 +57,12 @@ var _ = register(&Check{
 	Severity: SeverityError,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, w := range in.Integration.Code.Webhooks {
+		for _, w := range code.Webhooks {
 			if w.Input != "stringified" {
 				continue
 			}
@@ -81,8 +89,12 @@ var _ = register(&Check{
 	Severity: SeverityWarning,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, w := range in.Integration.Code.Webhooks {
+		for _, w := range code.Webhooks {
 			if w.ChecksPresence {
 				continue
 			}
@@ -108,8 +120,12 @@ var _ = register(&Check{
 	Severity: SeverityWarning,
 	Needs:    NeedsSource,
 	Run: func(_ context.Context, in *Input) ([]Finding, error) {
+		code, err := sourceOf(in)
+		if err != nil {
+			return nil, err
+		}
 		var out []Finding
-		for _, w := range in.Integration.Code.Webhooks {
+		for _, w := range code.Webhooks {
 			if !w.Compare || w.ConstantTime {
 				continue
 			}

@@ -16,7 +16,6 @@ type node struct {
 	start, end int
 	line, col  int
 	named      bool
-	isErr      bool
 	parent     *node
 	kids       []*node
 }

@@ -2,76 +2,224 @@
 
 package scan
 
+/*
+#include <stdint.h>
+#include <stdlib.h>
+#include <stdbool.h>
+
+// Declarations of the tree-sitter C API (v0.22 ABI, as bundled by
+// github.com/smacker/go-tree-sitter, whose packages below compile and link
+// the runtime and the grammars).
+typedef struct TSLanguage TSLanguage;
+typedef struct TSParser TSParser;
+typedef struct TSTree TSTree;
+typedef uint16_t TSSymbol;
+typedef uint16_t TSFieldId;
+typedef struct { uint32_t context[4]; const void *id; const TSTree *tree; } TSNode;
+typedef struct { const void *tree; const void *id; uint32_t context[3]; } TSTreeCursor;
+
+TSParser *ts_parser_new(void);
+void ts_parser_delete(TSParser *self);
+bool ts_parser_set_language(TSParser *self, const TSLanguage *language);
+void ts_parser_set_timeout_micros(TSParser *self, uint64_t timeout_micros);
+TSTree *ts_parser_parse_string(TSParser *self, const TSTree *old_tree, const char *string, uint32_t length);
+void ts_tree_delete(TSTree *self);
+TSNode ts_tree_root_node(const TSTree *self);
+TSSymbol ts_node_symbol(TSNode self);
+uint32_t ts_node_start_byte(TSNode self);
+uint32_t ts_node_end_byte(TSNode self);
+bool ts_node_is_named(TSNode self);
+TSTreeCursor ts_tree_cursor_new(TSNode node);
+void ts_tree_cursor_delete(TSTreeCursor *self);
+TSNode ts_tree_cursor_current_node(const TSTreeCursor *self);
+TSFieldId ts_tree_cursor_current_field_id(const TSTreeCursor *self);
+bool ts_tree_cursor_goto_parent(TSTreeCursor *self);
+bool ts_tree_cursor_goto_next_sibling(TSTreeCursor *self);
+bool ts_tree_cursor_goto_first_child(TSTreeCursor *self);
+const char *ts_language_symbol_name(const TSLanguage *self, TSSymbol symbol);
+const char *ts_language_field_name_for_id(const TSLanguage *self, TSFieldId id);
+
+const TSLanguage *tree_sitter_javascript(void);
+const TSLanguage *tree_sitter_typescript(void);
+const TSLanguage *tree_sitter_tsx(void);
+
+// One node in pre-order: its symbol, field, named flag, byte range and
+// the index of its parent (-1 for the root).
+typedef struct {
+	uint32_t start, end;
+	int32_t parent;
+	uint16_t symbol, field;
+	uint8_t named;
+} flat_node;
+
+static const TSLanguage *lang_for(int k) {
+	switch (k) {
+	case 1: return tree_sitter_typescript();
+	case 2: return tree_sitter_tsx();
+	}
+	return tree_sitter_javascript();
+}
+
+// flat_parse parses src and writes the tree in pre-order into a malloc'd
+// array (*out, *count). It returns 0, or -1 when the parse failed or timed out.
+static int flat_parse(int k, const char *src, uint32_t len, flat_node **out, uint32_t *count) {
+	TSParser *p = ts_parser_new();
+	ts_parser_set_language(p, lang_for(k));
+	ts_parser_set_timeout_micros(p, 10 * 1000 * 1000);
+	TSTree *t = ts_parser_parse_string(p, NULL, src, len);
+	ts_parser_delete(p);
+	if (!t) return -1;
+	uint32_t cap = 1024, n = 0;
+	flat_node *a = malloc(cap * sizeof(flat_node));
+	int32_t stack_cap = 256, depth = 0;
+	int32_t *stack = malloc(stack_cap * sizeof(int32_t));
+	if (!a || !stack) { free(a); free(stack); ts_tree_delete(t); return -1; }
+	TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(t));
+	for (;;) {
+		if (n == cap) {
+			cap *= 2;
+			flat_node *b = realloc(a, cap * sizeof(flat_node));
+			if (!b) { free(a); free(stack); ts_tree_cursor_delete(&c); ts_tree_delete(t); return -1; }
+			a = b;
+		}
+		TSNode node = ts_tree_cursor_current_node(&c);
+		a[n].start = ts_node_start_byte(node);
+		a[n].end = ts_node_end_byte(node);
+		a[n].symbol = ts_node_symbol(node);
+		a[n].field = ts_tree_cursor_current_field_id(&c);
+		a[n].named = ts_node_is_named(node);
+		a[n].parent = depth > 0 ? stack[depth-1] : -1;
+		if (ts_tree_cursor_goto_first_child(&c)) {
+			if (depth == stack_cap) {
+				stack_cap *= 2;
+				int32_t *s2 = realloc(stack, stack_cap * sizeof(int32_t));
+				if (!s2) { free(a); free(stack); ts_tree_cursor_delete(&c); ts_tree_delete(t); return -1; }
+				stack = s2;
+			}
+			stack[depth++] = (int32_t)n;
+			n++;
+			continue;
+		}
+		n++;
+		while (!ts_tree_cursor_goto_next_sibling(&c)) {
+			if (!ts_tree_cursor_goto_parent(&c)) {
+				goto done;
+			}
+			depth--;
+		}
+	}
+done:
+	free(stack);
+	ts_tree_cursor_delete(&c);
+	ts_tree_delete(t);
+	*out = a;
+	*count = n;
+	return 0;
+}
+
+static const char *symbol_name(int k, uint16_t s) { return ts_language_symbol_name(lang_for(k), s); }
+static const char *field_name(int k, uint16_t f) { return f ? ts_language_field_name_for_id(lang_for(k), f) : ""; }
+*/
+import "C"
+
 import (
 	"context"
-	"fmt"
+	"errors"
+	"sync"
+	"unsafe"
 
-	sitter "github.com/smacker/go-tree-sitter"
-	"github.com/smacker/go-tree-sitter/javascript"
-	"github.com/smacker/go-tree-sitter/typescript/tsx"
-	"github.com/smacker/go-tree-sitter/typescript/typescript"
+	// The tree-sitter runtime and the grammars, compiled from C; the
+	// declarations above call into them.
+	_ "github.com/smacker/go-tree-sitter"
+	_ "github.com/smacker/go-tree-sitter/javascript"
+	_ "github.com/smacker/go-tree-sitter/typescript/tsx"
+	_ "github.com/smacker/go-tree-sitter/typescript/typescript"
 )
 
 // JSAvailable reports whether this build parses JavaScript and TypeScript.
 const JSAvailable = true
 
-func language(k kind) *sitter.Language {
+func langCode(k kind) C.int {
 	switch k {
 	case kindTS:
-		return typescript.GetLanguage()
+		return 1
 	case kindTSX:
-		return tsx.GetLanguage()
+		return 2
 	}
-	// JSX is part of tree-sitter's JavaScript grammar.
-	return javascript.GetLanguage()
+	return 0 // JSX is part of tree-sitter's JavaScript grammar
 }
 
-// parseJS parses src and copies the tree into Go values: the analysis
-// walks it many times, and each step over a cgo node costs a call.
+// names caches symbol and field names per grammar: a few hundred strings.
+var names sync.Map // [2]int{lang, id} (field ids offset by 1<<16) → string
+
+func nameOf(lang C.int, id int, field bool) string {
+	key := [2]int{int(lang), id}
+	if field {
+		key[1] |= 1 << 16
+	}
+	if v, ok := names.Load(key); ok {
+		return v.(string)
+	}
+	var s string
+	if field {
+		s = C.GoString(C.field_name(lang, C.uint16_t(id)))
+	} else {
+		s = C.GoString(C.symbol_name(lang, C.uint16_t(id)))
+	}
+	names.Store(key, s)
+	return s
+}
+
+// parseJS parses src in one cgo call that returns the tree flattened in
+// pre-order, then builds Go nodes from it: a call per node would cost more
+// than the parse itself.
 func parseJS(ctx context.Context, k kind, src []byte) (*node, error) {
-	p := sitter.NewParser()
-	defer p.Close()
-	p.SetLanguage(language(k))
-	tree, err := p.ParseCtx(ctx, nil, src)
-	if err != nil {
-		return nil, fmt.Errorf("parse: %w", err)
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	root := tree.RootNode()
-	c := sitter.NewTreeCursor(root)
-	defer c.Close()
-	types := map[sitter.Symbol]string{}
-	conv := func(n *sitter.Node, field string, parent *node) *node {
-		sym := n.Symbol()
-		t, ok := types[sym]
-		if !ok {
-			t = n.Type()
-			types[sym] = t
-		}
-		sp := n.StartPoint()
-		return &node{typ: t, field: field, start: int(n.StartByte()), end: int(n.EndByte()),
-			line: int(sp.Row) + 1, col: int(sp.Column) + 1, named: n.IsNamed(), parent: parent, isErr: n.IsError() || n.IsMissing()}
+	if len(src) == 0 {
+		src = []byte{'\n'}
 	}
-	top := conv(c.CurrentNode(), "", nil)
-	cur := top
-	// Iterative pre-order walk with the cursor.
-	for {
-		if c.GoToFirstChild() {
-			ch := conv(c.CurrentNode(), c.CurrentFieldName(), cur)
-			cur.kids = append(cur.kids, ch)
-			cur = ch
-			continue
-		}
-		for {
-			if c.GoToNextSibling() {
-				ch := conv(c.CurrentNode(), c.CurrentFieldName(), cur.parent)
-				cur.parent.kids = append(cur.parent.kids, ch)
-				cur = ch
-				break
-			}
-			if !c.GoToParent() {
-				return top, nil
-			}
-			cur = cur.parent
+	lang := langCode(k)
+	csrc := C.CBytes(src)
+	defer C.free(csrc)
+	var flat *C.flat_node
+	var count C.uint32_t
+	if C.flat_parse(lang, (*C.char)(csrc), C.uint32_t(len(src)), &flat, &count) != 0 {
+		return nil, errors.New("parse failed or timed out")
+	}
+	defer C.free(unsafe.Pointer(flat))
+	recs := unsafe.Slice(flat, int(count))
+	lineStarts := []int{0}
+	for i, b := range src {
+		if b == '\n' {
+			lineStarts = append(lineStarts, i+1)
 		}
 	}
+	nodes := make([]node, len(recs))
+	line := 0
+	for i := range recs {
+		r := &recs[i]
+		start := int(r.start)
+		for line > 0 && lineStarts[line] > start {
+			line--
+		}
+		for line+1 < len(lineStarts) && lineStarts[line+1] <= start {
+			line++
+		}
+		n := &nodes[i]
+		*n = node{typ: nameOf(lang, int(r.symbol), false), start: start, end: int(r.end),
+			line: line + 1, col: start - lineStarts[line] + 1, named: r.named != 0}
+		if r.field != 0 {
+			n.field = nameOf(lang, int(r.field), true)
+		}
+		if p := int(r.parent); p >= 0 {
+			n.parent = &nodes[p]
+			n.parent.kids = append(n.parent.kids, n)
+		}
+	}
+	if len(nodes) == 0 {
+		return nil, errors.New("parse produced no tree")
+	}
+	return &nodes[0], nil
 }
