@@ -105,6 +105,8 @@ func TestScanSARIFCarriesSourceRegions(t *testing.T) {
 						Region struct {
 							StartLine   int `json:"startLine"`
 							StartColumn int `json:"startColumn"`
+							EndLine     int `json:"endLine"`
+							EndColumn   int `json:"endColumn"`
 						} `json:"region"`
 					} `json:"physicalLocation"`
 				} `json:"locations"`
@@ -120,6 +122,12 @@ func TestScanSARIFCarriesSourceRegions(t *testing.T) {
 			p := l.Physical
 			if p.Region.StartLine == 0 || p.Region.StartColumn == 0 {
 				t.Errorf("%s at %s has no source region", res.RuleID, p.Artifact.URI)
+			}
+			// Parsed sources carry the whole range, so the annotation
+			// underlines the expression.
+			if strings.HasSuffix(p.Artifact.URI, ".ts") && (p.Region.EndLine < p.Region.StartLine || p.Region.EndColumn == 0 ||
+				p.Region.EndLine == p.Region.StartLine && p.Region.EndColumn <= p.Region.StartColumn) {
+				t.Errorf("%s at %s:%d has no end position: %+v", res.RuleID, p.Artifact.URI, p.Region.StartLine, p.Region)
 			}
 			got = append(got, fmt.Sprintf("%s:%d %s", p.Artifact.URI, p.Region.StartLine, res.RuleID))
 		}

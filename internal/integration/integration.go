@@ -18,6 +18,10 @@ type Source struct {
 	File   string `json:"file,omitempty"`
 	Line   int    `json:"line,omitempty"`
 	Column int    `json:"column,omitempty"`
+	// EndLine and EndColumn close a source range (scan findings); zero
+	// when only the start is known.
+	EndLine   int `json:"end_line,omitempty"`
+	EndColumn int `json:"end_column,omitempty"`
 
 	// EnvVar names the environment variable (or .env key) the value was
 	// expanded from, when it came from ${VAR} or from CONTIO_* variables.

@@ -15,9 +15,11 @@ type node struct {
 	typ, field string
 	start, end int
 	line, col  int
-	named      bool
-	parent     *node
-	kids       []*node
+	// endLine and endCol are where the node ends (exclusive column).
+	endLine, endCol int
+	named           bool
+	parent          *node
+	kids            []*node
 }
 
 // child returns the first child in the field name, or nil.
@@ -80,7 +82,7 @@ func (f *jsFile) text(n *node) string {
 }
 
 func (f *jsFile) at(n *node) integration.Source {
-	return integration.Source{File: f.path, Line: n.line, Column: n.col}
+	return integration.Source{File: f.path, Line: n.line, Column: n.col, EndLine: n.endLine, EndColumn: n.endCol}
 }
 
 func scanJS(ctx context.Context, path string, k kind, src []byte, out *integration.Code) error {

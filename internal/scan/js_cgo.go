@@ -125,6 +125,7 @@ import "C"
 import (
 	"context"
 	"errors"
+	"sort"
 	"sync"
 	"unsafe"
 
@@ -207,9 +208,12 @@ func parseJS(ctx context.Context, k kind, src []byte) (*node, error) {
 		for line+1 < len(lineStarts) && lineStarts[line+1] <= start {
 			line++
 		}
+		end := int(r.end)
+		el := sort.SearchInts(lineStarts, end+1) - 1
 		n := &nodes[i]
-		*n = node{typ: nameOf(lang, int(r.symbol), false), start: start, end: int(r.end),
-			line: line + 1, col: start - lineStarts[line] + 1, named: r.named != 0}
+		*n = node{typ: nameOf(lang, int(r.symbol), false), start: start, end: end,
+			line: line + 1, col: start - lineStarts[line] + 1, endLine: el + 1, endCol: end - lineStarts[el] + 1,
+			named: r.named != 0}
 		if r.field != 0 {
 			n.field = nameOf(lang, int(r.field), true)
 		}

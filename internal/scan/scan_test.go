@@ -225,3 +225,102 @@ func FuzzScanSource(f *testing.F) {
 		scanDotenv(".env", src, &c)
 	})
 }
+
+// The sample apps are real code: tree-sitter's grammars parse every
+// JavaScript/TypeScript file without an ERROR node.
+func TestSampleAppsParseWithoutErrors(t *testing.T) {
+	requireJS(t)
+	// The test can fail: broken code does yield an ERROR node.
+	broken, err := parseJS(context.Background(), kindTS, []byte("const x: = ;\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sawError := false
+	broken.walk(func(x *node) bool { sawError = sawError || x.typ == "ERROR"; return true })
+	if !sawError {
+		t.Fatal("a syntax error produced no ERROR node")
+	}
+	root := filepath.Join("..", "..", "testdata", "scan")
+	n := 0
+	err = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		k := kindOf(filepath.ToSlash(p))
+		if k != kindJS && k != kindTS && k != kindTSX {
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		tree, err := parseJS(context.Background(), k, src)
+		if err != nil {
+			return err
+		}
+		n++
+		tree.walk(func(x *node) bool {
+			if x.typ == "ERROR" {
+				t.Errorf("%s:%d:%d: syntax error in a sample", p, x.line, x.col)
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 15 {
+		t.Errorf("parsed only %d sample files", n)
+	}
+}
+
+// The realistic app scans clean in the checks' tests; this holds the
+// scanner to having seen its code, so "clean" is not "read nothing".
+func TestRealisticAppIsReadNotSkipped(t *testing.T) {
+	requireJS(t)
+	code, err := Scan(context.Background(), []string{filepath.Join("..", "..", "testdata", "scan", "app")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(code.Skipped) > 0 {
+		t.Fatalf("skipped %v", code.Skipped)
+	}
+	verifiers := map[string]bool{}
+	for _, w := range code.Webhooks {
+		verifiers[w.Verifier] = true
+		if w.ParsedBy != "" || !w.ChecksPresence {
+			t.Errorf("webhook %s %s: parsed by %q, presence checked %v", w.Method, w.Path, w.ParsedBy, w.ChecksPresence)
+		}
+	}
+	if !verifiers["createWebhookMiddleware"] || !verifiers["verifyWebhookSignature"] {
+		t.Errorf("webhook verifiers seen: %v", verifiers)
+	}
+	if len(code.Calls) < 6 {
+		t.Errorf("only %d calls seen", len(code.Calls))
+	}
+	if len(code.RateHandlers) != 1 || !code.RateHandlers[0].Waits || !code.RateHandlers[0].ReadsRetryAfter {
+		t.Errorf("429 handlers %+v", code.RateHandlers)
+	}
+	if len(code.BasicBuilds) != 2 { // the workflow's printf and basicAuthorization()
+		t.Errorf("Basic builds %+v", code.BasicBuilds)
+	}
+	for _, b := range code.BasicBuilds {
+		if b.NoColon || b.Newline || b.Scheme == "Bearer" {
+			t.Errorf("Basic build at %s misread: %+v", b.At, b)
+		}
+	}
+	// .env is in the app's .gitignore; .env.example holds placeholders only.
+	for _, l := range code.Literals {
+		if filepath.Base(l.At.File) == ".env" {
+			t.Errorf("read the ignored .env: %s", l.At)
+		}
+	}
+	scoped := false
+	for _, o := range code.SDKOptions {
+		scoped = scoped || len(o.Lists["scope"]) == 5
+	}
+	if !scoped {
+		t.Error("the forUser scope list was not read")
+	}
+}
