@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
+	"github.com/Contio-AI/contio-doctor/internal/integration"
 )
 
 // Webhook receivers as the partner's code writes them (contio-doctor scan).
@@ -28,13 +29,21 @@ var _ = register(&Check{
 		if err != nil {
 			return nil, err
 		}
+		// One finding per parser, naming every route it runs before.
 		var out []Finding
+		at := map[integration.Source]int{}
 		for _, w := range code.Webhooks {
 			if w.ParsedBy == "" {
 				continue
 			}
+			route := fmt.Sprintf("%s %s (%s at %s)", w.Method, w.Path, w.Verifier, w.At)
+			if i, ok := at[w.ParsedAt]; ok {
+				out[i].Message += "; " + route
+				continue
+			}
+			at[w.ParsedAt] = len(out)
 			out = append(out, Finding{
-				Message:  fmt.Sprintf("%s parses the body of %s %s before %s checks its signature (route at %s)", w.ParsedBy, w.Method, w.Path, w.Verifier, w.At),
+				Message:  fmt.Sprintf("%s parses the body before the signature is checked on %s", w.ParsedBy, route),
 				Location: w.ParsedAt,
 			})
 		}

@@ -202,8 +202,8 @@ func (f *jsFile) literals() {
 	})
 }
 
-// looksLikeCredential: long enough, one token, not a URL, path or header
-// name. Placeholders are the check's to judge.
+// looksLikeCredential: long enough, one token of letters and digits, not a
+// URL, path or header name. Placeholders are the check's to judge.
 func looksLikeCredential(v string) bool {
 	if len(v) < 12 || len(v) > 512 || strings.ContainsAny(v, " \t\n/") {
 		return false
@@ -211,7 +211,11 @@ func looksLikeCredential(v string) bool {
 	if strings.Contains(v, "://") || strings.HasPrefix(strings.ToLower(v), "x-") {
 		return false
 	}
-	return true
+	// Generated credentials mix letters and digits; a name such as
+	// "contio-partner-api-key" does not.
+	return strings.ContainsAny(v, "0123456789") && strings.IndexFunc(v, func(r rune) bool {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	}) >= 0
 }
 
 var (

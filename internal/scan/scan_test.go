@@ -324,3 +324,27 @@ func TestRealisticAppIsReadNotSkipped(t *testing.T) {
 		t.Error("the forUser scope list was not read")
 	}
 }
+
+func TestCredentialLiteralShapes(t *testing.T) {
+	requireJS(t)
+	src := `const apiKeyName = 'contio-partner-api-key';
+const API_KEY_HEADER = 'X-API-Key';
+const clientSecretUrl = 'https://vault.example.com/v1/secret/contio';
+const secret = process.env.CONTIO_CLIENT_SECRET;
+const webhookSecret = process.env.CONTIO_WEBHOOK_SECRET || 'whsec_4Fq9LmX2pR7tV1nB8cZ3';
+const opts = { apiKey: 'ak_live_3Rt6Yb9Nd2Lw5Qp8Zx1M', clientId: 'my-client' };
+`
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"a.ts": src})
+	code, err := Scan(context.Background(), []string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range code.Literals {
+		got = append(got, fmt.Sprintf("%s@%d", l.Name, l.At.Line))
+	}
+	if want := "[webhookSecret@5 apiKey@6]"; fmt.Sprint(got) != want {
+		t.Errorf("literals %v, want %s", got, want)
+	}
+}
