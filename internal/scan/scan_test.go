@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -346,5 +347,22 @@ const opts = { apiKey: 'ak_live_3Rt6Yb9Nd2Lw5Qp8Zx1M', clientId: 'my-client' };
 	}
 	if want := "[webhookSecret@5 apiKey@6]"; fmt.Sprint(got) != want {
 		t.Errorf("literals %v, want %s", got, want)
+	}
+}
+
+// The sample shell scripts are real scripts: sh -n accepts them.
+func TestSampleShellScriptsParse(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh on this machine")
+	}
+	scripts, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "scan", "*", "scripts", "*.sh"))
+	if len(scripts) < 3 {
+		t.Fatalf("found %d sample scripts", len(scripts))
+	}
+	for _, s := range scripts {
+		if out, err := exec.Command(sh, "-n", s).CombinedOutput(); err != nil {
+			t.Errorf("%s: %v\n%s", s, err, out)
+		}
 	}
 }
