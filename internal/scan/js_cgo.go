@@ -37,6 +37,8 @@ bool ts_tree_cursor_goto_parent(TSTreeCursor *self);
 bool ts_tree_cursor_goto_next_sibling(TSTreeCursor *self);
 bool ts_tree_cursor_goto_first_child(TSTreeCursor *self);
 const char *ts_language_symbol_name(const TSLanguage *self, TSSymbol symbol);
+uint32_t ts_language_symbol_count(const TSLanguage *self);
+uint32_t ts_language_field_count(const TSLanguage *self);
 const char *ts_language_field_name_for_id(const TSLanguage *self, TSFieldId id);
 
 const TSLanguage *tree_sitter_javascript(void);
@@ -119,6 +121,8 @@ done:
 
 static const char *symbol_name(int k, uint16_t s) { return ts_language_symbol_name(lang_for(k), s); }
 static const char *field_name(int k, uint16_t f) { return f ? ts_language_field_name_for_id(lang_for(k), f) : ""; }
+static uint32_t symbol_count(int k) { return ts_language_symbol_count(lang_for(k)); }
+static uint32_t field_count(int k) { return ts_language_field_count(lang_for(k)); }
 */
 import "C"
 
@@ -150,25 +154,38 @@ func langCode(k kind) C.int {
 	return 0 // JSX is part of tree-sitter's JavaScript grammar
 }
 
-// names caches symbol and field names per grammar: a few hundred strings.
-var names sync.Map // [2]int{lang, id} (field ids offset by 1<<16) → string
+// grammarNames are a grammar's symbol and field names by id, read once.
+type grammarNames struct{ symbols, fields []string }
 
-func nameOf(lang C.int, id int, field bool) string {
-	key := [2]int{int(lang), id}
-	if field {
-		key[1] |= 1 << 16
+var grammars = [3]func() grammarNames{
+	sync.OnceValue(func() grammarNames { return readNames(0) }),
+	sync.OnceValue(func() grammarNames { return readNames(1) }),
+	sync.OnceValue(func() grammarNames { return readNames(2) }),
+}
+
+func readNames(lang C.int) grammarNames {
+	var g grammarNames
+	for i := range int(C.symbol_count(lang)) {
+		g.symbols = append(g.symbols, C.GoString(C.symbol_name(lang, C.uint16_t(i))))
 	}
-	if v, ok := names.Load(key); ok {
-		return v.(string)
+	for i := range int(C.field_count(lang)) + 1 { // field ids start at 1
+		g.fields = append(g.fields, C.GoString(C.field_name(lang, C.uint16_t(i))))
 	}
-	var s string
-	if field {
-		s = C.GoString(C.field_name(lang, C.uint16_t(id)))
-	} else {
-		s = C.GoString(C.symbol_name(lang, C.uint16_t(id)))
+	return g
+}
+
+func (g grammarNames) symbol(id int) string {
+	if id < len(g.symbols) {
+		return g.symbols[id]
 	}
-	names.Store(key, s)
-	return s
+	return "ERROR" // the runtime's built-in error symbols sit past the grammar's own
+}
+
+func (g grammarNames) field(id int) string {
+	if id < len(g.fields) {
+		return g.fields[id]
+	}
+	return ""
 }
 
 // parseJS parses src in one cgo call that returns the tree flattened in
@@ -182,6 +199,7 @@ func parseJS(ctx context.Context, k kind, src []byte) (*node, error) {
 		src = []byte{'\n'}
 	}
 	lang := langCode(k)
+	gn := grammars[lang]()
 	csrc := C.CBytes(src)
 	defer C.free(csrc)
 	var flat *C.flat_node
@@ -211,11 +229,11 @@ func parseJS(ctx context.Context, k kind, src []byte) (*node, error) {
 		end := int(r.end)
 		el := sort.SearchInts(lineStarts, end+1) - 1
 		n := &nodes[i]
-		*n = node{typ: nameOf(lang, int(r.symbol), false), start: start, end: end,
+		*n = node{typ: gn.symbol(int(r.symbol)), start: start, end: end,
 			line: line + 1, col: start - lineStarts[line] + 1, endLine: el + 1, endCol: end - lineStarts[el] + 1,
 			named: r.named != 0}
 		if r.field != 0 {
-			n.field = nameOf(lang, int(r.field), true)
+			n.field = gn.field(int(r.field))
 		}
 		if p := int(r.parent); p >= 0 {
 			n.parent = &nodes[p]
