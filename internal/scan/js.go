@@ -72,6 +72,7 @@ type jsFile struct {
 	// funcs maps a function name to its body.
 	funcs map[string]*node
 	calls []*node
+	cross *crossFile
 }
 
 func (f *jsFile) text(n *node) string {
@@ -85,12 +86,12 @@ func (f *jsFile) at(n *node) integration.Source {
 	return integration.Source{File: f.path, Line: n.line, Column: n.col, EndLine: n.endLine, EndColumn: n.endCol}
 }
 
-func scanJS(ctx context.Context, path string, k kind, src []byte, out *integration.Code) error {
+func scanJS(ctx context.Context, path string, k kind, src []byte, out *integration.Code, cross *crossFile) error {
 	root, err := parseJS(ctx, k, src)
 	if err != nil {
 		return err
 	}
-	f := &jsFile{path: path, src: src, root: root, out: out, decls: map[string]*node{}, funcs: map[string]*node{}}
+	f := &jsFile{path: path, src: src, root: root, out: out, decls: map[string]*node{}, funcs: map[string]*node{}, cross: cross}
 	root.walk(func(n *node) bool {
 		switch n.typ {
 		case "variable_declarator":

@@ -23,6 +23,53 @@ type route struct {
 	mountPos int     // where the router is mounted on its app, when it is
 	mountObj string
 	mountMW  []*node
+	mounted  bool // mounted in this file
+}
+
+// crossFile is what one file tells the others: routers it mounts (with
+// the JSON parser that runs before the mount) and webhook routes on
+// routers it does not mount itself.
+type crossFile struct {
+	mounts []mount
+	routed []routedHandler
+}
+
+type mount struct {
+	router   string
+	path     string
+	parsedBy string
+	parsedAt integration.Source
+}
+
+type routedHandler struct {
+	index  int // into the file's Webhooks
+	router string
+}
+
+// resolveMounts applies mounts made in one file to webhook routes on a
+// router declared in another, matched by the router's name (an import
+// keeps the exported name in most code): the app's parser before the
+// mount runs before the route.
+func resolveMounts(code *integration.Code, x []crossFile, offsets []int) {
+	var mounts []mount
+	for _, c := range x {
+		mounts = append(mounts, c.mounts...)
+	}
+	for fi, c := range x {
+		for _, r := range c.routed {
+			w := &code.Webhooks[offsets[fi]+r.index]
+			for _, m := range mounts {
+				if m.router != r.router {
+					continue
+				}
+				w.Path = strings.TrimSuffix(m.path, "/") + w.Path
+				if w.ParsedBy == "" && m.parsedBy != "" {
+					w.ParsedBy, w.ParsedAt = m.parsedBy, m.parsedAt
+				}
+				break
+			}
+		}
+	}
 }
 
 // bodyParser classifies a middleware expression: "json" for a JSON body
@@ -89,8 +136,34 @@ func (f *jsFile) webhooks() {
 			if len(u.args) > 0 && f.text(u.args[len(u.args)-1]) == r.object && u.object != r.object {
 				r.mountPos, r.mountObj, r.mountMW = u.pos, u.object, u.args[:len(u.args)-1]
 				r.path = strings.TrimSuffix(u.path, "/") + r.path
+				r.mounted = true
 			}
 		}
+	}
+	// Mounts of routers this file does not define, for the other files.
+	for _, u := range uses {
+		if len(u.args) == 0 || u.args[len(u.args)-1].typ != "identifier" {
+			continue
+		}
+		m := mount{router: f.text(u.args[len(u.args)-1]), path: u.path}
+		var chain []*node
+		for _, v := range uses {
+			if v.pos < u.pos && v.object == u.object && (v.path == "" || strings.HasPrefix(u.path, v.path)) {
+				chain = append(chain, v.args...)
+			}
+		}
+		chain = append(chain, u.args[:len(u.args)-1]...)
+		for _, mw := range chain {
+			kind, label := f.bodyParser(mw)
+			if kind == "raw" {
+				break
+			}
+			if kind == "json" {
+				m.parsedBy, m.parsedAt = label, f.at(mw)
+				break
+			}
+		}
+		f.cross.mounts = append(f.cross.mounts, m)
 	}
 	for _, r := range routes {
 		body := f.handlerBody(r.handler)
@@ -135,6 +208,9 @@ func (f *jsFile) webhooks() {
 			if kind == "raw" && wh.ParsedBy == "" {
 				break // the first parser wins: later ones see a parsed body and skip
 			}
+		}
+		if !r.mounted {
+			f.cross.routed = append(f.cross.routed, routedHandler{index: len(f.out.Webhooks), router: r.object})
 		}
 		f.out.Webhooks = append(f.out.Webhooks, wh)
 	}

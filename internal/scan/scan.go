@@ -129,6 +129,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*integration.Code,
 	// Files are independent: read them on every core, then merge in the
 	// walk's order so the result never depends on scheduling.
 	parts := make([]*integration.Code, len(files))
+	cross := make([]crossFile, len(files))
 	errs := make([]error, len(files))
 	var next sync.Mutex
 	k := 0
@@ -145,7 +146,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*integration.Code,
 				if i >= len(files) || ctx.Err() != nil {
 					return
 				}
-				parts[i], errs[i] = readFile(ctx, files[i], opts)
+				parts[i], errs[i] = readFile(ctx, files[i], &cross[i])
 			}
 		}()
 	}
@@ -153,7 +154,9 @@ func Scan(ctx context.Context, roots []string, opts Options) (*integration.Code,
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("scan: %w", err)
 	}
+	offsets := make([]int, len(files))
 	for i, p := range parts {
+		offsets[i] = len(code.Webhooks)
 		if errs[i] != nil {
 			code.Skipped = append(code.Skipped, fmt.Sprintf("%s: %v", files[i].path, errs[i]))
 			continue
@@ -163,6 +166,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*integration.Code,
 		}
 		merge(code, p)
 	}
+	resolveMounts(code, cross, offsets)
 	return code, nil
 }
 
@@ -183,7 +187,7 @@ func merge(dst, src *integration.Code) {
 // TypeScript in a CGO_ENABLED=0 build).
 var ErrUnavailable = errors.New("not available in this build")
 
-func readFile(ctx context.Context, f file, opts Options) (*integration.Code, error) {
+func readFile(ctx context.Context, f file, cross *crossFile) (*integration.Code, error) {
 	src, err := os.ReadFile(f.path)
 	if err != nil {
 		return nil, err
@@ -194,7 +198,7 @@ func readFile(ctx context.Context, f file, opts Options) (*integration.Code, err
 	out := &integration.Code{Files: 1, Lines: bytes.Count(src, []byte{'\n'}) + 1}
 	switch f.kind {
 	case kindJS, kindTS, kindTSX:
-		err = scanJS(ctx, f.path, f.kind, src, out)
+		err = scanJS(ctx, f.path, f.kind, src, out, cross)
 	case kindGo:
 		err = scanGo(f.path, src, out)
 	case kindPython:

@@ -217,7 +217,7 @@ func FuzzScanSource(f *testing.F) {
 				break
 			}
 			var c integration.Code
-			_ = scanJS(context.Background(), "f", k, src, &c)
+			_ = scanJS(context.Background(), "f", k, src, &c, &crossFile{})
 		}
 		var c integration.Code
 		_ = scanGo("f.go", src, &c)
