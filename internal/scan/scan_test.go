@@ -366,3 +366,21 @@ func TestSampleShellScriptsParse(t *testing.T) {
 		}
 	}
 }
+
+// The sample Python is real Python: the interpreter compiles it.
+func TestSamplePythonCompiles(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 on this machine")
+	}
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "scan", "*", "scripts", "*.py"))
+	if len(files) < 2 {
+		t.Fatalf("found %d sample Python files", len(files))
+	}
+	for _, f := range files {
+		src := "import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])"
+		if out, err := exec.Command(py, "-c", src, f).CombinedOutput(); err != nil {
+			t.Errorf("%s: %v\n%s", f, err, out)
+		}
+	}
+}
