@@ -33,6 +33,7 @@ const (
 	NeedsWebhookProbe = diagnosis.NeedsWebhookProbe
 	NeedsCalls        = diagnosis.NeedsCalls
 	NeedsCapture      = diagnosis.NeedsCapture
+	NeedsSource       = diagnosis.NeedsSource
 )
 
 // register adds a check to the engine's registry.

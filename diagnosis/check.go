@@ -98,6 +98,9 @@ const (
 	// NeedsCapture: a HAR capture (`contio-doctor har FILE`); config runs
 	// skip these checks.
 	NeedsCapture
+	// NeedsSource: the partner's source code (`contio-doctor scan PATH`
+	// or `run --scan PATH`); other runs skip these checks.
+	NeedsSource
 )
 
 // Live reports whether the check probes the network.
@@ -115,6 +118,7 @@ func (n Needs) String() string {
 		{NeedsAPIKey, "API key"}, {NeedsWebhook, "webhook URL"}, {NeedsWebhookProbe, "webhook probe opt-in"},
 		{NeedsCalls, "calls"},
 		{NeedsCapture, "HAR capture"},
+		{NeedsSource, "source code"},
 	}
 	for _, x := range names {
 		if n&x.f != 0 {

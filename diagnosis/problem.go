@@ -227,6 +227,8 @@ func sourceOf(c *Check, capture Source) Source {
 	switch {
 	case c.Needs&NeedsNetwork != 0:
 		return SourceLive
+	case c.Needs&NeedsSource != 0:
+		return SourceScan
 	case c.Needs&NeedsCapture != 0 || capture != "":
 		return cmp.Or(capture, SourceHAR)
 	}

@@ -66,12 +66,12 @@ func Run(ctx context.Context, ig *integration.Integration, opts Options) (*Repor
 	if err != nil {
 		return nil, err
 	}
-	if ig.Capture == nil && len(opts.Only) == 0 {
-		// Checks that read traffic have nothing to say about a config:
-		// listing them as skipped in every config run is noise.
+	if len(opts.Only) == 0 {
+		// Checks that read traffic or source have nothing to say about a
+		// run without them: listing them as skipped every time is noise.
 		kept := list[:0:0]
 		for _, c := range list {
-			if c.Needs&NeedsCapture == 0 {
+			if (c.Needs&NeedsCapture == 0 || ig.Capture != nil) && (c.Needs&NeedsSource == 0 || ig.Code != nil) {
 				kept = append(kept, c)
 			}
 		}

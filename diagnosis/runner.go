@@ -214,6 +214,9 @@ func precheck(c *Check, in *Input) (Result, bool) {
 	if c.Needs&NeedsCapture != 0 && ig.Capture == nil {
 		return skip("reads traffic from a HAR capture", "run `contio-doctor har FILE.har` on a capture of the app's traffic")
 	}
+	if c.Needs&NeedsSource != 0 && ig.Code == nil {
+		return skip("reads the partner's source code", "run `contio-doctor scan PATH` or add --scan PATH")
+	}
 	if c.Needs&NeedsCalls != 0 && len(ig.Calls) == 0 {
 		return skip("no calls declared", "list the requests your code makes under calls")
 	}

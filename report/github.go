@@ -57,7 +57,11 @@ func (GitHubRenderer) Render(w io.Writer, r *Report) error {
 			if p.Severity != sev {
 				continue
 			}
-			emit(ghKind(p.Severity), ciLocate(r, ghProblemLocation(p)), p.ID+" "+strings.Join(p.Checks, "/")+": "+p.Title, ghProblemMessage(r, p))
+			// One annotation per problem, on each source line that shows
+			// it (a scan finds the same mistake on several lines).
+			for _, at := range ghProblemPlaces(p) {
+				emit(ghKind(p.Severity), ciLocate(r, at.loc), at.check+" ("+p.ID+"): "+p.Title, ghProblemMessage(r, p, at.message))
+			}
 		}
 		if sev != diagnosis.SeverityError {
 			continue
@@ -104,27 +108,52 @@ func ghKind(s diagnosis.Severity) string {
 	return "notice"
 }
 
-// ghProblemLocation is where a problem's annotation points: the first
-// piece of evidence with a file location.
-func ghProblemLocation(p diagnosis.Problem) integration.Source {
+// ghPlace is where one of a problem's annotations points.
+type ghPlace struct {
+	loc            integration.Source
+	check, message string
+}
+
+// ghProblemPlaces are the lines a problem's annotations point at: each
+// distinct file line its evidence names, or, when none names a line, the
+// first file (or nothing) once.
+func ghProblemPlaces(p diagnosis.Problem) []ghPlace {
+	var out []ghPlace
+	seen := map[string]bool{}
 	for _, e := range p.Evidence {
-		if e.Location.File != "" {
-			return e.Location
+		if e.Location.File == "" || e.Location.Line == 0 {
+			continue
+		}
+		key := fmt.Sprintf("%s:%d", e.Location.File, e.Location.Line)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, ghPlace{loc: e.Location, check: e.Check, message: e.Message})
 		}
 	}
-	if len(p.Evidence) > 0 {
-		return p.Evidence[0].Location
+	if len(out) > 0 {
+		out[0].message = p.Message
+		return out
 	}
-	return integration.Source{}
+	place := ghPlace{message: p.Message}
+	if len(p.Checks) > 0 {
+		place.check = p.Checks[0]
+	}
+	for _, e := range p.Evidence {
+		if e.Location.File != "" || e.Location.EnvVar != "" {
+			place.loc = e.Location
+			break
+		}
+	}
+	return []ghPlace{place}
 }
 
 // ghProblemMessage is what a problem's annotation says: the message, cause
 // and fix once, then each piece of evidence with its request_id.
-func ghProblemMessage(r *Report, p diagnosis.Problem) string {
+func ghProblemMessage(r *Report, p diagnosis.Problem, message string) string {
 	var b strings.Builder
-	b.WriteString(p.Message)
-	if loc := ghProblemLocation(p); loc.EnvVar != "" && loc.Line == 0 {
-		b.WriteString(" (from $" + loc.EnvVar + ")")
+	b.WriteString(message)
+	if places := ghProblemPlaces(p); places[0].loc.EnvVar != "" && places[0].loc.Line == 0 {
+		b.WriteString(" (from $" + places[0].loc.EnvVar + ")")
 	}
 	for _, id := range p.Checks {
 		if res := resultOf(r, id); res != nil && res.Waiver != nil && res.WaiverExpired {

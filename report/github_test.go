@@ -13,13 +13,15 @@ func TestGitHubAnnotations(t *testing.T) {
 	out := render(t, "github", synthReport())
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	want := []string{
-		// One annotation per problem, errors first (GitHub shows 10 a step);
-		// data escapes % and newlines; properties also escape : and ,.
-		"::error file=deploy/contio-doctor.yaml,line=7,col=18,title=P1 CD1499%3A Title of synthetic-secret::oauth.client_secret ends in a pipe | and a `tick`, 100%25 sure: really, yes%0ACause: Cause of synthetic-secret.%0AFix: Remove the *stray* character <here>.%0A  $ printf '%25s' \"$CONTIO_CLIENT_SECRET\" | od -c%0ASeen (offline, CD1499): oauth.client_secret ends in a pipe | and a `tick`, 100%25 sure: really, yes [request_id req_123]%0ASeen (offline, CD1499): second finding%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#invalid_client-bad-credentials",
+		// One annotation per problem and source line, errors first (GitHub
+		// shows 10 a step); data escapes % and newlines; properties also
+		// escape : and ,.
+		"::error file=deploy/contio-doctor.yaml,line=7,col=18,title=CD1499 (P1)%3A Title of synthetic-secret::oauth.client_secret ends in a pipe | and a `tick`, 100%25 sure: really, yes%0ACause: Cause of synthetic-secret.%0AFix: Remove the *stray* character <here>.%0A  $ printf '%25s' \"$CONTIO_CLIENT_SECRET\" | od -c%0ASeen (offline, CD1499): oauth.client_secret ends in a pipe | and a `tick`, 100%25 sure: really, yes [request_id req_123]%0ASeen (offline, CD1499): second finding%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#invalid_client-bad-credentials",
+		"::error file=deploy/contio-doctor.yaml,line=9,title=CD1499 (P1)%3A Title of synthetic-secret::second finding%0ACause: Cause of synthetic-secret.%0AFix: Remove the *stray* character <here>.%0A  $ printf '%25s' \"$CONTIO_CLIENT_SECRET\" | od -c%0ASeen (offline, CD1499): oauth.client_secret ends in a pipe | and a `tick`, 100%25 sure: really, yes [request_id req_123]%0ASeen (offline, CD1499): second finding%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#invalid_client-bad-credentials",
 		"::error file=deploy/contio-doctor.yaml,title=CD6999 synthetic-error%3A could not decide::dial tcp: connection refused",
-		"::warning file=deploy/contio-doctor.yaml,title=P3 CD2499%3A Title of synthetic-env::redirect_uri comes from the environment (from $CONTIO_REDIRECT_URI)%0ACause: Cause of synthetic-env.%0AFix: Fix of synthetic-env.",
-		"::warning file=deploy/contio-doctor.yaml,line=31,col=3,title=P4 CD5498%3A Title of synthetic-expired::retries on 400%0AWaiver expired on 2026-01-01: old excuse%0ACause: Cause of synthetic-expired.%0AFix: Fix of synthetic-expired.",
-		"::notice file=capture.har,title=P2 CD4999%3A Title of synthetic-har::POST sent where GET is expected%0ACause: Cause of synthetic-har.%0AFix: Fix of synthetic-har.%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#405-method-not-allowed",
+		"::warning file=deploy/contio-doctor.yaml,title=CD2499 (P3)%3A Title of synthetic-env::redirect_uri comes from the environment (from $CONTIO_REDIRECT_URI)%0ACause: Cause of synthetic-env.%0AFix: Fix of synthetic-env.",
+		"::warning file=deploy/contio-doctor.yaml,line=31,col=3,title=CD5498 (P4)%3A Title of synthetic-expired::retries on 400%0AWaiver expired on 2026-01-01: old excuse%0ACause: Cause of synthetic-expired.%0AFix: Fix of synthetic-expired.",
+		"::notice file=capture.har,title=CD4999 (P2)%3A Title of synthetic-har::POST sent where GET is expected%0ACause: Cause of synthetic-har.%0AFix: Fix of synthetic-har.%0AGuide: https://docs.contio.ai/partner-api/guides/troubleshooting/#405-method-not-allowed",
 		"::notice file=deploy/contio-doctor.yaml,line=30,col=3,title=CD5499 synthetic-waived (waived)::no backoff%0AWaived: staging | loopback (until 2027-01-31)",
 		"contio-doctor: 4 problems (4 failed checks), 1 could not decide, 1 waived, 1 passed, 1 skipped; --fail-on error; exit code 1",
 	}

@@ -203,6 +203,8 @@ type sarifArtifact struct {
 type sarifRegion struct {
 	StartLine   int `json:"startLine"`
 	StartColumn int `json:"startColumn"`
+	EndLine     int `json:"endLine,omitempty"`
+	EndColumn   int `json:"endColumn,omitempty"`
 }
 
 func (sarifRenderer) Render(w io.Writer, r *Report) error {
@@ -311,6 +313,9 @@ func sarifResultFor(r *Report, res diagnosis.Result, f diagnosis.Finding, ruleIn
 		pl := sarifPhysical{ArtifactLocation: sarifArtifactFor(loc.File)}
 		if loc.Line > 0 {
 			pl.Region = &sarifRegion{StartLine: loc.Line, StartColumn: max(1, loc.Column)}
+			if e := f.Location; e.EndLine >= loc.Line && e.EndColumn > 0 {
+				pl.Region.EndLine, pl.Region.EndColumn = e.EndLine, e.EndColumn
+			}
 		}
 		out.Locations = append(out.Locations, sarifLocation{PhysicalLocation: pl})
 	}

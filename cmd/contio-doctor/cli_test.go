@@ -174,10 +174,10 @@ func TestJSONStdoutIsOnlyTheDocument(t *testing.T) {
 			t.Errorf("%v: stderr: %q", base, got.stderr)
 		}
 		// One result per registered check, except those that read HAR
-		// captures: a config run leaves them out.
+		// captures or source code: a config run leaves them out.
 		want := 0
 		for _, c := range checks.All() {
-			if c.Needs&diagnosis.NeedsCapture == 0 {
+			if c.Needs&(diagnosis.NeedsCapture|diagnosis.NeedsSource) == 0 {
 				want++
 			}
 		}

@@ -36,6 +36,7 @@ type runOptions struct {
 	verbose      bool
 	probeWebhook bool
 	insecure     bool
+	scan         []string
 }
 
 func (o *runOptions) bind(cmd *cobra.Command) {
@@ -55,6 +56,7 @@ func (o *runOptions) bind(cmd *cobra.Command) {
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "also list passed checks and what they verified")
 	f.BoolVar(&o.probeWebhook, "probe-webhook", false, "send signed test deliveries to webhooks.url (changes nothing at Contio)")
 	f.BoolVar(&o.insecure, "insecure-skip-verify", false, "skip TLS verification, for loopback hosts only")
+	f.StringArrayVar(&o.scan, "scan", nil, "also read the app's source at PATH (repeatable) and run the source checks")
 }
 
 // loadIntegration reads the config as the flags say and builds the one
@@ -93,6 +95,14 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 	ig, red, err := e.loadIntegration(o.config, o.envFile, true)
 	if err != nil {
 		return err
+	}
+	if len(o.scan) > 0 {
+		if err := attachScan(cmd.Context(), ig, o.scan, 0); err != nil {
+			return err
+		}
+		for _, s := range ig.Secrets() { // credentials the code holds
+			red.Add(s.Value.Raw)
+		}
 	}
 	ctx, cancel := context.WithTimeout(cmd.Context(), o.timeout)
 	defer cancel()

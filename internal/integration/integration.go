@@ -18,6 +18,10 @@ type Source struct {
 	File   string `json:"file,omitempty"`
 	Line   int    `json:"line,omitempty"`
 	Column int    `json:"column,omitempty"`
+	// EndLine and EndColumn close a source range (scan findings); zero
+	// when only the start is known.
+	EndLine   int `json:"end_line,omitempty"`
+	EndColumn int `json:"end_column,omitempty"`
 
 	// EnvVar names the environment variable (or .env key) the value was
 	// expanded from, when it came from ${VAR} or from CONTIO_* variables.
@@ -245,6 +249,10 @@ type Integration struct {
 	// the integration came from a config.
 	Capture *Capture
 
+	// Code holds what a scan of the partner's source found; nil when no
+	// source was scanned (`contio-doctor scan`, `run --scan`).
+	Code *Code
+
 	// Env is the snapshot of environment variables that checks may read
 	// (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and lower-case forms), so checks
 	// stay pure functions of the Integration.
@@ -288,6 +296,11 @@ func (in *Integration) Secrets() []Secret {
 	if in.Capture != nil {
 		for i, s := range in.Capture.Secrets {
 			add(fmt.Sprintf("capture.secrets[%d]", i), Value{Raw: s, Set: true})
+		}
+	}
+	if in.Code != nil {
+		for _, l := range in.Code.Literals {
+			add("source "+l.Name, Value{Raw: l.Value, Set: true, From: l.At, Literal: true})
 		}
 	}
 	return out
