@@ -514,12 +514,22 @@ func (r *Reader) pairs(what string, into []Header) ([]Header, error) {
 const SoftMemoryLimit = 56 << 20
 
 // UseSoftMemoryLimit sets SoftMemoryLimit when no limit is set, and
-// returns a func that restores the previous one.
+// returns a func that restores the previous one. Under the limit the
+// collector is let wait longer than its default (heap at twice the live
+// size): the limit, not the growth ratio, bounds the heap, and reading a
+// capture is mostly short-lived garbage that a later cycle frees as well.
 func UseSoftMemoryLimit() (restore func()) {
 	prev := debug.SetMemoryLimit(-1)
 	if prev != math.MaxInt64 {
 		return func() {}
 	}
 	debug.SetMemoryLimit(SoftMemoryLimit)
-	return func() { debug.SetMemoryLimit(prev) }
+	gc := debug.SetGCPercent(softLimitGCPercent)
+	return func() {
+		debug.SetGCPercent(gc)
+		debug.SetMemoryLimit(prev)
+	}
 }
+
+// softLimitGCPercent is GOGC under the soft memory limit.
+const softLimitGCPercent = 400
