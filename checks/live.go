@@ -28,9 +28,9 @@ type Live struct {
 	Auth  *url.URL
 }
 
-// NewLive prepares the shared state of a live run. Base URLs that do not
+// newLive prepares the shared state of a live run. Base URLs that do not
 // parse leave the field nil; the connectivity checks report that.
-func NewLive(ig *integration.Integration, p *probe.Client) *Live {
+func newLive(ig *integration.Integration, p *probe.Client) *Live {
 	l := &Live{Probe: p}
 	parse := func(v integration.Value, def string) *url.URL {
 		raw := strings.TrimSpace(v.Raw)
@@ -55,7 +55,7 @@ var liveHosts = &diagnosis.Fact[*Live]{
 		if in.Probe == nil {
 			return nil, errors.New("internal error: live check in an offline run")
 		}
-		return NewLive(in.Integration, in.Probe), nil
+		return newLive(in.Integration, in.Probe), nil
 	},
 }
 
