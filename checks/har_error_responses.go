@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -78,6 +79,9 @@ func harErrorRoot(code string) Root {
 	}
 	return Root{}
 }
+
+// harEntryRoot is the root of what went wrong at one entry of a capture.
+func harEntryRoot(entry int) Root { return Root{Kind: "har_entry", Subject: strconv.Itoa(entry)} }
 
 // harErrorCheck is one guide entry's check over observed error responses.
 type harErrorCheck struct {
@@ -245,7 +249,13 @@ func harErrorFindings(ig *integration.Integration, guide contio.GuideKey) []Find
 			evs = append(evs, ev)
 		}
 		ev := strings.Join(evs, "\n")
-		out = append(out, Finding{Root: harErrorRoot(first.ErrorCode), Message: msg, Location: first.At, RequestID: first.RequestID, Evidence: ev})
+		root := harErrorRoot(first.ErrorCode)
+		if first.ErrorCode == "invalid_grant" {
+			// A refused exchange another check explains (a reused code)
+			// names the entry: both findings are then one problem.
+			root = harEntryRoot(first.At.HAREntry)
+		}
+		out = append(out, Finding{Root: root, Message: msg, Location: first.At, RequestID: first.RequestID, Evidence: ev})
 	}
 	return out
 }

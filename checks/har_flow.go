@@ -222,7 +222,8 @@ func harCodeExchangedTwice(_ context.Context, in *Input) ([]Finding, error) {
 		if d, ok := harSince(f.At, t.At); ok {
 			msg += fmt.Sprintf(", %s later", d.Round(time.Millisecond))
 		}
-		out = append(out, Finding{Message: msg, Location: t.At, Evidence: "code " + redact.Fingerprint(t.Code)})
+		// The refused re-exchange is this mistake, not one of its own.
+		out = append(out, Finding{Root: harEntryRoot(t.At.HAREntry), Message: msg, Location: t.At, Evidence: "code " + redact.Fingerprint(t.Code)})
 	}
 	return out, nil
 }
