@@ -58,23 +58,74 @@ func LoadFile(path string, opts Options) (*integration.Integration, error) {
 // at the entry it came from.
 func Load(r io.Reader, opts Options) (*integration.Integration, error) {
 	b := newBuilder(opts)
-	rd := NewReader(r, opts.MaxBody)
+	batches := make(chan loadBatch, loadBatches)
+	stop := make(chan struct{})
+	defer close(stop)
+	// Parsing and building each take about half of a large capture's
+	// time: the reader parses the next entries while the builder digests
+	// the last ones, on two cores. Entries own their strings, so they may
+	// cross; the channel bounds what waits (loadBatches × loadBatchSize).
+	go readBatches(NewReader(r, opts.MaxBody), opts, batches, stop)
+	for batch := range batches {
+		for _, e := range batch.entries {
+			b.add(e)
+		}
+		if batch.err != nil {
+			return nil, batch.err
+		}
+	}
+	return b.finish(), nil
+}
+
+// loadBatch is a run of entries the reader hands the builder, and the
+// error that ended the capture, if any.
+type loadBatch struct {
+	entries []*Entry
+	err     error
+}
+
+const (
+	loadBatchSize = 64
+	loadBatches   = 4
+)
+
+// readBatches reads rd to its end (or its first error, or opts.Context's)
+// in batches, and closes out.
+func readBatches(rd *Reader, opts Options, out chan<- loadBatch, stop <-chan struct{}) {
+	defer close(out)
+	send := func(b loadBatch) bool {
+		select {
+		case out <- b:
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	batch := make([]*Entry, 0, loadBatchSize)
 	for n := 0; ; n++ {
 		if opts.Context != nil && n%64 == 0 {
 			if err := opts.Context.Err(); err != nil {
-				return nil, fmt.Errorf("read %s: stopped after %d entries: %w", displayName(opts.File), n, err)
+				send(loadBatch{batch, fmt.Errorf("read %s: stopped after %d entries: %w", displayName(opts.File), n, err)})
+				return
 			}
 		}
 		e, err := rd.Next()
 		if errors.Is(err, io.EOF) {
-			break
+			send(loadBatch{entries: batch})
+			return
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", displayName(opts.File), err)
+			send(loadBatch{batch, fmt.Errorf("read %s: %w", displayName(opts.File), err)})
+			return
 		}
-		b.add(e)
+		batch = append(batch, e)
+		if len(batch) == loadBatchSize {
+			if !send(loadBatch{entries: batch}) {
+				return
+			}
+			batch = make([]*Entry, 0, loadBatchSize)
+		}
 	}
-	return b.finish(), nil
 }
 
 func displayName(file string) string {
