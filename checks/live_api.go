@@ -78,7 +78,7 @@ func tokenExplains(ctx context.Context, in *Input, scope string) *diagnosis.Bloc
 			Finding: Finding{Message: "the access token is active but has no scopes"}}
 	case scope != "" && !slices.Contains(r.info.Scopes(), scope):
 		root := partialConsentRoot
-		if !requested(in.Integration, scope) {
+		if !slices.Contains(requestedScopes(in.Integration), scope) {
 			root = Root{Kind: "scope_not_requested", Subject: scope}
 		}
 		return &diagnosis.Blocker{Root: root, Check: "CD3513", Reason: "the access token lacks the " + scope + " scope",
@@ -101,18 +101,6 @@ func clientExplains(ctx context.Context, in *Input, sent string) *diagnosis.Bloc
 		return nil
 	}
 	return clientBlocker(cc.resp)
-}
-
-// requested reports whether the app asks for scope.
-func requested(ig *integration.Integration, scope string) bool {
-	for _, s := range ig.OAuth.Scopes {
-		for _, name := range strings.FieldsFunc(s.Raw, func(r rune) bool { return r == ' ' || r == ',' }) {
-			if name == scope {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // apiAnswerFindings explains a non-2xx answer of the user or admin API.

@@ -253,7 +253,7 @@ var _ = register(&Check{
 			// Asked for and not granted: the user declined it at consent
 			// (partial_scope); never asked for: the request's mistake.
 			root, guide := partialConsentRoot, contio.GuidePartialScope
-			if !requested(in.Integration, scope) {
+			if !slices.Contains(requestedScopes(in.Integration), scope) {
 				root, guide = Root{Kind: "scope_not_requested", Subject: scope}, ""
 			}
 			out = append(out, Finding{

@@ -103,9 +103,6 @@ const (
 	NeedsSource
 )
 
-// Live reports whether the check probes the network.
-func (n Needs) Live() bool { return n&NeedsNetwork != 0 }
-
 // String lists the flags in words, for `contio-doctor checks`.
 func (n Needs) String() string {
 	var parts []string

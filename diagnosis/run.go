@@ -127,7 +127,7 @@ func Run(ctx context.Context, ig *integration.Integration, opts Options) (*Repor
 	if p := opts.Probe; p != nil {
 		rep.Connections = connections(p, started)
 		rep.Quotas = quotas(p)
-		rep.Run.APIVersion = apiVersion(p)
+		rep.Run.APIVersion = p.APIVersion()
 		if opts.Verbose {
 			for _, ex := range p.Exchanges() {
 				rep.Exchanges = append(rep.Exchanges, probe.Transcript(ex))
@@ -189,18 +189,6 @@ func quotas(p *probe.Client) []Quota {
 		out = append(out, Quota{Class: string(rl.Class), Limit: rl.Limit, Remaining: rl.Remaining, Reset: rl.Reset, Exhausted: rl.Hit})
 	}
 	return out
-}
-
-// apiVersion is the first X-API-Version any answer carried.
-func apiVersion(p *probe.Client) string {
-	for _, ex := range p.Exchanges() {
-		if ex.Response != nil {
-			if v := ex.Response.Header.Get("X-API-Version"); v != "" {
-				return v
-			}
-		}
-	}
-	return ""
 }
 
 // connections describe, per host, the first answered probe: how long each

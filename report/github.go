@@ -59,8 +59,9 @@ func (GitHubRenderer) Render(w io.Writer, r *Report) error {
 			}
 			// One annotation per problem, on each source line that shows
 			// it (a scan finds the same mistake on several lines).
-			for _, at := range ghProblemPlaces(p) {
-				emit(ghKind(p.Severity), ciLocate(r, at.loc), at.check+" ("+p.ID+"): "+p.Title, ghProblemMessage(r, p, at.message))
+			places := ghProblemPlaces(p)
+			for _, at := range places {
+				emit(ghKind(p.Severity), ciLocate(r, at.loc), at.check+" ("+p.ID+"): "+p.Title, ghProblemMessage(r, p, at.message, places[0].loc))
 			}
 		}
 		if sev != diagnosis.SeverityError {
@@ -149,11 +150,13 @@ func ghProblemPlaces(p diagnosis.Problem) []ghPlace {
 
 // ghProblemMessage is what a problem's annotation says: the message, cause
 // and fix once, then each piece of evidence with its request_id.
-func ghProblemMessage(r *Report, p diagnosis.Problem, message string) string {
+// first is where the problem's first annotation points; a value from the
+// environment says which variable.
+func ghProblemMessage(r *Report, p diagnosis.Problem, message string, first integration.Source) string {
 	var b strings.Builder
 	b.WriteString(message)
-	if places := ghProblemPlaces(p); places[0].loc.EnvVar != "" && places[0].loc.Line == 0 {
-		b.WriteString(" (from $" + places[0].loc.EnvVar + ")")
+	if first.EnvVar != "" && first.Line == 0 {
+		b.WriteString(" (from $" + first.EnvVar + ")")
 	}
 	for _, id := range p.Checks {
 		if res := resultOf(r, id); res != nil && res.Waiver != nil && res.WaiverExpired {
