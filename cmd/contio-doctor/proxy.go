@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/Contio-AI/contio-doctor/diagnosis"
+	"github.com/Contio-AI/contio-doctor/internal/probe"
 	"github.com/Contio-AI/contio-doctor/internal/proxy"
 	"github.com/Contio-AI/contio-doctor/report"
 )
@@ -105,6 +107,10 @@ func (e *env) runProxy(ctx context.Context, o *proxyOptions) error {
 	if err != nil {
 		return usageErr(fmt.Errorf("--listen %s: %w", o.listen, err))
 	}
+	if forwardsToItself(up, ln.Addr()) {
+		ln.Close()
+		return usageErr(fmt.Errorf("--upstream %s is the proxy's own --listen address: every request would come back to it; point --upstream at the API or the sandbox", o.upstream))
+	}
 	if !loopback {
 		fmt.Fprintf(e.stderr, "contio-doctor proxy: WARNING: listening on %s, not loopback: anyone who can reach it can use the credentials your app sends through it\n", ln.Addr())
 	}
@@ -161,4 +167,23 @@ func writeSessionHAR(dst string, s *proxy.Session) error {
 		return fmt.Errorf("write session HAR: %w", err)
 	}
 	return nil
+}
+
+// forwardsToItself reports whether upstream names the address the proxy
+// listens on (a loopback name, or the very host, on the same port).
+func forwardsToItself(upstream *url.URL, listen net.Addr) bool {
+	lhost, lport, err := net.SplitHostPort(listen.String())
+	if err != nil {
+		return false
+	}
+	port := upstream.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[upstream.Scheme]
+	}
+	if port != lport {
+		return false
+	}
+	host := upstream.Hostname()
+	return host == lhost || (probe.IsLoopback(host) && probe.IsLoopback(lhost)) ||
+		(lhost == "::" || lhost == "0.0.0.0") && probe.IsLoopback(host)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -126,6 +127,24 @@ func TestProxyCommandRejectsBadFlags(t *testing.T) {
 	} {
 		if r := runCLI(t, nil, args...); r.code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, r.code, r.stderr)
+		}
+	}
+}
+
+// An upstream that is the proxy's own address would send every request
+// back into the proxy until it runs out of files: refused, with why.
+func TestProxyRefusesToForwardToItself(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // free for the proxy to take
+	_, port, _ := net.SplitHostPort(addr)
+	for _, up := range []string{"http://" + addr, "http://localhost:" + port} {
+		r := runCLI(t, nil, "proxy", "--upstream", up, "--listen", addr)
+		if r.code != 2 || !strings.Contains(r.stderr, "is the proxy's own --listen address") {
+			t.Errorf("--upstream %s --listen %s: exit %d, stderr %s", up, addr, r.code, r.stderr)
 		}
 	}
 }

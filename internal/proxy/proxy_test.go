@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -211,9 +212,24 @@ func TestConcurrentRequests(t *testing.T) {
 }
 
 func TestUpstreamDownIsAGatewayError(t *testing.T) {
-	up := httptest.NewServer(http.NotFoundHandler())
-	addr := up.URL
-	up.Close()
+	// An upstream that takes the connection and closes it unanswered. (A
+	// closed port would do as well, but the OS may hand it to the proxy's
+	// own listener a moment later, and the proxy would forward to itself.)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	addr := "http://" + ln.Addr().String()
 	s, srv := startSession(t, addr, nil, nil)
 	base := srv.URL
 	resp, _ := do(t, noRedirect, "GET", base+"/v1/partner/user/profile", http.Header{"Authorization": {"Bearer at-canary-0123456789"}}, "")
