@@ -3,7 +3,7 @@ package diagnosis
 import (
 	"fmt"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -23,9 +23,8 @@ func Register(c *Check) *Check {
 
 // All returns every registered check in registry order: by ID.
 func All() []*Check {
-	out := make([]*Check, len(registry))
-	copy(out, registry)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	out := slices.Clone(registry)
+	slices.SortStableFunc(out, func(a, b *Check) int { return strings.Compare(a.ID, b.ID) })
 	return out
 }
 

@@ -128,13 +128,13 @@ func runPool(parent context.Context, list []*Check, idx []int, results []Result,
 	}
 	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
-	type done struct {
-		i   int
-		res Result
-	}
-	// Buffered for every check so that an abandoned worker never blocks,
-	// and results travel by value: nothing is written after Run returns.
-	out := make(chan done, len(idx))
+	// Each worker writes its result into its own slot and then sends the
+	// slot's number; the slots are read only after that receive, so a
+	// worker abandoned at the deadline writes where nobody reads again and
+	// nothing is written into results after runPool returns. The channel
+	// is buffered for every check so that an abandoned worker never blocks.
+	slots := make([]Result, len(idx))
+	out := make(chan int, len(idx))
 	started := make([]atomic.Bool, len(idx))
 	var next atomic.Int64
 	work := func() {
@@ -153,21 +153,22 @@ func runPool(parent context.Context, list []*Check, idx []int, results []Result,
 			if sem != nil {
 				<-sem
 			}
-			out <- done{idx[k], result(c, o, clock().Sub(start))}
+			slots[k] = result(c, o, clock().Sub(start))
+			out <- k
 		}
 	}
 	for range min(runtime.GOMAXPROCS(0), len(idx)) {
 		go work()
 	}
-	finished := make(map[int]bool, len(idx))
-	for len(finished) < len(idx) {
+	finished := make([]bool, len(idx))
+	for n := 0; n < len(idx); n++ {
 		select {
-		case d := <-out:
-			results[d.i] = d.res
-			finished[d.i] = true
+		case k := <-out:
+			results[idx[k]] = slots[k]
+			finished[k] = true
 		case <-ctx.Done():
 			for k, i := range idx {
-				if finished[i] {
+				if finished[k] {
 					continue
 				}
 				err := fmt.Errorf("did not finish within %s: %w", timeout, ctx.Err())

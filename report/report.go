@@ -67,19 +67,40 @@ type GuideGroup struct {
 // ByGuide groups results by guide entry, in guide order; empty groups are
 // left out. Within a group, results keep registry order.
 func ByGuide(results []diagnosis.Result) []GuideGroup {
+	// One backing array for every group, filled in guide order: the
+	// results are copied once rather than grown group by group.
+	order := guideOrder(results)
+	all := make([]diagnosis.Result, len(order))
+	for k, i := range order {
+		all[k] = results[i]
+	}
 	var out []GuideGroup
+	start := 0
 	for _, g := range contio.Guide {
-		var rs []diagnosis.Result
-		for _, r := range results {
-			if r.Check.Guide == g.Key {
-				rs = append(rs, r)
-			}
+		end := start
+		for end < len(all) && all[end].Check.Guide == g.Key {
+			end++
 		}
-		if len(rs) > 0 {
-			out = append(out, GuideGroup{Entry: g, Results: rs})
+		if end > start {
+			out = append(out, GuideGroup{Entry: g, Results: all[start:end:end]})
 		}
+		start = end
 	}
 	return out
+}
+
+// guideOrder lists the indexes of the results that belong to a guide entry,
+// in guide order and, within an entry, in the order given.
+func guideOrder(results []diagnosis.Result) []int {
+	order := make([]int, 0, len(results))
+	for _, g := range contio.Guide {
+		for i := range results {
+			if results[i].Check.Guide == g.Key {
+				order = append(order, i)
+			}
+		}
+	}
+	return order
 }
 
 // problemOf is the problem a finding of res is evidence of, or nil.

@@ -406,20 +406,19 @@ func (t *textRenderer) skipped(b *strings.Builder, results []diagnosis.Result) {
 	}
 	var buckets []*bucket
 	index := map[string]*bucket{}
-	for _, grp := range ByGuide(results) {
-		for _, r := range grp.Results {
-			if r.Status != diagnosis.StatusSkip || r.BlockedBy != nil {
-				continue // a blocked check is listed under its problem
-			}
-			why := t.skipWhy(r)
-			bk, ok := index[why]
-			if !ok {
-				bk = &bucket{why: why}
-				index[why] = bk
-				buckets = append(buckets, bk)
-			}
-			bk.ids = append(bk.ids, r.Check.ID)
+	for _, i := range guideOrder(results) {
+		r := &results[i]
+		if r.Status != diagnosis.StatusSkip || r.BlockedBy != nil {
+			continue // a blocked check is listed under its problem
 		}
+		why := t.skipWhy(*r)
+		bk, ok := index[why]
+		if !ok {
+			bk = &bucket{why: why}
+			index[why] = bk
+			buckets = append(buckets, bk)
+		}
+		bk.ids = append(bk.ids, r.Check.ID)
 	}
 	if len(buckets) == 0 {
 		return
