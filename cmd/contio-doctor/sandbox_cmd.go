@@ -15,7 +15,7 @@ import (
 	"github.com/Contio-AI/contio-doctor/sandbox"
 )
 
-func init() { extraCommands = append(extraCommands, (*env).sandboxCmd) }
+func init() { extraCommands = append(extraCommands, subcommand{"sandbox", (*env).sandboxCmd}) }
 
 // sandboxScopes are what the printed config asks for and the printed token grants.
 var sandboxScopes = []string{"openid", "profile", "meetings:read", "meetings:write", "action-items:read", "calendar:read"}

@@ -16,7 +16,7 @@ import (
 	"github.com/Contio-AI/contio-doctor/webhook"
 )
 
-func init() { extraCommands = append(extraCommands, (*env).webhookCmd) }
+func init() { extraCommands = append(extraCommands, subcommand{"webhook", (*env).webhookCmd}) }
 
 func (e *env) webhookCmd() *cobra.Command {
 	cmd := &cobra.Command{
