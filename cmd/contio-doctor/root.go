@@ -45,6 +45,9 @@ type env struct {
 	isTTY, stderrTTY bool
 	// columns is stdout's terminal width (0: unknown or not a terminal).
 	columns int
+	// term, when set, answers the three above instead, each on first use
+	// (run: most lines never need the ioctls; tests set the fields).
+	term *terminal
 	// clock and runID fix a run's time and identifier (tests); nil and ""
 	// mean the real clock and a random ID.
 	clock func() time.Time
@@ -57,7 +60,7 @@ type env struct {
 
 // run is the whole program; main exits once with what it returns.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: os.LookupEnv, getwd: os.Getwd, isTTY: isTerminal(stdout), stderrTTY: isTerminal(stderr), columns: terminalColumns(stdout)}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: os.LookupEnv, getwd: os.Getwd, term: detectTerminal(stdout, stderr)}
 	return e.run(args)
 }
 

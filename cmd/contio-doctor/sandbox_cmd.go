@@ -97,7 +97,7 @@ func (e *env) serveSandbox(ctx context.Context, o *sandboxOptions) error {
 	if err != nil {
 		return err
 	}
-	printSandboxBanner(e.stdout, base, app, sb.DefaultUser().Email, tok, newPalette(e.useColour(e.isTTY, false)))
+	printSandboxBanner(e.stdout, base, app, sb.DefaultUser().Email, tok, newPalette(e.useColour(e.stdoutTTY(), false)))
 	<-ctx.Done()
 	fmt.Fprintln(e.stderr, "contio-doctor sandbox: stopping")
 	return nil

@@ -190,7 +190,7 @@ func (e *env) webhookVerify(cmd *cobra.Command, o *webhookInput, format string) 
 			Notes []string `json:"notes,omitempty"`
 		}{1, from, header, d, notes})
 	} else {
-		writeDiagnosis(w, d, from, notes, unicodeOK(e.lookupEnv), newPalette(e.useColour(e.isTTY, false)))
+		writeDiagnosis(w, d, from, notes, unicodeOK(e.lookupEnv), newPalette(e.useColour(e.stdoutTTY(), false)))
 	}
 	if err := w.Close(); err != nil {
 		return &exitError{code: diagnosis.ExitInternal, err: err}
