@@ -53,9 +53,9 @@ type env struct {
 	clock func() time.Time
 	runID string
 	// fullTree builds every command whatever the line invokes, and
-	// stubRuns counts the lines that ran a stub (tests: rootCmd's guess).
+	// rebuilds counts the lines rootCmd built too little for (tests).
 	fullTree bool
-	stubRuns int
+	rebuilds int
 }
 
 // run is the whole program; main exits once with what it returns.
@@ -73,10 +73,9 @@ func (e *env) run(args []string) (code int) {
 		}
 	}()
 	err := e.execute(args, e.fullTree)
-	if errors.Is(err, errStub) {
-		// A stub ran: the line invoked a command rootCmd did not build. It
-		// has printed nothing yet; run it again with every command built.
-		e.stubRuns++
+	if errors.Is(err, errNotBuilt) {
+		// Nothing has run or printed yet: again, with every command.
+		e.rebuilds++
 		err = e.execute(args, true)
 	}
 	if err == nil {
@@ -106,13 +105,12 @@ func (e *env) execute(args []string, full bool) error {
 }
 
 // rootCmd builds the command tree for one command line. Only what args
-// invoke is built whole: the root (always: it is the run command and the
-// parent), and the one subcommand args name, if any. The others are stubs
-// that carry only their name, enough for cobra to find the real one among
-// them. When the line may need every command (help, completion, a word that
-// names none of them, or full), everything is built.
-// The root is whole but for its flags and version when the line starts
-// with a subcommand's name: then nothing reads them.
+// invoke is built: the root (always: it is the run command and the parent)
+// and the one subcommand args name, if any. When the line may need every
+// command (help, completion, a word that names none of them, arguments
+// for the root to refuse, or full), everything is built. The root goes
+// without its flags and version when the line starts with a subcommand's
+// name: then nothing reads them.
 func (e *env) rootCmd(args []string, full bool) *cobra.Command {
 	full = full || needsHelp(args)
 	target, rootFlags := "", true
@@ -157,7 +155,9 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on,
 	}
 	if !full && rootFlags {
 		// Flags first: find the command past them and their values.
-		switch w := firstWord(args, root.Flags()); {
+		switch w, rest := firstWord(args, root.Flags()); {
+		case rest:
+			full = true
 		case w == "":
 		case isSubcommand(w):
 			target = w
@@ -172,8 +172,22 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on,
 	for _, s := range subcommands() {
 		if full || s.name == target {
 			root.AddCommand(s.build(e))
-		} else {
-			root.AddCommand(e.stub(s.name))
+		}
+	}
+	switch {
+	case !full && !rootFlags:
+		// The root must not run: if cobra chose it, say so before it reads
+		// a flag, and the line runs again on the whole tree.
+		root.DisableFlagParsing = true
+		root.Args = func(*cobra.Command, []string) error { return errNotBuilt }
+	case !full:
+		// Had cobra found a command that is not built, its name would reach
+		// the root as an argument.
+		root.Args = func(_ *cobra.Command, words []string) error {
+			if len(words) > 0 {
+				return errNotBuilt
+			}
+			return nil
 		}
 	}
 	return root
@@ -220,20 +234,9 @@ func subcommands() []subcommand {
 // init.
 var extraCommands []subcommand
 
-// errStub is what a stub returns if it is ever run: rootCmd guessed wrong.
-var errStub = errors.New("contio-doctor: a stub command ran")
-
-// stub stands in for a command that this line does not invoke. It parses
-// nothing and, if run after all, asks for the whole tree (errStub).
-func (e *env) stub(name string) *cobra.Command {
-	return &cobra.Command{
-		Use:                name,
-		DisableFlagParsing: true,
-		RunE: func(*cobra.Command, []string) error {
-			return errStub
-		},
-	}
-}
+// errNotBuilt says rootCmd guessed wrong: the line invokes a command it
+// did not build.
+var errNotBuilt = errors.New("contio-doctor: the command line needs a command that was not built")
 
 func isSubcommand(name string) bool {
 	for _, s := range builtinCommands {
@@ -262,23 +265,27 @@ func needsHelp(args []string) bool {
 }
 
 // firstWord is the first argument that is not a flag or a flag's value,
-// as cobra's Find reads the root's flags: "" when there is none before
-// "--". A long flag that is not bool (or not known) takes the next
-// argument unless it has "=", and so does a lone short flag.
-func firstWord(args []string, flags *pflag.FlagSet) string {
+// as cobra's Find reads the root's flags ("" when there is none before
+// "--"): a long flag that is not bool (or not known) takes the next
+// argument unless it has "=", and so does a lone short flag. rest reports
+// arguments before it that are no command but still reach the root as
+// arguments: "", "-" and whatever follows "--".
+func firstWord(args []string, flags *pflag.FlagSet) (word string, rest bool) {
 	for i := 0; i < len(args); i++ {
 		s := args[i]
 		switch {
 		case s == "--":
-			return ""
+			return "", i+1 < len(args)
+		case s == "" || s == "-":
+			return "", true
 		case strings.HasPrefix(s, "--") && !strings.Contains(s, "=") && !noOptDefVal(flags.Lookup(s[2:])),
 			strings.HasPrefix(s, "-") && !strings.Contains(s, "=") && len(s) == 2 && !noOptDefVal(flags.ShorthandLookup(s[1:])):
 			i++ // its value
-		case s != "" && !strings.HasPrefix(s, "-"):
-			return s
+		case !strings.HasPrefix(s, "-"):
+			return s, false
 		}
 	}
-	return ""
+	return "", false
 }
 
 func noOptDefVal(f *pflag.Flag) bool { return f != nil && f.NoOptDefVal != "" }

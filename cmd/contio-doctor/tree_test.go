@@ -12,7 +12,7 @@ import (
 )
 
 // runTree runs args in-process as runCLI does, the command tree built
-// whole when full, and says how many stubs ran.
+// whole when full, and says how many times it was built again whole.
 func runTree(t *testing.T, full bool, args ...string) (cliResult, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -27,12 +27,12 @@ func runTree(t *testing.T, full bool, args ...string) (cliResult, int) {
 		fullTree:  full,
 	}
 	code := e.run(args)
-	return cliResult{code: code, stdout: out.String(), stderr: errb.String()}, e.stubRuns
+	return cliResult{code: code, stdout: out.String(), stderr: errb.String()}, e.rebuilds
 }
 
 // TestSubcommandsParseTheirOwnFlags invokes every command with each of its
 // own flags, then one it does not have: the error must name the unknown
-// one, so the command itself parsed the line, not a stub standing in for it.
+// one, so the command itself parsed the line, built at the first attempt.
 func TestSubcommandsParseTheirOwnFlags(t *testing.T) {
 	inRepoRoot(t)
 	var walk func(c *cobra.Command, path []string)
@@ -45,9 +45,9 @@ func TestSubcommandsParseTheirOwnFlags(t *testing.T) {
 					value = "true"
 				}
 				args := append(append([]string{}, p...), "--"+f.Name+"="+value, "--zz-not-a-flag")
-				res, stubs := runTree(t, false, args...)
-				if res.code != 2 || !strings.Contains(res.stderr, "unknown flag: --zz-not-a-flag") || stubs != 0 {
-					t.Errorf("%q: exit %d, %d stubs ran, stderr %q; want exit 2 for --zz-not-a-flag alone, no stub", args, res.code, stubs, res.stderr)
+				res, rebuilt := runTree(t, false, args...)
+				if res.code != 2 || !strings.Contains(res.stderr, "unknown flag: --zz-not-a-flag") || rebuilt != 0 {
+					t.Errorf("%q: exit %d, built again %d times, stderr %q; want exit 2 for --zz-not-a-flag alone, built once", args, res.code, rebuilt, res.stderr)
 				}
 			})
 			walk(sub, p)
@@ -60,20 +60,20 @@ func TestSubcommandsParseTheirOwnFlags(t *testing.T) {
 	}
 }
 
-// TestStubsNameTheirCommands: a stub carries only its command's name, so the
-// command must have no other (an alias cobra would find it by).
-func TestStubsNameTheirCommands(t *testing.T) {
+// TestSubcommandNames: rootCmd knows a command by its name alone before it
+// builds it, so the command must have no other (an alias cobra finds it by).
+func TestSubcommandNames(t *testing.T) {
 	for _, s := range subcommands() {
 		c := s.build(&env{})
 		if c.Name() != s.name || len(c.Aliases) > 0 || c.Hidden {
-			t.Errorf("%s: built as %q (aliases %q, hidden %v); a stub answers to %q only", s.name, c.Name(), c.Aliases, c.Hidden, s.name)
+			t.Errorf("%s: built as %q (aliases %q, hidden %v); rootCmd builds it for %q only", s.name, c.Name(), c.Aliases, c.Hidden, s.name)
 		}
 	}
 }
 
 // TestLazyTreeAnswersAsWholeTree: whatever the line, building only what it
 // invokes answers exactly as building every command: output, exit code,
-// suggestions, help and completion, with no stub ever run.
+// suggestions, help and completion, and at the first attempt.
 func TestLazyTreeAnswersAsWholeTree(t *testing.T) {
 	inRepoRoot(t)
 	lines := [][]string{
@@ -98,10 +98,10 @@ func TestLazyTreeAnswersAsWholeTree(t *testing.T) {
 	}
 	for _, line := range lines {
 		whole, _ := runTree(t, true, line...)
-		lazy, stubs := runTree(t, false, line...)
-		if lazy != whole || stubs != 0 {
-			t.Errorf("%q: built lazily (%d stubs ran) exit %d\nstdout %q\nstderr %q\nbuilt whole exit %d\nstdout %q\nstderr %q",
-				line, stubs, lazy.code, lazy.stdout, lazy.stderr, whole.code, whole.stdout, whole.stderr)
+		lazy, rebuilt := runTree(t, false, line...)
+		if lazy != whole || rebuilt != 0 {
+			t.Errorf("%q: built lazily (again %d times) exit %d\nstdout %q\nstderr %q\nbuilt whole exit %d\nstdout %q\nstderr %q",
+				line, rebuilt, lazy.code, lazy.stdout, lazy.stderr, whole.code, whole.stdout, whole.stderr)
 		}
 	}
 }
