@@ -56,5 +56,5 @@ func newPalette(on bool) palette {
 // stderrPalette paints lines for stderr; args are the command line, read
 // for --no-color because errors are printed after the flags are gone.
 func (e *env) stderrPalette(args []string) palette {
-	return newPalette(e.useColour(e.stderrTTY, slices.Contains(args, "--no-color")))
+	return newPalette(e.useColour(e.stderrIsTTY(), slices.Contains(args, "--no-color")))
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/Contio-AI/contio-doctor/sandbox"
 )
 
-func init() { extraCommands = append(extraCommands, (*env).demoCmd) }
+func init() { extraCommands = append(extraCommands, subcommand{"demo", (*env).demoCmd}) }
 
 // The demo's partner app, as registered in the sandbox.
 const (

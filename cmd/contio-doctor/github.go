@@ -27,7 +27,7 @@ func (e *env) writeGitHub(rep *report.Report, o *runOptions, red *redact.Redacto
 	}
 	if path := e.getenv("GITHUB_STEP_SUMMARY"); path != "" {
 		if err := appendStepSummary(path, rep, red); err != nil {
-			fmt.Fprintf(e.stderr, "%s %v\n", newPalette(e.useColour(e.stderrTTY, o.noColor)).warn.Sprint("contio-doctor: warning:"), red.Error(err))
+			fmt.Fprintf(e.stderr, "%s %v\n", newPalette(e.useColour(e.stderrIsTTY(), o.noColor)).warn.Sprint("contio-doctor: warning:"), red.Error(err))
 		}
 	}
 	return nil

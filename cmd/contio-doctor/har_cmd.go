@@ -17,7 +17,7 @@ import (
 	"github.com/Contio-AI/contio-doctor/report"
 )
 
-func init() { extraCommands = append(extraCommands, (*env).harCmd) }
+func init() { extraCommands = append(extraCommands, subcommand{"har", (*env).harCmd}) }
 
 // harOptions are the flags of `contio-doctor har`: run's output flags plus
 // the capture's own.

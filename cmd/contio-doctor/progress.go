@@ -21,7 +21,7 @@ const progressEvery = 100 * time.Millisecond
 // Pipes, files and CI logs get nothing: machine formats own stdout, and
 // stderr stays quiet.
 func (e *env) progress(client *probe.Client, ig *integration.Integration, red *redact.Redactor, noColor bool) (done func()) {
-	if client == nil || !e.stderrTTY {
+	if client == nil || !e.stderrIsTTY() {
 		return func() {}
 	}
 	total := 0

@@ -22,7 +22,7 @@ import (
 	"github.com/Contio-AI/contio-doctor/report"
 )
 
-func init() { extraCommands = append(extraCommands, (*env).proxyCmd) }
+func init() { extraCommands = append(extraCommands, subcommand{"proxy", (*env).proxyCmd}) }
 
 // proxyOptions are the flags of `contio-doctor proxy`: run's output flags
 // plus the proxy's own.

@@ -206,7 +206,7 @@ func unicodeOK(lookup func(string) (string, bool)) bool {
 func (e *env) writeReports(rep *report.Report, o *runOptions, extra []reportTarget, red *redact.Redactor) error {
 	toStdout := o.output == "" || o.output == "-"
 	if toStdout {
-		ropts := e.renderOptions(o, e.isTTY && o.format == "text")
+		ropts := e.renderOptions(o, e.stdoutTTY() && o.format == "text")
 		var w io.Writer = e.stdout
 		if ropts.ASCII && o.format == "text" {
 			w = asciiWriter{e.stdout}

@@ -15,7 +15,7 @@ import (
 	"github.com/Contio-AI/contio-doctor/sandbox"
 )
 
-func init() { extraCommands = append(extraCommands, (*env).sandboxCmd) }
+func init() { extraCommands = append(extraCommands, subcommand{"sandbox", (*env).sandboxCmd}) }
 
 // sandboxScopes are what the printed config asks for and the printed token grants.
 var sandboxScopes = []string{"openid", "profile", "meetings:read", "meetings:write", "action-items:read", "calendar:read"}
@@ -97,7 +97,7 @@ func (e *env) serveSandbox(ctx context.Context, o *sandboxOptions) error {
 	if err != nil {
 		return err
 	}
-	printSandboxBanner(e.stdout, base, app, sb.DefaultUser().Email, tok, newPalette(e.useColour(e.isTTY, false)))
+	printSandboxBanner(e.stdout, base, app, sb.DefaultUser().Email, tok, newPalette(e.useColour(e.stdoutTTY(), false)))
 	<-ctx.Done()
 	fmt.Fprintln(e.stderr, "contio-doctor sandbox: stopping")
 	return nil

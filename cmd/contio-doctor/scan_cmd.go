@@ -18,7 +18,7 @@ import (
 	"github.com/Contio-AI/contio-doctor/report"
 )
 
-func init() { extraCommands = append(extraCommands, (*env).scanCmd) }
+func init() { extraCommands = append(extraCommands, subcommand{"scan", (*env).scanCmd}) }
 
 // scanOptions are the flags of `contio-doctor scan`: run's output flags
 // plus the scanner's own.

@@ -16,7 +16,7 @@ import (
 	"github.com/Contio-AI/contio-doctor/webhook"
 )
 
-func init() { extraCommands = append(extraCommands, (*env).webhookCmd) }
+func init() { extraCommands = append(extraCommands, subcommand{"webhook", (*env).webhookCmd}) }
 
 func (e *env) webhookCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -190,7 +190,7 @@ func (e *env) webhookVerify(cmd *cobra.Command, o *webhookInput, format string) 
 			Notes []string `json:"notes,omitempty"`
 		}{1, from, header, d, notes})
 	} else {
-		writeDiagnosis(w, d, from, notes, unicodeOK(e.lookupEnv), newPalette(e.useColour(e.isTTY, false)))
+		writeDiagnosis(w, d, from, notes, unicodeOK(e.lookupEnv), newPalette(e.useColour(e.stdoutTTY(), false)))
 	}
 	if err := w.Close(); err != nil {
 		return &exitError{code: diagnosis.ExitInternal, err: err}

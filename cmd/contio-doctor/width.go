@@ -15,10 +15,11 @@ const defaultWidth = 100
 // minWidth is the narrowest layout; below it lines would hold one word.
 const minWidth = 40
 
-// terminalColumns is w's width in columns when it is a terminal, else 0.
+// terminalColumns is w's width in columns when it is a terminal, else 0
+// (the ioctl fails).
 func terminalColumns(w io.Writer) int {
 	f, ok := w.(*os.File)
-	if !ok || !isTerminal(w) {
+	if !ok {
 		return 0
 	}
 	cols, _, err := term.GetSize(f.Fd())
@@ -32,7 +33,7 @@ func terminalColumns(w io.Writer) int {
 // COLUMNS when set (the user's say), else the terminal's own width; off a
 // terminal, defaultWidth.
 func (e *env) width() int {
-	if !e.isTTY {
+	if !e.stdoutTTY() {
 		return defaultWidth
 	}
 	if v, ok := e.lookupEnv("COLUMNS"); ok {
@@ -40,8 +41,8 @@ func (e *env) width() int {
 			return max(n, minWidth)
 		}
 	}
-	if e.columns > 0 {
-		return max(e.columns, minWidth)
+	if cols := e.stdoutColumns(); cols > 0 {
+		return max(cols, minWidth)
 	}
 	return defaultWidth
 }
