@@ -49,9 +49,6 @@ type Endpoint struct {
 	Summary string
 }
 
-// Endpoints is the catalogue, filled in catalogue.go.
-var Endpoints []Endpoint
-
 // PathMatches reports whether a concrete path matches a template: the same
 // number of segments, each equal or a {param} in the template. Comparison
 // is case-sensitive, as the API's routing is.
