@@ -1,6 +1,9 @@
 package scan
 
-import "testing"
+import (
+	"sync"
+	"testing"
+)
 
 // Every package-level pattern compiles: MustCompile no longer runs at init,
 // so a bad one would otherwise surface only on the first scan that uses it.
@@ -15,4 +18,20 @@ func TestLazyRegexpsCompile(t *testing.T) {
 			t.Errorf("%q did not compile", l.expr)
 		}
 	}
+}
+
+// The first uses may race: scans read files concurrently.
+func TestLazyRegexpConcurrentFirstUse(t *testing.T) {
+	l := &lazyRegexp{expr: `a+b`}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if !l.MatchString("xaab") {
+				t.Error("a+b did not match xaab")
+			}
+		}()
+	}
+	wg.Wait()
 }
