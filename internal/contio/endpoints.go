@@ -116,6 +116,16 @@ func Matching(path string) []*Endpoint {
 	return out
 }
 
+// FirstMatching is the first endpoint, in catalogue order, whose template
+// matches path (Matching's first), or nil; it builds no list.
+func FirstMatching(path string) *Endpoint {
+	var buf [16]int
+	if idx := matchIndices(path, buf[:0]); len(idx) > 0 {
+		return &Endpoints[idx[0]]
+	}
+	return nil
+}
+
 // matchIndices appends to buf the indices, ascending, of the Endpoints
 // whose template matches path. It walks the segment index, built on the
 // first lookup; should Endpoints have been replaced since, it scans.
