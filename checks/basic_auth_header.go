@@ -38,8 +38,17 @@ type basicValue struct {
 
 // parseBasic takes an Authorization value apart.
 func parseBasic(name string, v integration.Value) basicValue {
-	b := basicValue{name: name, v: v, creds: v.Raw}
-	s := strings.TrimLeft(v.Raw, " \t")
+	b := basicValue{name: name, v: v}
+	b.scheme, b.sep, b.creds = splitScheme(v.Raw)
+	b.decoded, b.ok = lenientBase64(b.creds)
+	return b
+}
+
+// splitScheme splits an Authorization value into its scheme word, the
+// blanks after it and the credentials; with no scheme word, all of raw is
+// the credentials.
+func splitScheme(raw string) (scheme, sep, creds string) {
+	s := strings.TrimLeft(raw, " \t")
 	word := s
 	if i := strings.IndexAny(s, " \t"); i >= 0 {
 		word = s[:i]
@@ -47,10 +56,9 @@ func parseBasic(name string, v integration.Value) basicValue {
 	if word != "" && word != s && isSchemeWord(word) {
 		rest := s[len(word):]
 		body := strings.TrimLeft(rest, " \t")
-		b.scheme, b.sep, b.creds = word, rest[:len(rest)-len(body)], body
+		return word, rest[:len(rest)-len(body)], body
 	}
-	b.decoded, b.ok = lenientBase64(b.creds)
-	return b
+	return "", "", raw
 }
 
 // isSchemeWord: an auth scheme is a short run of letters (Basic, Bearer, Digest, Token).
@@ -102,10 +110,11 @@ func basicValues(ig *integration.Integration) []basicValue {
 		if c.Authorization.Raw == "" {
 			continue
 		}
-		b := parseBasic(callName(i, c)+" Authorization", c.Authorization)
-		if strings.EqualFold(b.scheme, "basic") {
-			out = append(out, b)
+		// Only Basic values are kept: decode and name only those.
+		if scheme, _, _ := splitScheme(c.Authorization.Raw); !strings.EqualFold(scheme, "basic") {
+			continue
 		}
+		out = append(out, parseBasic(callName(i, c)+" Authorization", c.Authorization))
 	}
 	return out
 }

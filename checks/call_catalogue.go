@@ -102,8 +102,8 @@ func callAuth(c integration.Call) string {
 // falling back to the path's class for paths the catalogue lacks. ok is
 // false when nothing is known.
 func expectedAuth(path string) (auth contio.Auth, ep *contio.Endpoint, ok bool) {
-	if m := contio.Matching(path); len(m) > 0 {
-		return m[0].Auth, m[0], true
+	if ep := contio.FirstMatching(path); ep != nil {
+		return ep.Auth, ep, true
 	}
 	switch contio.ClassOf(path) {
 	case contio.ClassUser:

@@ -32,9 +32,12 @@ func configReadableWithSecret(_ context.Context, in *Input) ([]Finding, error) {
 	if ig.ConfigMode == 0 {
 		return nil, Skip("the config file's permissions are unknown on this system", "run on a system with Unix file permissions")
 	}
-	lits := literalSecrets(ig)
 	perm := ig.ConfigMode.Perm()
-	if len(lits) == 0 || perm&0o044 == 0 {
+	if perm&0o044 == 0 {
+		return nil, nil // private: no need to list the secrets
+	}
+	lits := literalSecrets(ig)
+	if len(lits) == 0 {
 		return nil, nil
 	}
 	var names []string

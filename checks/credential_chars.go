@@ -13,36 +13,66 @@ import (
 // Helpers shared by the CD1xxx credential checks: naming a character
 // without printing the value around it, and masking a credential.
 
-// runeNames are the characters that end up in credentials by accident,
+// knownRuneName names the characters that end up in credentials by accident,
 // with the names a partner will recognise.
-var runeNames = map[rune]string{
-	0x00:   "NUL",
-	'\t':   "tab",
-	'\n':   "line feed (LF)",
-	0x0b:   "vertical tab",
-	0x0c:   "form feed",
-	'\r':   "carriage return (CR)",
-	0x1b:   "escape",
-	' ':    "space",
-	0x7f:   "delete (DEL)",
-	0x85:   "next line (NEL)",
-	0xa0:   "non-breaking space",
-	0xad:   "soft hyphen",
-	0x2002: "en space",
-	0x2003: "em space",
-	0x2009: "thin space",
-	0x200b: "zero-width space",
-	0x200c: "zero-width non-joiner",
-	0x200d: "zero-width joiner",
-	0x200e: "left-to-right mark",
-	0x200f: "right-to-left mark",
-	0x2028: "line separator",
-	0x2029: "paragraph separator",
-	0x202f: "narrow non-breaking space",
-	0x2060: "word joiner",
-	0x3000: "ideographic space",
-	0xfeff: "byte order mark (BOM)",
-	0xfffd: "replacement character (a byte that was not valid UTF-8)",
+func knownRuneName(r rune) (string, bool) {
+	switch r {
+	case 0x00:
+		return "NUL", true
+	case '\t':
+		return "tab", true
+	case '\n':
+		return "line feed (LF)", true
+	case 0x0b:
+		return "vertical tab", true
+	case 0x0c:
+		return "form feed", true
+	case '\r':
+		return "carriage return (CR)", true
+	case 0x1b:
+		return "escape", true
+	case ' ':
+		return "space", true
+	case 0x7f:
+		return "delete (DEL)", true
+	case 0x85:
+		return "next line (NEL)", true
+	case 0xa0:
+		return "non-breaking space", true
+	case 0xad:
+		return "soft hyphen", true
+	case 0x2002:
+		return "en space", true
+	case 0x2003:
+		return "em space", true
+	case 0x2009:
+		return "thin space", true
+	case 0x200b:
+		return "zero-width space", true
+	case 0x200c:
+		return "zero-width non-joiner", true
+	case 0x200d:
+		return "zero-width joiner", true
+	case 0x200e:
+		return "left-to-right mark", true
+	case 0x200f:
+		return "right-to-left mark", true
+	case 0x2028:
+		return "line separator", true
+	case 0x2029:
+		return "paragraph separator", true
+	case 0x202f:
+		return "narrow non-breaking space", true
+	case 0x2060:
+		return "word joiner", true
+	case 0x3000:
+		return "ideographic space", true
+	case 0xfeff:
+		return "byte order mark (BOM)", true
+	case 0xfffd:
+		return "replacement character (a byte that was not valid UTF-8)", true
+	}
+	return "", false
 }
 
 // runeName names r with its code point: "line feed (LF, U+000A)".
@@ -51,7 +81,7 @@ func runeName(r rune) string {
 	if r == utf8.RuneError {
 		return "invalid UTF-8 byte"
 	}
-	name, ok := runeNames[r]
+	name, ok := knownRuneName(r)
 	switch {
 	case ok:
 	case unicode.IsControl(r):

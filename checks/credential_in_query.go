@@ -25,15 +25,25 @@ var _ = register(&Check{
 	Run:      credentialInQueryString,
 })
 
-// queryCredentials are query parameter names that carry a credential.
-var queryCredentials = map[string]string{
-	"access_token":  "an access token",
-	"refresh_token": "a refresh token",
-	"id_token":      "an ID token",
-	"api_key":       "the API key",
-	"apikey":        "the API key",
-	"x-api-key":     "the API key",
-	"client_secret": "the client secret",
+// queryCredential says what credential a query parameter name carries.
+func queryCredential(name string) (string, bool) {
+	switch name {
+	case "access_token":
+		return "an access token", true
+	case "refresh_token":
+		return "a refresh token", true
+	case "id_token":
+		return "an ID token", true
+	case "api_key":
+		return "the API key", true
+	case "apikey":
+		return "the API key", true
+	case "x-api-key":
+		return "the API key", true
+	case "client_secret":
+		return "the client secret", true
+	}
+	return "", false
 }
 
 func credentialInQueryString(_ context.Context, in *Input) ([]Finding, error) {
@@ -48,7 +58,7 @@ func credentialInQueryString(_ context.Context, in *Input) ([]Finding, error) {
 			if n, err := url.QueryUnescape(name); err == nil {
 				name = n
 			}
-			what, ok := queryCredentials[strings.ToLower(name)]
+			what, ok := queryCredential(strings.ToLower(name))
 			if !ok {
 				continue
 			}

@@ -44,6 +44,9 @@ func credentialStrayChars(_ context.Context, in *Input) ([]Finding, error) {
 
 func strayCharFinding(c integration.Secret) (Finding, bool) {
 	raw := c.Value.Raw
+	if plainCredential(raw) {
+		return Finding{}, false // the common case: nothing to decode or build
+	}
 	runes := []rune(raw)
 	n := len(runes)
 	var found []string
@@ -86,6 +89,21 @@ func allSpace(rs []rune) bool {
 
 // webhookSecretWhitespace: CD7002 reports whitespace and line breaks in the
 // webhook secret, under the webhook guide entry; one fault, one finding.
+// plainCredential reports a value strayCharFinding has nothing to say
+// about: printable ASCII only, with no space at either end (a space inside
+// is stray only when every rune before or after it is a space too).
+func plainCredential(raw string) bool {
+	if raw == "" || raw[0] == ' ' || raw[len(raw)-1] == ' ' {
+		return raw == ""
+	}
+	for i := 0; i < len(raw); i++ {
+		if raw[i] < 0x20 || raw[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
 func webhookSecretWhitespace(name string, r rune) bool {
 	return name == "webhooks.secret" && (r == ' ' || r == '\t' || r == '\r' || r == '\n')
 }

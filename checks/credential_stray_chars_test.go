@@ -3,6 +3,7 @@ package checks
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestCredentialStrayChars(t *testing.T) {
@@ -80,4 +81,37 @@ func TestCredentialStrayCharsLeavesWebhookWhitespaceToCD7002(t *testing.T) {
 	assertMessages(t, credMessages(t, "CD1001", ig))
 	ig.Webhooks.Secret.Raw = "\ufeff" + credHook
 	assertMessages(t, credMessages(t, "CD1001", ig), "webhooks.secret has a byte order mark (BOM, U+FEFF) at the start")
+}
+
+// plainCredential is strayCharFinding's shortcut: every value it passes
+// must be one the full rune-by-rune test finds nothing in, whatever the
+// credential's name.
+func TestPlainCredentialShortcutIsSafe(t *testing.T) {
+	alphabet := []string{"a", "Z", "0", "~", "!", " ", "\t", "\r", "\n", "\x7f", "\x00", "é", "\u200b", "\xff"}
+	var gen func(prefix string, depth int)
+	checked := 0
+	gen = func(prefix string, depth int) {
+		if plainCredential(prefix) {
+			checked++
+			for _, name := range []string{"oauth.client_secret", "webhooks.secret", "oauth.client_id"} {
+				runes := []rune(prefix)
+				for i, r := range runes {
+					bad := strayRune(r) || (r == ' ' && (allSpace(runes[:i]) || allSpace(runes[i+1:])))
+					if (r == utf8.RuneError || bad) && !webhookSecretWhitespace(name, r) {
+						t.Fatalf("plainCredential(%q) is true, but %s has a stray %q at %d", prefix, name, r, i)
+					}
+				}
+			}
+		}
+		if depth == 0 {
+			return
+		}
+		for _, a := range alphabet {
+			gen(prefix+a, depth-1)
+		}
+	}
+	gen("", 4)
+	if checked < 100 {
+		t.Fatalf("only %d plain values generated", checked)
+	}
 }

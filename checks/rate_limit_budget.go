@@ -61,9 +61,13 @@ func rateLimitBudget(_ context.Context, in *Input) ([]Finding, error) {
 	var out []Finding
 	for _, cl := range classes {
 		s := sums[cl]
-		if len(contio.LimitsFor(cl)) == 0 {
+		limits := contio.LimitsFor(cl)
+		// Most runs stay well within every budget: decide that before any
+		// text is formatted.
+		if len(limits) == 0 || worstShare(s.total, limits) < rateLimitHeadroom {
 			continue
 		}
+		v := judgeRate(s.total, limits)
 		// Point at the biggest contributor: lowering it helps most.
 		sort.SliceStable(s.calls, func(i, j int) bool { return s.calls[i].PerMinute > s.calls[j].PerMinute })
 		top := s.calls[0]
@@ -71,13 +75,9 @@ func rateLimitBudget(_ context.Context, in *Input) ([]Finding, error) {
 		if loc.IsZero() {
 			loc = top.At
 		}
-		var parts []string
+		parts := make([]string, 0, len(s.calls)+len(v.sources))
 		for _, c := range s.calls {
 			parts = append(parts, fmt.Sprintf("%s %s %s: %d/min", rateCallLabel(c), c.Method.Raw, c.Path.Raw, c.PerMinute))
-		}
-		v := judgeRate(s.total, contio.LimitsFor(cl))
-		if v.worst < rateLimitHeadroom {
-			continue
 		}
 		f := Finding{Location: loc, Evidence: strings.Join(append(parts, v.sources...), "\n")}
 		f.Message = fmt.Sprintf("%s calls declare %d/min: %s", cl, s.total, strings.Join(v.verdicts, "; "))
@@ -112,6 +112,16 @@ type rateVerdict struct {
 	// worst is the highest share of a limit the peak uses; tightest the
 	// lowest limit, per minute.
 	worst, tightest float64
+}
+
+// worstShare is judgeRate's worst: the largest share of any budget that
+// perMinute uses.
+func worstShare(perMinute int, limits []contio.RateLimit) float64 {
+	worst := 0.0
+	for _, l := range limits {
+		worst = max(worst, float64(perMinute)*l.Per.Minutes()/float64(l.Requests))
+	}
+	return worst
 }
 
 // judgeRate measures perMinute against limits. A per-IP limit over a longer

@@ -3,6 +3,7 @@ package checks
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
@@ -81,7 +82,7 @@ func redirectDiffEvidence(labelA, a, labelB, b string) string {
 // config key that names it: the request's, the token exchange's when set
 // apart, and the registered ones.
 func redirectURIValues(ig *integration.Integration) []integration.Secret {
-	var out []integration.Secret
+	out := make([]integration.Secret, 0, 2+len(ig.OAuth.RegisteredRedirectURIs)) // one allocation
 	if ig.OAuth.RedirectURI.Set && ig.OAuth.RedirectURI.Raw != "" {
 		name := "oauth.redirect_uri"
 		if ig.Capture != nil {
@@ -95,7 +96,7 @@ func redirectURIValues(ig *integration.Integration) []integration.Secret {
 	}
 	for i, r := range ig.OAuth.RegisteredRedirectURIs {
 		if r.Raw != "" {
-			out = append(out, integration.Secret{Name: fmt.Sprintf("oauth.registered_redirect_uris[%d]", i), Value: r})
+			out = append(out, integration.Secret{Name: "oauth.registered_redirect_uris[" + strconv.Itoa(i) + "]", Value: r})
 		}
 	}
 	return out

@@ -14,7 +14,7 @@ var _ = register(&Check{
 	Guide:   contio.GuideInsufficientScope,
 	Title:   "The authorization request asks for no scopes",
 	Symptom: "Tokens come back without the scopes the app needs, and user calls answer 403 insufficient_scope.",
-	Cause: "No scope list is configured. Without one, the official SDK silently requests `" + sdkDefaultScopeString + "` " +
+	Cause: "No scope list is configured. Without one, the official SDK silently requests `" + contio.SDKDefaultScopeString + "` " +
 		"(an empty list counts as none), so anything beyond meetings, such as action items, calendar, context, chat, toolkits " +
 		"or workflows, is never granted; a hand-written client may send no scope parameter at all.",
 	Fix: "List every scope the app's calls need in oauth.scopes and pass the same list to the SDK's OAuth configuration " +
@@ -24,8 +24,6 @@ var _ = register(&Check{
 	Needs:    NeedsConfig,
 	Run:      scopesNotRequested,
 })
-
-var sdkDefaultScopeString = strings.Join(contio.SDKDefaultScopes, " ")
 
 func scopesNotRequested(_ context.Context, in *Input) ([]Finding, error) {
 	ig := in.Integration
@@ -49,7 +47,7 @@ func scopesNotRequested(_ context.Context, in *Input) ([]Finding, error) {
 		msg = "oauth.scopes is empty"
 	}
 	f := Finding{
-		Message:  msg + "; the SDK will request its default `" + sdkDefaultScopeString + "`",
+		Message:  msg + "; the SDK will request its default `" + contio.SDKDefaultScopeString + "`",
 		Location: at,
 		Evidence: "requested scopes: none",
 	}

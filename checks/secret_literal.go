@@ -27,13 +27,22 @@ var _ = register(&Check{
 })
 
 // envVarFor suggests the variable a secret should come from.
-var envVarFor = map[string]string{
-	"oauth.client_secret":     "CONTIO_CLIENT_SECRET",
-	"oauth.basic_auth_header": "CONTIO_BASIC_AUTH",
-	"tokens.access_token":     "CONTIO_ACCESS_TOKEN",
-	"tokens.refresh_token":    "CONTIO_REFRESH_TOKEN",
-	"admin.api_key":           "CONTIO_API_KEY",
-	"webhooks.secret":         "CONTIO_WEBHOOK_SECRET",
+func envVarFor(name string) string {
+	switch name {
+	case "oauth.client_secret":
+		return "CONTIO_CLIENT_SECRET"
+	case "oauth.basic_auth_header":
+		return "CONTIO_BASIC_AUTH"
+	case "tokens.access_token":
+		return "CONTIO_ACCESS_TOKEN"
+	case "tokens.refresh_token":
+		return "CONTIO_REFRESH_TOKEN"
+	case "admin.api_key":
+		return "CONTIO_API_KEY"
+	case "webhooks.secret":
+		return "CONTIO_WEBHOOK_SECRET"
+	}
+	return ""
 }
 
 // literalSecrets are the secrets the config file spells out itself.
@@ -51,8 +60,8 @@ func secretLiteralInConfig(_ context.Context, in *Input) ([]Finding, error) {
 	var out []Finding
 	for _, s := range literalSecrets(in.Integration) {
 		key := s.Name[strings.LastIndexByte(s.Name, '.')+1:]
-		ref := "${" + envVarFor[s.Name] + "}"
-		if envVarFor[s.Name] == "" {
+		ref := "${" + envVarFor(s.Name) + "}"
+		if envVarFor(s.Name) == "" {
 			ref = "${VAR}"
 		}
 		out = append(out, Finding{

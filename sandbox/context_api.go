@@ -22,11 +22,28 @@ type contextDoc struct {
 // maxContextBytes bounds one uploaded context document.
 const maxContextBytes = 8 << 20
 
-// contextFormats are the source formats the upload accepts, with the
-// content type the download answers for each.
-var contextFormats = map[string]string{
-	"json": "application/json", "csv": "text/csv", "tsv": "text/tab-separated-values", "xml": "application/xml",
-	"html": "text/html", "yaml": "application/yaml", "md": "text/markdown", "txt": "text/plain",
+// contextFormat is the content type the download answers for a source
+// format the upload accepts ("", false for any other).
+func contextFormat(format string) (string, bool) {
+	switch format {
+	case "json":
+		return "application/json", true
+	case "csv":
+		return "text/csv", true
+	case "tsv":
+		return "text/tab-separated-values", true
+	case "xml":
+		return "application/xml", true
+	case "html":
+		return "text/html", true
+	case "yaml":
+		return "application/yaml", true
+	case "md":
+		return "text/markdown", true
+	case "txt":
+		return "text/plain", true
+	}
+	return "", false
 }
 
 func (s *Sandbox) contextRoutes(user func(method, path, scope string, h handlerFunc) *route) []*route {
@@ -100,7 +117,7 @@ func (s *Sandbox) uploadContext(w http.ResponseWriter, r *http.Request) *apiErro
 		return newErr(http.StatusBadRequest, CodeValidation, "the file could not be read or is larger than 8 MiB")
 	}
 	format := r.FormValue("source_format")
-	if _, ok := contextFormats[format]; !ok {
+	if _, ok := contextFormat(format); !ok {
 		return newErr(http.StatusBadRequest, CodeValidation, "source_format must be one of json, csv, tsv, xml, html, yaml, md or txt")
 	}
 	var out doc
@@ -167,7 +184,8 @@ func (s *Sandbox) contextContent(w http.ResponseWriter, r *http.Request) *apiErr
 		if e != nil {
 			return e
 		}
-		w.Header().Set("Content-Type", contextFormats[str(c.meta, "source_format")])
+		ct, _ := contextFormat(str(c.meta, "source_format"))
+		w.Header().Set("Content-Type", ct)
 		w.Header().Set("Content-Disposition", contentDisposition(c.name))
 		w.Header().Set("Content-Length", strconv.Itoa(len(c.content)))
 		w.WriteHeader(http.StatusOK)

@@ -22,7 +22,15 @@ const (
 )
 
 // defaultGrace is the grace period a rotation gets when it names none.
-var defaultGrace = map[string]time.Duration{credAPIKey: 48 * time.Hour, credClientSecret: 168 * time.Hour}
+func defaultGrace(kind string) time.Duration {
+	switch kind {
+	case credAPIKey:
+		return 48 * time.Hour
+	case credClientSecret:
+		return 168 * time.Hour
+	}
+	return 0
+}
 
 // maxGraceHours bounds grace_period_hours.
 const maxGraceHours = 720
@@ -95,7 +103,18 @@ func valueOf(app *App, kind string) *string {
 	return &app.WebhookSecret
 }
 
-var credPrefix = map[string]string{credAPIKey: "sbx_key_", credClientSecret: "sbx_secret_", credWebhookSecret: "sbx_whsec_"}
+// credPrefix starts each kind of fresh sandbox credential.
+func credPrefix(kind string) string {
+	switch kind {
+	case credAPIKey:
+		return "sbx_key_"
+	case credClientSecret:
+		return "sbx_secret_"
+	case credWebhookSecret:
+		return "sbx_whsec_"
+	}
+	return ""
+}
 
 // auditLocked records one credential event in the app's history.
 func (s *Sandbox) auditLocked(r *http.Request, app *App, kind, action, reason string) {
@@ -122,7 +141,7 @@ func (s *Sandbox) rotate(kind string) handlerFunc {
 		if in.ConfirmationToken == "" {
 			return newErr(http.StatusBadRequest, CodeBadRequest, "confirmation_token is required to rotate a credential")
 		}
-		grace := defaultGrace[kind]
+		grace := defaultGrace(kind)
 		if in.GracePeriodHours != nil {
 			if *in.GracePeriodHours < 0 || *in.GracePeriodHours > maxGraceHours {
 				return newErr(http.StatusBadRequest, CodeBadRequest, "grace_period_hours must be from 0 to 720")
@@ -136,7 +155,7 @@ func (s *Sandbox) rotate(kind string) handlerFunc {
 		e := s.withApp(r, func(app *App, _ *appResources) *apiError {
 			now, c := s.Now(), s.credLocked(app.ClientID, kind)
 			v := valueOf(app, kind)
-			fresh := credPrefix[kind] + s.ids.hex(16)
+			fresh := credPrefix(kind) + s.ids.hex(16)
 			c.previous, c.lastRotated, c.graceEnds = *v, now, now.Add(grace)
 			*v = fresh
 			out = doc{"credential_type": kind, "new_credential": fresh}

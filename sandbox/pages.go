@@ -31,10 +31,19 @@ import (
 var templateFS embed.FS
 
 // pages parses the templates on first use: most processes that link the
-// sandbox never serve a page, and parsing costs every start otherwise.
-var pages = sync.OnceValue(func() *template.Template {
-	return template.Must(template.ParseFS(templateFS, "templates/*.html"))
-})
+// sandbox never serve a page, and parsing costs every start otherwise. A
+// zero sync.Once, not a sync.OnceValue closure: nothing built at init.
+func pages() *template.Template {
+	parsedPages.once.Do(func() {
+		parsedPages.t = template.Must(template.ParseFS(templateFS, "templates/*.html"))
+	})
+	return parsedPages.t
+}
+
+var parsedPages struct {
+	once sync.Once
+	t    *template.Template
+}
 
 // SignInPath is the sandbox's sign-in page, where GET /oauth2/authorize
 // sends the browser.

@@ -346,7 +346,7 @@ func (d *decoder) strList(p pair, where string) []integration.Value {
 	out := make([]integration.Value, 0, len(n.Content))
 	for i, item := range n.Content {
 		before := len(d.errs) + d.dropped
-		if v := d.strText(item, fmt.Sprintf("%s[%d]", key, i)); len(d.errs)+d.dropped == before {
+		if v := d.strText(item, key+"["+strconv.Itoa(i)+"]"); len(d.errs)+d.dropped == before {
 			out = append(out, v)
 		}
 	}
@@ -502,7 +502,7 @@ func (d *decoder) calls(n *yaml.Node) []integration.Call {
 	}
 	out := make([]integration.Call, 0, len(n.Content))
 	for i, item := range n.Content {
-		where := fmt.Sprintf("calls[%d]", i)
+		where := "calls[" + strconv.Itoa(i) + "]"
 		item = resolve(item)
 		if item == nil {
 			continue
@@ -598,7 +598,7 @@ func (d *decoder) statuses(p pair) []int {
 	}
 	var out []int
 	for i, item := range items {
-		key := fmt.Sprintf("http.retry_statuses[%d]", i)
+		key := "http.retry_statuses[" + strconv.Itoa(i) + "]"
 		v, ok := d.text(item, key)
 		if !ok {
 			continue
@@ -624,7 +624,7 @@ func (d *decoder) ignore(n *yaml.Node) []integration.Waiver {
 	}
 	var out []integration.Waiver
 	for i, item := range n.Content {
-		where := fmt.Sprintf("ignore[%d]", i)
+		where := "ignore[" + strconv.Itoa(i) + "]"
 		item = resolve(item)
 		if item == nil {
 			continue

@@ -111,15 +111,18 @@ webhooks:
 const templateHost = "app.example.com"
 
 // starterMark is Starter's first line: a config that holds it was written
-// by init.
-var starterMark = Starter[:strings.IndexByte(Starter, '\n')]
+// by init. (A function, so nothing is computed at package init.)
+func starterMark() string {
+	first, _, _ := strings.Cut(Starter, "\n")
+	return first
+}
 
 // TemplateLeftovers returns where a config written by init still holds the
 // starter's example URLs (app.example.com): it passes the offline checks
 // while describing no real app. Other configs that use the example host
 // (documentation, test fixtures) are not the template and are left alone.
 func TemplateLeftovers(in *integration.Integration) []integration.Source {
-	if in == nil || !strings.Contains(string(in.ConfigBytes), starterMark) {
+	if in == nil || !strings.Contains(string(in.ConfigBytes), starterMark()) {
 		return nil
 	}
 	values := []integration.Value{in.OAuth.RedirectURI, in.OAuth.TokenRedirectURI, in.Webhooks.URL}

@@ -9,20 +9,43 @@ import (
 	"unicode/utf8"
 )
 
-// Compiled on the first syntax error, not at every start of the binary.
+// Compiled on the first syntax error, not at every start of the binary;
+// declared as data, so not even the lazy wrapper is built at init.
 var (
-	yamlLine   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
-	yamlAnchor = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`) })
+	yamlLine   = &lazyRegexp{expr: `^yaml: line (\d+): (.*)$`}
+	yamlAnchor = &lazyRegexp{expr: `^yaml: unknown anchor '(.*)' referenced$`}
 )
 
-// yamlHints add what to do to yaml.v3's terse syntax messages.
-var yamlHints = map[string]string{
-	"found unexpected end of stream":                  "an unclosed quote or bracket",
-	"mapping values are not allowed in this context":  "a value holding \": \" must be quoted, or a key is indented too far",
-	"found a tab character that violates indentation": "indent with spaces, not tabs",
-	"did not find expected key":                       "a line is indented differently from its siblings",
-	"found character that cannot start any token":     "a value starting with @, ` or % must be quoted",
-	"control characters are not allowed":              "write it as an escape inside double quotes, like \"\\u0007\"",
+// lazyRegexp is a regular expression compiled on its first use.
+type lazyRegexp struct {
+	expr string
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+func (l *lazyRegexp) get() *regexp.Regexp {
+	l.once.Do(func() { l.re = regexp.MustCompile(l.expr) })
+	return l.re
+}
+
+// yamlHint adds what to do to one of yaml.v3's terse syntax messages ("" for
+// none). A switch, not a map: nothing to build at init.
+func yamlHint(msg string) string {
+	switch msg {
+	case "found unexpected end of stream":
+		return "an unclosed quote or bracket"
+	case "mapping values are not allowed in this context":
+		return "a value holding \": \" must be quoted, or a key is indented too far"
+	case "found a tab character that violates indentation":
+		return "indent with spaces, not tabs"
+	case "did not find expected key":
+		return "a line is indented differently from its siblings"
+	case "found character that cannot start any token":
+		return "a value starting with @, ` or % must be quoted"
+	case "control characters are not allowed":
+		return "write it as an escape inside double quotes, like \"\\u0007\""
+	}
+	return ""
 }
 
 // yamlError maps a yaml.v3 syntax error to file:line(:col). yaml.v3 gives a
@@ -34,7 +57,7 @@ var yamlHints = map[string]string{
 func yamlError(file string, data []byte, err error) error {
 	msg := err.Error()
 	e := &Error{File: file}
-	if m := yamlLine().FindStringSubmatch(msg); m != nil {
+	if m := yamlLine.get().FindStringSubmatch(msg); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 		if isParserProblem(msg) {
@@ -47,8 +70,8 @@ func yamlError(file string, data []byte, err error) error {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 		switch {
-		case yamlAnchor().MatchString(err.Error()):
-			name := yamlAnchor().FindStringSubmatch(err.Error())[1]
+		case yamlAnchor.get().MatchString(err.Error()):
+			name := yamlAnchor.get().FindStringSubmatch(err.Error())[1]
 			e.Line, e.Column = offsetPosition(data, bytes.Index(data, []byte("*"+name)))
 			msg = "an alias refers to an anchor that is not defined above it"
 		case strings.Contains(msg, "control characters") || strings.Contains(msg, "UTF-8"):
@@ -62,7 +85,7 @@ func yamlError(file string, data []byte, err error) error {
 	if last := lineCount(data); e.Line > last || e.Line < 1 {
 		e.Line, e.Column = min(max(e.Line, 1), last), 0
 	}
-	hint := yamlHints[msg]
+	hint := yamlHint(msg)
 	if e.Column == 0 {
 		var tab bool
 		e.Column, tab = guessColumn(lineAt(data, e.Line), msg)

@@ -21,190 +21,296 @@ const (
 // documents, in one table the checks, the probes and the sandbox share.
 // Rows where SDK and spec disagree appear once per spelling, each naming
 // the other in AltPath.
-func init() { Endpoints = catalogue() }
-
-func catalogue() []Endpoint {
-	eps := make([]Endpoint, 0, 160) // room for the whole table: no regrowth at start
-	add := func(e Endpoint) { eps = append(eps, e) }
-
+//
+// It is a composite literal of constants, which the compiler lays out as
+// data: the table costs nothing at process start.
+var Endpoints = []Endpoint{
 	// --- OAuth and passwordless endpoints on the auth host (they also answer on the API host).
-	oauth := func(method, path string, auth Auth, safe bool, summary string) {
-		// Every OAuth POST but introspection and the consent check mints, revokes or sends something.
-		write := method == "POST" && path != "/oauth2/introspect" && path != "/oauth2/check-consent"
-		add(Endpoint{Method: method, Path: path, Class: ClassOAuth, Auth: auth, Host: HostAuth,
-			Write: write, SafeProbe: safe, Summary: summary})
-	}
-	oauth("GET", "/oauth2/authorize", AuthNone, true, "browser authorization step; answers with a redirect")
-	oauth("POST", "/oauth2/authorize", AuthNone, false, "completes consent and issues an authorization code")
+	// Every OAuth POST but introspection and the consent check mints, revokes or sends something (Write).
+	{Method: "GET", Path: "/oauth2/authorize", Class: ClassOAuth, Auth: AuthNone, Host: HostAuth, SafeProbe: true,
+		Summary: "browser authorization step; answers with a redirect"},
+	{Method: "POST", Path: "/oauth2/authorize", Class: ClassOAuth, Auth: AuthNone, Host: HostAuth, Write: true,
+		Summary: "completes consent and issues an authorization code"},
 	// The token endpoint mints tokens: a probe may only send it a random code, which it decides itself.
-	oauth("POST", "/oauth2/token", AuthBasic, false, "exchanges a code or refresh token, or runs client credentials")
-	oauth("POST", "/oauth2/introspect", AuthBasic, true, "reports whether a token is active and what it grants")
-	oauth("POST", "/oauth2/revoke", AuthBasic, false, "revokes an access or refresh token")
-	oauth("POST", "/oauth2/check-consent", AuthBasic, false, "asks whether a user already consented to the scopes")
-	oauth("GET", "/oauth2/scopes", AuthBasic, true, "lists the scopes the server knows")
-	oauth("GET", "/oauth2/userInfo", AuthBearer, true, "OpenID Connect claims of the token's user")
-	oauth("GET", "/oauth2/health", AuthNone, true, "health of the OAuth service and its identity backend")
-	oauth("POST", "/auth/initiate", AuthBasic, false, "starts passwordless sign-in: e-mails a one-time code, may create the user")
-	oauth("POST", "/auth/verify", AuthBasic, false, "completes passwordless sign-in with the one-time code")
+	{Method: "POST", Path: "/oauth2/token", Class: ClassOAuth, Auth: AuthBasic, Host: HostAuth, Write: true,
+		Summary: "exchanges a code or refresh token, or runs client credentials"},
+	{Method: "POST", Path: "/oauth2/introspect", Class: ClassOAuth, Auth: AuthBasic, Host: HostAuth, SafeProbe: true,
+		Summary: "reports whether a token is active and what it grants"},
+	{Method: "POST", Path: "/oauth2/revoke", Class: ClassOAuth, Auth: AuthBasic, Host: HostAuth, Write: true,
+		Summary: "revokes an access or refresh token"},
+	{Method: "POST", Path: "/oauth2/check-consent", Class: ClassOAuth, Auth: AuthBasic, Host: HostAuth,
+		Summary: "asks whether a user already consented to the scopes"},
+	{Method: "GET", Path: "/oauth2/scopes", Class: ClassOAuth, Auth: AuthBasic, Host: HostAuth, SafeProbe: true,
+		Summary: "lists the scopes the server knows"},
+	{Method: "GET", Path: "/oauth2/userInfo", Class: ClassOAuth, Auth: AuthBearer, Host: HostAuth, SafeProbe: true,
+		Summary: "OpenID Connect claims of the token's user"},
+	{Method: "GET", Path: "/oauth2/health", Class: ClassOAuth, Auth: AuthNone, Host: HostAuth, SafeProbe: true,
+		Summary: "health of the OAuth service and its identity backend"},
+	{Method: "POST", Path: "/auth/initiate", Class: ClassOAuth, Auth: AuthBasic, Host: HostAuth, Write: true,
+		Summary: "starts passwordless sign-in: e-mails a one-time code, may create the user"},
+	{Method: "POST", Path: "/auth/verify", Class: ClassOAuth, Auth: AuthBasic, Host: HostAuth, Write: true,
+		Summary: "completes passwordless sign-in with the one-time code"},
 
 	// --- Discovery, keys and public partner information: no credentials.
-	public := func(path string, host Host, safe bool, summary string) Endpoint {
-		return Endpoint{Method: "GET", Path: path, Class: ClassPublic, Auth: AuthNone, Host: host,
-			SafeProbe: safe, Summary: summary}
-	}
-	disc := public("/.well-known/openid_configuration", HostAuth, true, "OpenID Connect discovery document (the spec's underscore spelling)")
-	disc.Spelling, disc.AltPath = SpellingSpec, "/.well-known/openid-configuration"
-	add(disc)
-	std := public("/.well-known/openid-configuration", HostAuth, true, "OpenID Connect discovery document (the standard hyphen spelling)")
-	std.Spelling, std.AltPath = SpellingOIDC, "/.well-known/openid_configuration"
-	add(std)
-	add(public("/.well-known/jwks.json", HostAuth, true, "public keys that sign ID tokens"))
-	add(public(PublicPrefix+"/{client_id}/public", HostAuth, true, "public name and branding of a partner app; tells whether a client ID exists"))
-	add(public("/v1/partner/sso/info/{slug}", HostAPI, false, "public SSO settings of a partner"))
-	add(public("/v1/partner/sso/initiate", HostAPI, false, "starts a partner SSO flow (creates a session)"))
-	add(public("/v1/partner/sso/session/{session_id}", HostAPI, false, "status of a partner SSO session"))
-	add(public("/v1/partner/sso/callback", HostAPI, false, "identity-provider callback of partner SSO; answers with a redirect"))
+	{Method: "GET", Path: "/.well-known/openid_configuration", Class: ClassPublic, Auth: AuthNone, Host: HostAuth, Spelling: SpellingSpec, AltPath: "/.well-known/openid-configuration", SafeProbe: true,
+		Summary: "OpenID Connect discovery document (the spec's underscore spelling)"},
+	{Method: "GET", Path: "/.well-known/openid-configuration", Class: ClassPublic, Auth: AuthNone, Host: HostAuth, Spelling: SpellingOIDC, AltPath: "/.well-known/openid_configuration", SafeProbe: true,
+		Summary: "OpenID Connect discovery document (the standard hyphen spelling)"},
+	{Method: "GET", Path: "/.well-known/jwks.json", Class: ClassPublic, Auth: AuthNone, Host: HostAuth, SafeProbe: true,
+		Summary: "public keys that sign ID tokens"},
+	{Method: "GET", Path: PublicPrefix + "/{client_id}/public", Class: ClassPublic, Auth: AuthNone, Host: HostAuth, SafeProbe: true,
+		Summary: "public name and branding of a partner app; tells whether a client ID exists"},
+	{Method: "GET", Path: "/v1/partner/sso/info/{slug}", Class: ClassPublic, Auth: AuthNone, Host: HostAPI,
+		Summary: "public SSO settings of a partner"},
+	{Method: "GET", Path: "/v1/partner/sso/initiate", Class: ClassPublic, Auth: AuthNone, Host: HostAPI,
+		Summary: "starts a partner SSO flow (creates a session)"},
+	{Method: "GET", Path: "/v1/partner/sso/session/{session_id}", Class: ClassPublic, Auth: AuthNone, Host: HostAPI,
+		Summary: "status of a partner SSO session"},
+	{Method: "GET", Path: "/v1/partner/sso/callback", Class: ClassPublic, Auth: AuthNone, Host: HostAPI,
+		Summary: "identity-provider callback of partner SSO; answers with a redirect"},
 
-	// --- User API: Bearer access token, one scope per operation.
-	user := func(method, path, scope string, safe bool, summary string) *Endpoint {
-		eps = append(eps, Endpoint{Method: method, Path: UserPrefix + path, Class: ClassUser, Auth: AuthBearer,
-			Host: HostAPI, Scope: scope, Write: method != "GET", SafeProbe: safe && method == "GET", Summary: summary})
-		return &eps[len(eps)-1]
-	}
-	user("GET", "/profile", "profile", true, "the signed-in user's profile")
-	user("GET", "/meetings", "meetings:read", true, "list meetings")
-	user("POST", "/meetings", "meetings:write", false, "create a meeting")
-	user("GET", "/meetings/{id}", "meetings:read", true, "get one meeting")
-	user("PATCH", "/meetings/{id}", "meetings:write", false, "update a meeting")
-	user("GET", "/meetings/{id}/participants", "meetings:read", true, "list a meeting's participants")
-	user("POST", "/meetings/{id}/participants", "meetings:write", false, "add a participant")
-	user("DELETE", "/meetings/{id}/participants/{participantId}", "meetings:write", false, "remove a participant")
-	user("GET", "/meetings/{id}/agenda-items", "meetings:read", true, "list agenda items")
-	user("POST", "/meetings/{id}/agenda-items", "meetings:write", false, "create an agenda item")
-	user("PUT", "/meetings/{id}/agenda-items/{itemId}", "meetings:write", false, "update an agenda item")
-	user("DELETE", "/meetings/{id}/agenda-items/{itemId}", "meetings:write", false, "delete an agenda item")
-	user("GET", "/meetings/{id}/next-steps", "meetings:read", true, "list a meeting's next steps")
-	user("POST", "/meetings/{id}/next-steps/{nextStepId}/execute", "meetings:write", false, "run a next step (starts AI work)")
-	user("GET", "/next-step-results/{resultId}", "meetings:read", true, "get the result of a next step")
-	user("GET", "/meetings/{id}/action-buttons", "meetings:read", true, "list a meeting's action buttons")
-	user("POST", "/meetings/{id}/action-buttons/{buttonId}/trigger", "meetings:write", false, "trigger an action button (may send e-mail or webhooks)")
-	user("GET", "/meetings/{id}/transcript/export", "meetings:read", false, "download a transcript (heavy, plan-gated)")
-	user("GET", "/action-items", "action-items:read", true, "list action items")
-	user("POST", "/action-items", "action-items:write", false, "create an action item")
-	user("GET", "/action-items/{id}", "action-items:read", true, "get one action item")
-	user("PUT", "/action-items/{id}", "action-items:write", false, "update an action item")
-	user("DELETE", "/action-items/{id}", "action-items:write", false, "delete an action item")
-	user("GET", "/calendar/events", "calendar:read", true, "list calendar events (send a date range)")
-	user("GET", "/calendar/events/{calendarEventId}", "calendar:read", true, "get one calendar event")
-	user("POST", "/calendar/events/{calendarEventId}/meeting", "calendar:write", false, "create a meeting from a calendar event")
-	user("POST", "/meetings/{id}/calendar/link", "calendar:write", false, "link a calendar event to a meeting")
-	user("DELETE", "/meetings/{id}/calendar/unlink", "calendar:write", false, "unlink a meeting's calendar event").Spelling = SpellingSpec
-	user("GET", "/meetings/{id}/context", "context:read", true, "list a meeting's context documents")
-	user("POST", "/meetings/{id}/context", "context:write", false, "upload a context document (multipart)")
-	user("GET", "/meetings/{id}/context/{docId}", "context:read", true, "get one context document")
-	user("DELETE", "/meetings/{id}/context/{docId}", "context:write", false, "delete a context document")
-	user("GET", "/meetings/{id}/context/{docId}/content", "context:read", false, "download a context document's content (heavy)")
-	user("GET", "/sessions", "chat:read", true, "list chat sessions")
-	user("POST", "/sessions", "chat:write", false, "create a chat session")
-	user("GET", "/sessions/{id}", "chat:read", true, "get a chat session and its turns")
-	user("PUT", "/sessions/{id}", "chat:write", false, "send a chat message (a PUT on the session)")
-	user("GET", "/sessions/{id}/turns/{turnId}", "chat:read", true, "get one chat turn")
-	user("GET", "/toolkits", "toolkits:read", true, "list available toolkits")
+	// --- User API: Bearer access token, one scope per operation; every method but GET writes,
+	// and only a GET may be a safe probe.
+	{Method: "GET", Path: UserPrefix + "/profile", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "profile", SafeProbe: true,
+		Summary: "the signed-in user's profile"},
+	{Method: "GET", Path: UserPrefix + "/meetings", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:read", SafeProbe: true,
+		Summary: "list meetings"},
+	{Method: "POST", Path: UserPrefix + "/meetings", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:write", Write: true,
+		Summary: "create a meeting"},
+	{Method: "GET", Path: UserPrefix + "/meetings/{id}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:read", SafeProbe: true,
+		Summary: "get one meeting"},
+	{Method: "PATCH", Path: UserPrefix + "/meetings/{id}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:write", Write: true,
+		Summary: "update a meeting"},
+	{Method: "GET", Path: UserPrefix + "/meetings/{id}/participants", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:read", SafeProbe: true,
+		Summary: "list a meeting's participants"},
+	{Method: "POST", Path: UserPrefix + "/meetings/{id}/participants", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:write", Write: true,
+		Summary: "add a participant"},
+	{Method: "DELETE", Path: UserPrefix + "/meetings/{id}/participants/{participantId}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:write", Write: true,
+		Summary: "remove a participant"},
+	{Method: "GET", Path: UserPrefix + "/meetings/{id}/agenda-items", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:read", SafeProbe: true,
+		Summary: "list agenda items"},
+	{Method: "POST", Path: UserPrefix + "/meetings/{id}/agenda-items", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:write", Write: true,
+		Summary: "create an agenda item"},
+	{Method: "PUT", Path: UserPrefix + "/meetings/{id}/agenda-items/{itemId}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:write", Write: true,
+		Summary: "update an agenda item"},
+	{Method: "DELETE", Path: UserPrefix + "/meetings/{id}/agenda-items/{itemId}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:write", Write: true,
+		Summary: "delete an agenda item"},
+	{Method: "GET", Path: UserPrefix + "/meetings/{id}/next-steps", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:read", SafeProbe: true,
+		Summary: "list a meeting's next steps"},
+	{Method: "POST", Path: UserPrefix + "/meetings/{id}/next-steps/{nextStepId}/execute", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:write", Write: true,
+		Summary: "run a next step (starts AI work)"},
+	{Method: "GET", Path: UserPrefix + "/next-step-results/{resultId}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:read", SafeProbe: true,
+		Summary: "get the result of a next step"},
+	{Method: "GET", Path: UserPrefix + "/meetings/{id}/action-buttons", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:read", SafeProbe: true,
+		Summary: "list a meeting's action buttons"},
+	{Method: "POST", Path: UserPrefix + "/meetings/{id}/action-buttons/{buttonId}/trigger", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:write", Write: true,
+		Summary: "trigger an action button (may send e-mail or webhooks)"},
+	{Method: "GET", Path: UserPrefix + "/meetings/{id}/transcript/export", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:read",
+		Summary: "download a transcript (heavy, plan-gated)"},
+	{Method: "GET", Path: UserPrefix + "/action-items", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "action-items:read", SafeProbe: true,
+		Summary: "list action items"},
+	{Method: "POST", Path: UserPrefix + "/action-items", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "action-items:write", Write: true,
+		Summary: "create an action item"},
+	{Method: "GET", Path: UserPrefix + "/action-items/{id}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "action-items:read", SafeProbe: true,
+		Summary: "get one action item"},
+	{Method: "PUT", Path: UserPrefix + "/action-items/{id}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "action-items:write", Write: true,
+		Summary: "update an action item"},
+	{Method: "DELETE", Path: UserPrefix + "/action-items/{id}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "action-items:write", Write: true,
+		Summary: "delete an action item"},
+	{Method: "GET", Path: UserPrefix + "/calendar/events", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "calendar:read", SafeProbe: true,
+		Summary: "list calendar events (send a date range)"},
+	{Method: "GET", Path: UserPrefix + "/calendar/events/{calendarEventId}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "calendar:read", SafeProbe: true,
+		Summary: "get one calendar event"},
+	{Method: "POST", Path: UserPrefix + "/calendar/events/{calendarEventId}/meeting", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "calendar:write", Write: true,
+		Summary: "create a meeting from a calendar event"},
+	{Method: "POST", Path: UserPrefix + "/meetings/{id}/calendar/link", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "calendar:write", Write: true,
+		Summary: "link a calendar event to a meeting"},
+	{Method: "DELETE", Path: UserPrefix + "/meetings/{id}/calendar/unlink", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "calendar:write", Write: true, Spelling: SpellingSpec,
+		Summary: "unlink a meeting's calendar event"},
+	{Method: "GET", Path: UserPrefix + "/meetings/{id}/context", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "context:read", SafeProbe: true,
+		Summary: "list a meeting's context documents"},
+	{Method: "POST", Path: UserPrefix + "/meetings/{id}/context", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "context:write", Write: true,
+		Summary: "upload a context document (multipart)"},
+	{Method: "GET", Path: UserPrefix + "/meetings/{id}/context/{docId}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "context:read", SafeProbe: true,
+		Summary: "get one context document"},
+	{Method: "DELETE", Path: UserPrefix + "/meetings/{id}/context/{docId}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "context:write", Write: true,
+		Summary: "delete a context document"},
+	{Method: "GET", Path: UserPrefix + "/meetings/{id}/context/{docId}/content", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "context:read",
+		Summary: "download a context document's content (heavy)"},
+	{Method: "GET", Path: UserPrefix + "/sessions", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "chat:read", SafeProbe: true,
+		Summary: "list chat sessions"},
+	{Method: "POST", Path: UserPrefix + "/sessions", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "chat:write", Write: true,
+		Summary: "create a chat session"},
+	{Method: "GET", Path: UserPrefix + "/sessions/{id}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "chat:read", SafeProbe: true,
+		Summary: "get a chat session and its turns"},
+	{Method: "PUT", Path: UserPrefix + "/sessions/{id}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "chat:write", Write: true,
+		Summary: "send a chat message (a PUT on the session)"},
+	{Method: "GET", Path: UserPrefix + "/sessions/{id}/turns/{turnId}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "chat:read", SafeProbe: true,
+		Summary: "get one chat turn"},
+	{Method: "GET", Path: UserPrefix + "/toolkits", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "toolkits:read", SafeProbe: true,
+		Summary: "list available toolkits"},
 	// The spec does not document this one; the scope is the read scope of its siblings.
-	user("GET", "/toolkits/{toolkitId}", "toolkits:read", true, "get one toolkit").Spelling = SpellingSDK
-	user("POST", "/toolkits/{toolkitId}/install", "toolkits:write", false, "install a toolkit")
-	un := user("DELETE", "/toolkits/{toolkitId}/uninstall", "toolkits:write", false, "uninstall a toolkit (the SDK's path)")
-	un.Spelling, un.AltPath = SpellingSDK, UserPrefix+"/workspaces/{workspace_id}/toolkits/{toolkit_id}"
-	un = user("DELETE", "/workspaces/{workspace_id}/toolkits/{toolkit_id}", "toolkits:write", false, "uninstall a toolkit (the spec's path)")
-	un.Spelling, un.AltPath = SpellingSpec, UserPrefix+"/toolkits/{toolkitId}/uninstall"
-	user("GET", "/workspaces/{workspace_id}/toolkits", "toolkits:read", false, "list toolkits installed in a workspace").Spelling = SpellingSpec
-	user("GET", "/meeting-templates", "meetings:read", true, "list meeting templates")
-	user("GET", "/meeting-templates/{id}", "meetings:read", true, "get one meeting template")
-	user("GET", "/meeting-templates/{id}/next-steps", "meetings:read", false, "list a template's next steps").Spelling = SpellingSpec
-	user("POST", "/meeting-templates/{id}/apply", "meetings:write", false, "apply a template to a meeting").Spelling = SpellingSpec
-	user("GET", "/workflow-runs", "workflows:read", true, "list workflow runs")
-	user("POST", "/workflow-runs", "workflows:write", false, "start a workflow run")
-	user("GET", "/workflow-runs/{id}", "workflows:read", true, "get one workflow run")
+	{Method: "GET", Path: UserPrefix + "/toolkits/{toolkitId}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "toolkits:read", Spelling: SpellingSDK, SafeProbe: true,
+		Summary: "get one toolkit"},
+	{Method: "POST", Path: UserPrefix + "/toolkits/{toolkitId}/install", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "toolkits:write", Write: true,
+		Summary: "install a toolkit"},
+	{Method: "DELETE", Path: UserPrefix + "/toolkits/{toolkitId}/uninstall", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "toolkits:write", Write: true, Spelling: SpellingSDK, AltPath: UserPrefix + "/workspaces/{workspace_id}/toolkits/{toolkit_id}",
+		Summary: "uninstall a toolkit (the SDK's path)"},
+	{Method: "DELETE", Path: UserPrefix + "/workspaces/{workspace_id}/toolkits/{toolkit_id}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "toolkits:write", Write: true, Spelling: SpellingSpec, AltPath: UserPrefix + "/toolkits/{toolkitId}/uninstall",
+		Summary: "uninstall a toolkit (the spec's path)"},
+	{Method: "GET", Path: UserPrefix + "/workspaces/{workspace_id}/toolkits", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "toolkits:read", Spelling: SpellingSpec,
+		Summary: "list toolkits installed in a workspace"},
+	{Method: "GET", Path: UserPrefix + "/meeting-templates", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:read", SafeProbe: true,
+		Summary: "list meeting templates"},
+	{Method: "GET", Path: UserPrefix + "/meeting-templates/{id}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:read", SafeProbe: true,
+		Summary: "get one meeting template"},
+	{Method: "GET", Path: UserPrefix + "/meeting-templates/{id}/next-steps", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:read", Spelling: SpellingSpec,
+		Summary: "list a template's next steps"},
+	{Method: "POST", Path: UserPrefix + "/meeting-templates/{id}/apply", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "meetings:write", Write: true, Spelling: SpellingSpec,
+		Summary: "apply a template to a meeting"},
+	{Method: "GET", Path: UserPrefix + "/workflow-runs", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "workflows:read", SafeProbe: true,
+		Summary: "list workflow runs"},
+	{Method: "POST", Path: UserPrefix + "/workflow-runs", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "workflows:write", Write: true,
+		Summary: "start a workflow run"},
+	{Method: "GET", Path: UserPrefix + "/workflow-runs/{id}", Class: ClassUser, Auth: AuthBearer, Host: HostAPI, Scope: "workflows:read", SafeProbe: true,
+		Summary: "get one workflow run"},
 
-	// --- Admin API: X-API-Key plus X-Client-ID, no scopes.
-	admin := func(method, path string, safe bool, summary string) *Endpoint {
-		eps = append(eps, Endpoint{Method: method, Path: AdminPrefix + path, Class: ClassAdmin, Auth: AuthAPIKey,
-			Host: HostAPI, Write: method != "GET", SafeProbe: safe && method == "GET", Summary: summary})
-		return &eps[len(eps)-1]
-	}
-	drift := func(e *Endpoint, spelling, alt string) {
-		e.Spelling, e.AltPath = spelling, AdminPrefix+alt
-	}
-	admin("GET", "/app", true, "the partner app: client ID, webhook URL and filter, status")
-	admin("PUT", "/app", false, "update the partner app")
-	admin("PUT", "/app/status", false, "activate, suspend or deactivate the app")
-	admin("GET", "/webhook-deliveries", true, "list webhook deliveries and their outcome")
-	admin("GET", "/webhook-deliveries/{deliveryId}", true, "get one webhook delivery")
-	admin("POST", "/webhook-deliveries/{deliveryId}/retry", false, "redeliver a webhook")
-	drift(admin("PUT", "/app/webhook-status", false, "turn webhook delivery on or off (the SDK's path)"), SpellingSDK, "/webhook-status")
-	drift(admin("PUT", "/webhook-status", false, "turn webhook delivery on or off (the spec's path)"), SpellingSpec, "/app/webhook-status")
-	drift(admin("PUT", "/app/webhook-filter", false, "set the webhook event filter (the SDK's path)"), SpellingSDK, "/webhook-filter")
-	drift(admin("PUT", "/webhook-filter", false, "set the webhook event filter (the spec's path)"), SpellingSpec, "/app/webhook-filter")
-	drift(admin("DELETE", "/app/webhook-filter", false, "remove the webhook event filter (the SDK's path)"), SpellingSDK, "/webhook-filter")
-	drift(admin("DELETE", "/webhook-filter", false, "remove the webhook event filter (the spec's path)"), SpellingSpec, "/app/webhook-filter")
-	for _, a := range []struct{ method, sdk, spec, summary string }{
-		{"GET", "/automations", "/automation", "list automations"},
-		{"POST", "/automations", "/automation", "create an automation"},
-		{"GET", "/automations/{automationId}", "/automation/{automationId}", "get one automation"},
-		{"PUT", "/automations/{automationId}", "/automation/{automationId}", "update an automation"},
-		{"DELETE", "/automations/{automationId}", "/automation/{automationId}", "delete an automation"},
-	} {
-		drift(admin(a.method, a.sdk, true, a.summary+" (the SDK's plural path)"), SpellingSDK, a.spec)
-		drift(admin(a.method, a.spec, false, a.summary+" (the spec's singular path)"), SpellingSpec, a.sdk)
-	}
-	admin("GET", "/connections", true, "list users' connections to the app and their scopes")
-	admin("GET", "/connections/{connectionId}", true, "get one user connection")
-	admin("DELETE", "/connections/{connectionId}", false, "revoke a user's connection")
-	admin("GET", "/credentials", true, "age and rotation advice for the app's credentials (may be audited)")
-	admin("GET", "/credentials/history", true, "audit history of credential changes")
-	admin("POST", "/credentials/api-key/rotate", false, "rotate the API key")
-	admin("POST", "/credentials/webhook-secret/rotate", false, "rotate the webhook signing secret")
-	admin("POST", "/credentials/client-secret/rotate", false, "rotate the client secret")
-	admin("POST", "/credentials/api-key/rollback", false, "roll the API key back during its grace period")
-	admin("POST", "/credentials/client-secret/rollback", false, "roll the client secret back during its grace period")
-	admin("GET", "/idp", true, "the app's identity-provider configuration (404 when none)")
-	admin("POST", "/idp", false, "create the identity-provider configuration")
-	admin("PUT", "/idp", false, "update the identity-provider configuration")
-	admin("DELETE", "/idp", false, "delete the identity-provider configuration")
-	admin("GET", "/idp/domains/{domain}", true, "verification status of an SSO domain")
-	admin("POST", "/idp/domains/{domain}/verify", false, "issue a new DNS challenge (replaces one in progress)")
-	admin("POST", "/idp/domains/{domain}/check", false, "look up the DNS challenge and mark the domain verified")
-	admin("GET", "/toolkits", true, "list the app's toolkits")
-	admin("POST", "/toolkits", false, "create a toolkit")
-	admin("POST", "/toolkits/export", false, "build a manifest from chosen entities (a POST: treated as a write)")
-	admin("GET", "/toolkits/{toolkitId}", true, "get one toolkit")
-	tk := admin("PUT", "/toolkits/{toolkitId}", false, "update a toolkit (the SDK sends PUT)")
-	tk.Spelling, tk.AltPath = SpellingSDK, tk.Path
-	tk = admin("PATCH", "/toolkits/{toolkitId}", false, "update a toolkit (the spec documents PATCH)")
-	tk.Spelling, tk.AltPath = SpellingSpec, tk.Path
-	admin("DELETE", "/toolkits/{toolkitId}", false, "delete a toolkit")
-	admin("GET", "/toolkits/{toolkitId}/export", false, "export a toolkit as a manifest (heavy)")
-	admin("GET", "/toolkits/{toolkitId}/installations", true, "list a toolkit's installations")
-	admin("GET", "/toolkits/{toolkitId}/versions", true, "list a toolkit's versions")
-	admin("POST", "/toolkits/{toolkitId}/versions", false, "create a toolkit version")
-	admin("GET", "/toolkits/{toolkitId}/versions/{versionId}", true, "get one toolkit version")
-	admin("PATCH", "/toolkits/{toolkitId}/versions/{versionId}", false, "update a draft toolkit version")
-	admin("DELETE", "/toolkits/{toolkitId}/versions/{versionId}", false, "discard a draft toolkit version")
-	admin("POST", "/toolkits/{toolkitId}/versions/{versionId}/publish", false, "publish a toolkit version")
-	admin("POST", "/toolkits/{toolkitId}/versions/{versionId}/republish", false, "republish a toolkit version")
-	admin("GET", "/workspaces", true, "list workspaces (not in the spec)").Spelling = SpellingSDK
-	admin("GET", "/templates", true, "list templates")
-	admin("POST", "/templates", false, "create a template")
-	admin("GET", "/templates/{templateId}", true, "get one template")
-	admin("PUT", "/templates/{templateId}", false, "update a template")
-	admin("DELETE", "/templates/{templateId}", false, "delete a template")
-	admin("GET", "/templates/{templateId}/next-steps", true, "list a template's next steps")
-	admin("POST", "/templates/{templateId}/next-steps", false, "add a next step to a template")
-	admin("PUT", "/templates/{templateId}/next-steps/{nextStepId}", false, "update a template's next step")
-	admin("DELETE", "/templates/{templateId}/next-steps/{nextStepId}", false, "remove a next step from a template")
-	admin("GET", "/workflow-templates", true, "list workflow templates")
-	admin("GET", "/workflow-templates/{id}", true, "get one workflow template")
-	return eps
+	// --- Admin API: X-API-Key plus X-Client-ID, no scopes; every method but GET writes, and only
+	// a GET may be a safe probe.
+	{Method: "GET", Path: AdminPrefix + "/app", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "the partner app: client ID, webhook URL and filter, status"},
+	{Method: "PUT", Path: AdminPrefix + "/app", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "update the partner app"},
+	{Method: "PUT", Path: AdminPrefix + "/app/status", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "activate, suspend or deactivate the app"},
+	{Method: "GET", Path: AdminPrefix + "/webhook-deliveries", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "list webhook deliveries and their outcome"},
+	{Method: "GET", Path: AdminPrefix + "/webhook-deliveries/{deliveryId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "get one webhook delivery"},
+	{Method: "POST", Path: AdminPrefix + "/webhook-deliveries/{deliveryId}/retry", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "redeliver a webhook"},
+	{Method: "PUT", Path: AdminPrefix + "/app/webhook-status", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true, Spelling: SpellingSDK, AltPath: AdminPrefix + "/webhook-status",
+		Summary: "turn webhook delivery on or off (the SDK's path)"},
+	{Method: "PUT", Path: AdminPrefix + "/webhook-status", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true, Spelling: SpellingSpec, AltPath: AdminPrefix + "/app/webhook-status",
+		Summary: "turn webhook delivery on or off (the spec's path)"},
+	{Method: "PUT", Path: AdminPrefix + "/app/webhook-filter", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true, Spelling: SpellingSDK, AltPath: AdminPrefix + "/webhook-filter",
+		Summary: "set the webhook event filter (the SDK's path)"},
+	{Method: "PUT", Path: AdminPrefix + "/webhook-filter", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true, Spelling: SpellingSpec, AltPath: AdminPrefix + "/app/webhook-filter",
+		Summary: "set the webhook event filter (the spec's path)"},
+	{Method: "DELETE", Path: AdminPrefix + "/app/webhook-filter", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true, Spelling: SpellingSDK, AltPath: AdminPrefix + "/webhook-filter",
+		Summary: "remove the webhook event filter (the SDK's path)"},
+	{Method: "DELETE", Path: AdminPrefix + "/webhook-filter", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true, Spelling: SpellingSpec, AltPath: AdminPrefix + "/app/webhook-filter",
+		Summary: "remove the webhook event filter (the spec's path)"},
+	{Method: "GET", Path: AdminPrefix + "/automations", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Spelling: SpellingSDK, AltPath: AdminPrefix + "/automation", SafeProbe: true,
+		Summary: "list automations (the SDK's plural path)"},
+	{Method: "GET", Path: AdminPrefix + "/automation", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Spelling: SpellingSpec, AltPath: AdminPrefix + "/automations",
+		Summary: "list automations (the spec's singular path)"},
+	{Method: "POST", Path: AdminPrefix + "/automations", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true, Spelling: SpellingSDK, AltPath: AdminPrefix + "/automation",
+		Summary: "create an automation (the SDK's plural path)"},
+	{Method: "POST", Path: AdminPrefix + "/automation", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true, Spelling: SpellingSpec, AltPath: AdminPrefix + "/automations",
+		Summary: "create an automation (the spec's singular path)"},
+	{Method: "GET", Path: AdminPrefix + "/automations/{automationId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Spelling: SpellingSDK, AltPath: AdminPrefix + "/automation/{automationId}", SafeProbe: true,
+		Summary: "get one automation (the SDK's plural path)"},
+	{Method: "GET", Path: AdminPrefix + "/automation/{automationId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Spelling: SpellingSpec, AltPath: AdminPrefix + "/automations/{automationId}",
+		Summary: "get one automation (the spec's singular path)"},
+	{Method: "PUT", Path: AdminPrefix + "/automations/{automationId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true, Spelling: SpellingSDK, AltPath: AdminPrefix + "/automation/{automationId}",
+		Summary: "update an automation (the SDK's plural path)"},
+	{Method: "PUT", Path: AdminPrefix + "/automation/{automationId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true, Spelling: SpellingSpec, AltPath: AdminPrefix + "/automations/{automationId}",
+		Summary: "update an automation (the spec's singular path)"},
+	{Method: "DELETE", Path: AdminPrefix + "/automations/{automationId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true, Spelling: SpellingSDK, AltPath: AdminPrefix + "/automation/{automationId}",
+		Summary: "delete an automation (the SDK's plural path)"},
+	{Method: "DELETE", Path: AdminPrefix + "/automation/{automationId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true, Spelling: SpellingSpec, AltPath: AdminPrefix + "/automations/{automationId}",
+		Summary: "delete an automation (the spec's singular path)"},
+	{Method: "GET", Path: AdminPrefix + "/connections", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "list users' connections to the app and their scopes"},
+	{Method: "GET", Path: AdminPrefix + "/connections/{connectionId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "get one user connection"},
+	{Method: "DELETE", Path: AdminPrefix + "/connections/{connectionId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "revoke a user's connection"},
+	{Method: "GET", Path: AdminPrefix + "/credentials", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "age and rotation advice for the app's credentials (may be audited)"},
+	{Method: "GET", Path: AdminPrefix + "/credentials/history", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "audit history of credential changes"},
+	{Method: "POST", Path: AdminPrefix + "/credentials/api-key/rotate", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "rotate the API key"},
+	{Method: "POST", Path: AdminPrefix + "/credentials/webhook-secret/rotate", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "rotate the webhook signing secret"},
+	{Method: "POST", Path: AdminPrefix + "/credentials/client-secret/rotate", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "rotate the client secret"},
+	{Method: "POST", Path: AdminPrefix + "/credentials/api-key/rollback", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "roll the API key back during its grace period"},
+	{Method: "POST", Path: AdminPrefix + "/credentials/client-secret/rollback", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "roll the client secret back during its grace period"},
+	{Method: "GET", Path: AdminPrefix + "/idp", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "the app's identity-provider configuration (404 when none)"},
+	{Method: "POST", Path: AdminPrefix + "/idp", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "create the identity-provider configuration"},
+	{Method: "PUT", Path: AdminPrefix + "/idp", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "update the identity-provider configuration"},
+	{Method: "DELETE", Path: AdminPrefix + "/idp", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "delete the identity-provider configuration"},
+	{Method: "GET", Path: AdminPrefix + "/idp/domains/{domain}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "verification status of an SSO domain"},
+	{Method: "POST", Path: AdminPrefix + "/idp/domains/{domain}/verify", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "issue a new DNS challenge (replaces one in progress)"},
+	{Method: "POST", Path: AdminPrefix + "/idp/domains/{domain}/check", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "look up the DNS challenge and mark the domain verified"},
+	{Method: "GET", Path: AdminPrefix + "/toolkits", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "list the app's toolkits"},
+	{Method: "POST", Path: AdminPrefix + "/toolkits", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "create a toolkit"},
+	{Method: "POST", Path: AdminPrefix + "/toolkits/export", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "build a manifest from chosen entities (a POST: treated as a write)"},
+	{Method: "GET", Path: AdminPrefix + "/toolkits/{toolkitId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "get one toolkit"},
+	{Method: "PUT", Path: AdminPrefix + "/toolkits/{toolkitId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true, Spelling: SpellingSDK, AltPath: AdminPrefix + "/toolkits/{toolkitId}",
+		Summary: "update a toolkit (the SDK sends PUT)"},
+	{Method: "PATCH", Path: AdminPrefix + "/toolkits/{toolkitId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true, Spelling: SpellingSpec, AltPath: AdminPrefix + "/toolkits/{toolkitId}",
+		Summary: "update a toolkit (the spec documents PATCH)"},
+	{Method: "DELETE", Path: AdminPrefix + "/toolkits/{toolkitId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "delete a toolkit"},
+	{Method: "GET", Path: AdminPrefix + "/toolkits/{toolkitId}/export", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI,
+		Summary: "export a toolkit as a manifest (heavy)"},
+	{Method: "GET", Path: AdminPrefix + "/toolkits/{toolkitId}/installations", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "list a toolkit's installations"},
+	{Method: "GET", Path: AdminPrefix + "/toolkits/{toolkitId}/versions", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "list a toolkit's versions"},
+	{Method: "POST", Path: AdminPrefix + "/toolkits/{toolkitId}/versions", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "create a toolkit version"},
+	{Method: "GET", Path: AdminPrefix + "/toolkits/{toolkitId}/versions/{versionId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "get one toolkit version"},
+	{Method: "PATCH", Path: AdminPrefix + "/toolkits/{toolkitId}/versions/{versionId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "update a draft toolkit version"},
+	{Method: "DELETE", Path: AdminPrefix + "/toolkits/{toolkitId}/versions/{versionId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "discard a draft toolkit version"},
+	{Method: "POST", Path: AdminPrefix + "/toolkits/{toolkitId}/versions/{versionId}/publish", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "publish a toolkit version"},
+	{Method: "POST", Path: AdminPrefix + "/toolkits/{toolkitId}/versions/{versionId}/republish", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "republish a toolkit version"},
+	{Method: "GET", Path: AdminPrefix + "/workspaces", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Spelling: SpellingSDK, SafeProbe: true,
+		Summary: "list workspaces (not in the spec)"},
+	{Method: "GET", Path: AdminPrefix + "/templates", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "list templates"},
+	{Method: "POST", Path: AdminPrefix + "/templates", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "create a template"},
+	{Method: "GET", Path: AdminPrefix + "/templates/{templateId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "get one template"},
+	{Method: "PUT", Path: AdminPrefix + "/templates/{templateId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "update a template"},
+	{Method: "DELETE", Path: AdminPrefix + "/templates/{templateId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "delete a template"},
+	{Method: "GET", Path: AdminPrefix + "/templates/{templateId}/next-steps", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "list a template's next steps"},
+	{Method: "POST", Path: AdminPrefix + "/templates/{templateId}/next-steps", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "add a next step to a template"},
+	{Method: "PUT", Path: AdminPrefix + "/templates/{templateId}/next-steps/{nextStepId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "update a template's next step"},
+	{Method: "DELETE", Path: AdminPrefix + "/templates/{templateId}/next-steps/{nextStepId}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, Write: true,
+		Summary: "remove a next step from a template"},
+	{Method: "GET", Path: AdminPrefix + "/workflow-templates", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "list workflow templates"},
+	{Method: "GET", Path: AdminPrefix + "/workflow-templates/{id}", Class: ClassAdmin, Auth: AuthAPIKey, Host: HostAPI, SafeProbe: true,
+		Summary: "get one workflow template"},
 }
 
 // IsClientAuthenticated reports whether ep authenticates the client itself

@@ -277,3 +277,39 @@ func TestSafeProbesAreReadsOrIntrospection(t *testing.T) {
 		}
 	}
 }
+
+// The rules each class of row follows. The table is a literal (laid out as
+// data, no init code), so these hold it to what the constructors that once
+// built it derived from method and class.
+func TestCatalogueRowsFollowTheirClass(t *testing.T) {
+	for _, e := range Endpoints {
+		op := e.Method + " " + e.Path
+		switch e.Class {
+		case ClassOAuth:
+			wantWrite := e.Method == "POST" && e.Path != "/oauth2/introspect" && e.Path != "/oauth2/check-consent"
+			if e.Host != HostAuth || e.Write != wantWrite || e.Scope != "" {
+				t.Errorf("%s: OAuth rows are on the auth host, write iff a POST other than introspect and check-consent, without a scope", op)
+			}
+		case ClassPublic:
+			if e.Method != "GET" || e.Auth != AuthNone || e.Write || e.Scope != "" {
+				t.Errorf("%s: public rows are unauthenticated GETs", op)
+			}
+		case ClassUser, ClassAdmin:
+			prefix, auth := UserPrefix+"/", AuthBearer
+			if e.Class == ClassAdmin {
+				prefix, auth = AdminPrefix+"/", AuthAPIKey
+			}
+			if !strings.HasPrefix(e.Path, prefix) || e.Auth != auth || e.Host != HostAPI {
+				t.Errorf("%s: %s rows are under %s on the API host with %s", op, e.Class, prefix, auth)
+			}
+			if e.Write != (e.Method != "GET") || (e.SafeProbe && e.Method != "GET") {
+				t.Errorf("%s: %s rows write iff not a GET, and only a GET is a safe probe", op, e.Class)
+			}
+			if (e.Class == ClassAdmin) != (e.Scope == "") {
+				t.Errorf("%s: user rows name a scope, admin rows none", op)
+			}
+		default:
+			t.Errorf("%s: unknown class %q", op, e.Class)
+		}
+	}
+}

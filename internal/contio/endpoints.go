@@ -49,9 +49,6 @@ type Endpoint struct {
 	Summary string
 }
 
-// Endpoints is the catalogue, filled in catalogue.go.
-var Endpoints []Endpoint
-
 // PathMatches reports whether a concrete path matches a template: the same
 // number of segments, each equal or a {param} in the template. Comparison
 // is case-sensitive, as the API's routing is.
@@ -119,6 +116,16 @@ func Matching(path string) []*Endpoint {
 	return out
 }
 
+// FirstMatching is the first endpoint, in catalogue order, whose template
+// matches path (Matching's first), or nil; it builds no list.
+func FirstMatching(path string) *Endpoint {
+	var buf [16]int
+	if idx := matchIndices(path, buf[:0]); len(idx) > 0 {
+		return &Endpoints[idx[0]]
+	}
+	return nil
+}
+
 // matchIndices appends to buf the indices, ascending, of the Endpoints
 // whose template matches path. It walks the segment index, built on the
 // first lookup; should Endpoints have been replaced since, it scans.
@@ -161,19 +168,37 @@ type segmentNode struct {
 	lit   []*segmentNode // a short list scans faster than a map builds
 	param *segmentNode   // a {name} segment: any non-empty segment
 	eps   []int          // templates ending here, as Endpoints indices
+	nEps  int            // while building: how many templates end here
 }
 
 // indexEndpoints builds pathIndex from Endpoints, once, on the first
-// lookup: commands that never look a path up do not pay for it.
+// lookup: commands that never look a path up do not pay for it. Nodes
+// come from a few slabs and each node's endpoint list is a slice of one
+// shared array, instead of an allocation per node and per list.
 func indexEndpoints() {
-	root := &segmentNode{}
+	var b segmentBuilder
+	root := b.node("")
+	ends := make([]*segmentNode, len(Endpoints))
 	for i := range Endpoints {
 		n := root
 		for rest, more := Endpoints[i].Path, true; more; {
 			var seg string
 			seg, rest, more = strings.Cut(rest, "/")
-			n = n.child(seg)
+			n = b.child(n, seg)
 		}
+		ends[i] = n
+		n.nEps++
+	}
+	// Carve each end node's list from one array, in catalogue order.
+	all := make([]int, len(Endpoints))
+	off := 0
+	for _, n := range ends {
+		if n.eps == nil {
+			n.eps = all[off : off : off+n.nEps]
+			off += n.nEps
+		}
+	}
+	for i, n := range ends {
 		n.eps = append(n.eps, i)
 	}
 	pathIndex = segmentIndex{root: root, n: len(Endpoints)}
@@ -182,21 +207,33 @@ func indexEndpoints() {
 	}
 }
 
+// segmentBuilder hands out the trie's nodes from slabs of 64: a slab is
+// never grown, so the pointers into it stay put.
+type segmentBuilder struct{ slab []segmentNode }
+
+func (b *segmentBuilder) node(seg string) *segmentNode {
+	if len(b.slab) == cap(b.slab) {
+		b.slab = make([]segmentNode, 0, 64)
+	}
+	b.slab = append(b.slab, segmentNode{seg: seg})
+	return &b.slab[len(b.slab)-1]
+}
+
 func (x *segmentIndex) current() bool {
 	return x.root != nil && x.n == len(Endpoints) && (x.n == 0 || x.base == &Endpoints[0])
 }
 
-func (n *segmentNode) child(seg string) *segmentNode {
+func (b *segmentBuilder) child(n *segmentNode, seg string) *segmentNode {
 	if isParam(seg) {
 		if n.param == nil {
-			n.param = &segmentNode{}
+			n.param = b.node("")
 		}
 		return n.param
 	}
 	if c := n.literal(seg); c != nil {
 		return c
 	}
-	c := &segmentNode{seg: seg}
+	c := b.node(seg)
 	n.lit = append(n.lit, c)
 	return c
 }

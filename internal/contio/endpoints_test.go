@@ -190,3 +190,12 @@ func BenchmarkIndexEndpoints(b *testing.B) {
 		indexEndpoints()
 	}
 }
+
+func TestFirstMatchingIsMatchingsFirst(t *testing.T) {
+	for _, p := range concretePaths() {
+		m, first := Matching(p), FirstMatching(p)
+		if (len(m) == 0) != (first == nil) || len(m) > 0 && m[0] != first {
+			t.Errorf("FirstMatching(%q) = %v, Matching's first is %v", p, first, m)
+		}
+	}
+}

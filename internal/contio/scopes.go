@@ -32,6 +32,10 @@ var Scopes = []Scope{
 // configured (an empty list included).
 var SDKDefaultScopes = []string{"openid", "profile", "meetings:read", "meetings:write"}
 
+// SDKDefaultScopeString is SDKDefaultScopes space-separated, as the SDK
+// sends it; a constant, so messages built from it cost nothing at init.
+const SDKDefaultScopeString = "openid profile meetings:read meetings:write"
+
 // KnownScope reports whether name is in the catalogue.
 func KnownScope(name string) bool {
 	for _, s := range Scopes {

@@ -673,12 +673,16 @@ func (b *builder) call(e *Entry, u *url.URL, src integration.Source, respJSON ma
 	b.ig.Calls = append(b.ig.Calls, c)
 }
 
-// perRequestHeaders change with every request; their values are no part
-// of a call's shape.
-var perRequestHeaders = map[string]bool{
-	"X-Request-Id": true, "Idempotency-Key": true, "Traceparent": true, "Tracestate": true, "X-Amzn-Trace-Id": true,
-	"Date": true, "Content-Length": true, "X-Ratelimit-Remaining": true, "X-Ratelimit-Reset": true, "Sentry-Trace": true,
-	"Baggage": true, "X-Correlation-Id": true,
+// perRequestHeader reports the headers that change with every request:
+// their values are no part of a call's shape.
+func perRequestHeader(name string) bool {
+	switch name {
+	case "X-Request-Id", "Idempotency-Key", "Traceparent", "Tracestate", "X-Amzn-Trace-Id", "Date",
+		"Content-Length", "X-Ratelimit-Remaining", "X-Ratelimit-Reset", "Sentry-Trace", "Baggage",
+		"X-Correlation-Id":
+		return true
+	}
+	return false
 }
 
 // maxShapes bounds the distinct call shapes remembered; calls past it are
@@ -703,12 +707,12 @@ func callShape(c *integration.Call) string {
 	for _, h := range c.Headers {
 		b.WriteString("\x00" + h.Raw)
 		canon := http.CanonicalHeaderKey(h.Raw)
-		if !perRequestHeaders[canon] {
+		if !perRequestHeader(canon) {
 			b.WriteString(":" + strings.Join(c.HeaderValues[canon], "\x01"))
 		}
 	}
 	for _, name := range keptResponseHeaders {
-		if vs := c.ResponseHeaders[name]; len(vs) > 0 && !perRequestHeaders[name] {
+		if vs := c.ResponseHeaders[name]; len(vs) > 0 && !perRequestHeader(name) {
 			b.WriteString("\x00<" + name + ":" + strings.Join(vs, "\x01"))
 		}
 	}

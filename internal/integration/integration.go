@@ -10,6 +10,7 @@ package integration
 import (
 	"fmt"
 	"io/fs"
+	"strconv"
 	"time"
 )
 
@@ -278,7 +279,16 @@ type Secret struct {
 // client secret, tokens, API key, webhook secret, the Basic header the app
 // computes, and Authorization values of observed calls.
 func (in *Integration) Secrets() []Secret {
-	var out []Secret
+	// Room for every candidate, so the list is allocated once; names are
+	// only formatted for values that are there (checks call this per run).
+	n := 6 + len(in.Calls)
+	if in.Capture != nil {
+		n += len(in.Capture.Secrets)
+	}
+	if in.Code != nil {
+		n += len(in.Code.Literals)
+	}
+	out := make([]Secret, 0, n)
 	add := func(name string, v Value) {
 		if v.Raw != "" {
 			out = append(out, Secret{Name: name, Value: v})
@@ -291,11 +301,15 @@ func (in *Integration) Secrets() []Secret {
 	add("admin.api_key", in.Admin.APIKey)
 	add("webhooks.secret", in.Webhooks.Secret)
 	for i, c := range in.Calls {
-		add(fmt.Sprintf("calls[%d].authorization", i), c.Authorization)
+		if c.Authorization.Raw != "" {
+			add("calls["+strconv.Itoa(i)+"].authorization", c.Authorization)
+		}
 	}
 	if in.Capture != nil {
 		for i, s := range in.Capture.Secrets {
-			add(fmt.Sprintf("capture.secrets[%d]", i), Value{Raw: s, Set: true})
+			if s != "" {
+				add("capture.secrets["+strconv.Itoa(i)+"]", Value{Raw: s, Set: true})
+			}
 		}
 	}
 	if in.Code != nil {
@@ -303,13 +317,16 @@ func (in *Integration) Secrets() []Secret {
 			add("source "+l.Name, Value{Raw: l.Value, Set: true, From: l.At, Literal: true})
 		}
 	}
+	if len(out) == 0 {
+		return nil // as before the list was preallocated
+	}
 	return out
 }
 
 // Credentials lists every credential-like value a check of stray
 // characters should look at: the secrets plus the client IDs.
 func (in *Integration) Credentials() []Secret {
-	var out []Secret
+	out := make([]Secret, 0, 7) // the seven below: one allocation
 	add := func(name string, v Value) {
 		if v.Set {
 			out = append(out, Secret{Name: name, Value: v})
@@ -322,6 +339,9 @@ func (in *Integration) Credentials() []Secret {
 	add("webhooks.secret", in.Webhooks.Secret)
 	add("tokens.access_token", in.Tokens.AccessToken)
 	add("tokens.refresh_token", in.Tokens.RefreshToken)
+	if len(out) == 0 {
+		return nil // as before the list was preallocated
+	}
 	return out
 }
 

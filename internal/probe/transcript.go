@@ -9,10 +9,14 @@ import (
 	"github.com/Contio-AI/contio-doctor/internal/redact"
 )
 
-// sensitiveHeaders have their values replaced by a fingerprint in
-// transcripts, even before the run's redactor sees them.
-var sensitiveHeaders = map[string]bool{
-	"Authorization": true, "X-Api-Key": true, "Cookie": true, "Set-Cookie": true, "X-Contio-Signature": true,
+// sensitiveHeader reports the headers whose values are replaced by a
+// fingerprint in transcripts, even before the run's redactor sees them.
+func sensitiveHeader(name string) bool {
+	switch name {
+	case "Authorization", "X-Api-Key", "Cookie", "Set-Cookie", "X-Contio-Signature":
+		return true
+	}
+	return false
 }
 
 // Transcript renders an exchange like `curl -v` does, for -v output:
@@ -54,7 +58,7 @@ func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		for _, v := range h[k] {
-			if sensitiveHeaders[http.CanonicalHeaderKey(k)] {
+			if sensitiveHeader(http.CanonicalHeaderKey(k)) {
 				scheme, rest, ok := strings.Cut(v, " ")
 				if ok && http.CanonicalHeaderKey(k) == "Authorization" {
 					v = scheme + " " + redact.Fingerprint(rest)

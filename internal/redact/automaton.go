@@ -88,8 +88,9 @@ func buildAutomaton(pairs []pair) *automaton {
 		a.maxLen = max(a.maxLen, len(p))
 		prev = p
 	}
-	for c := range a.root {
-		a.root[c] = max(a.child(0, byte(c)), 0)
+	// The root's dense row: its children, every other byte back to 0.
+	for k := a.firstKid(0); k > 0; k = a.sib[k] {
+		a.root[a.label[k]] = k
 	}
 	// Fail links breadth first: a node's fail target is shallower, so it
 	// is done before the node.

@@ -2,28 +2,32 @@ package redact
 
 import "strings"
 
-// secretWords are the words that make a name a credential's: a header,
+// secretWord reports the words that make a name a credential's: a header,
 // query parameter, form field or JSON key whose name holds one carries a
 // secret, whatever else the name says (accessToken, X-Client-Secret,
 // api-key, data.refresh_token, sig, PHPSESSID).
-var secretWords = map[string]bool{
-	"credential": true, "credentials": true, "token": true, "tokens": true,
-	"secret": true, "secrets": true, "key": true, "keys": true, "apikey": true,
-	"password": true, "passwd": true, "pwd": true, "passphrase": true,
-	"signature": true, "sig": true, "code": true, "otp": true, "pin": true,
-	"session": true, "sessionid": true, "sid": true, "phpsessid": true, "jsessionid": true,
-	"jwt": true, "auth": true, "authorization": true, "cookie": true, "bearer": true,
-	"assertion": true, "verifier": true, "csrf": true, "xsrf": true,
+func secretWord(w string) bool {
+	switch w {
+	case "credential", "credentials", "token", "tokens", "secret", "secrets", "key", "keys", "apikey",
+		"password", "passwd", "pwd", "passphrase", "signature", "sig", "code", "otp", "pin", "session",
+		"sessionid", "sid", "phpsessid", "jsessionid", "jwt", "auth", "authorization", "cookie",
+		"bearer", "assertion", "verifier", "csrf", "xsrf":
+		return true
+	}
+	return false
 }
 
-// plainWords make a name describe a credential without carrying it:
-// token_type ("Bearer"), expires_in, code_challenge_method, error_code.
-var plainWords = map[string]bool{
-	"type": true, "expires": true, "expiry": true, "expiration": true, "ttl": true,
-	"method": true, "error": true, "status": true, "url": true, "uri": true,
-	"endpoint": true, "hint": true, "length": true, "count": true, "format": true,
-	"kind": true, "name": true, "names": true, "version": true, "alg": true,
-	"algorithm": true, "supported": true, "scope": true, "scopes": true,
+// plainWord reports the words that make a name describe a credential
+// without carrying it: token_type ("Bearer"), expires_in,
+// code_challenge_method, error_code.
+func plainWord(w string) bool {
+	switch w {
+	case "type", "expires", "expiry", "expiration", "ttl", "method", "error", "status", "url", "uri",
+		"endpoint", "hint", "length", "count", "format", "kind", "name", "names", "version", "alg",
+		"algorithm", "supported", "scope", "scopes":
+		return true
+	}
+	return false
 }
 
 // IsSecretName reports whether a header, parameter or key of this name
@@ -34,10 +38,10 @@ func IsSecretName(name string) bool {
 	words := nameWords(name)
 	secret := false
 	for _, w := range words {
-		if plainWords[w] {
+		if plainWord(w) {
 			return false
 		}
-		if secretWords[w] {
+		if secretWord(w) {
 			secret = true
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -50,11 +51,33 @@ func New(secrets ...string) *Redactor {
 func Fingerprint(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	n := utf8.RuneCountInString(secret)
-	prefix := ""
+	// Built by appending, not fmt.Sprintf: a run fingerprints every secret
+	// it registers. "%s(%d chars, sha256:%s)" with the prefix, n and hex.
+	b := make([]byte, 0, 48)
 	if n >= 16 {
-		prefix = string([]rune(secret)[:4]) + "…"
+		// The first four runes, each invalid byte a U+FFFD, as []rune did.
+		for _, r := range secret[:prefixEnd(secret, 4)] {
+			b = utf8.AppendRune(b, r)
+		}
+		b = append(b, "…"...)
 	}
-	return fmt.Sprintf("%s(%d chars, sha256:%s)", prefix, n, hex.EncodeToString(sum[:3]))
+	b = append(b, '(')
+	b = strconv.AppendInt(b, int64(n), 10)
+	b = append(b, " chars, sha256:"...)
+	b = hex.AppendEncode(b, sum[:3])
+	b = append(b, ')')
+	return string(b)
+}
+
+// prefixEnd is the byte offset after the first n runes of s.
+func prefixEnd(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
 }
 
 // Add registers a secret and its derived forms.
@@ -96,7 +119,7 @@ func (r *Redactor) Add(secret string) {
 			add(q)
 		}
 		// Go %q form, as error messages quote values.
-		if q := fmt.Sprintf("%q", v); len(q) > 2 {
+		if q := strconv.Quote(v); len(q) > 2 {
 			add(q[1 : len(q)-1])
 		}
 	}
@@ -109,24 +132,24 @@ func (r *Redactor) AddPair(id, secret string) {
 	if len(secret) < minSecretLen {
 		return
 	}
+	fp := "[REDACTED " + Fingerprint(secret) + "]" // once, not per form
 	for _, joined := range []string{
 		id + ":" + secret,
 		url.QueryEscape(id) + ":" + url.QueryEscape(secret),
 	} {
 		for _, v := range []string{joined, joined + "\n", joined + "\r\n"} {
-			r.addEncoded(v, secret)
+			r.addEncoded(v, fp)
 		}
 	}
 }
 
-// addEncoded registers the base64 forms of v, fingerprinted as secret.
-func (r *Redactor) addEncoded(v, secret string) {
+// addEncoded registers the base64 forms of v, replaced by fp.
+func (r *Redactor) addEncoded(v, fp string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.seen == nil {
 		r.seen = map[string]bool{}
 	}
-	fp := "[REDACTED " + Fingerprint(secret) + "]"
 	for _, form := range []string{
 		base64.StdEncoding.EncodeToString([]byte(v)),
 		strings.TrimRight(base64.StdEncoding.EncodeToString([]byte(v)), "="),

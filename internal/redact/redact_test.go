@@ -2,7 +2,9 @@ package redact
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 )
 
 const (
@@ -224,5 +227,47 @@ func BenchmarkRedactManySecrets(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		_ = r.Bytes(text)
+	}
+}
+
+// BenchmarkRunRedactor is what an offline run of healthy.yaml builds and
+// first uses: six secrets of a real config's lengths, the client's Basic
+// pair, one pass over a config-sized text.
+func BenchmarkRunRedactor(b *testing.B) {
+	secrets := []string{
+		strings.Repeat("s", 48), "Basic " + strings.Repeat("b", 103), strings.Repeat("a", 53),
+		strings.Repeat("r", 53), strings.Repeat("k", 44), strings.Repeat("w", 46),
+	}
+	text := []byte(strings.Repeat("client_id: ${CONTIO_CLIENT_ID} # a config line\n", 32))
+	b.ReportAllocs()
+	for b.Loop() {
+		r := New()
+		for _, s := range secrets {
+			r.Add(s)
+		}
+		r.AddPair(strings.Repeat("c", 28), secrets[0])
+		_ = r.Bytes(text)
+	}
+}
+
+// Fingerprint is built by appending; this is the fmt form it replaced.
+func TestFingerprintMatchesFormatted(t *testing.T) {
+	ref := func(secret string) string {
+		sum := sha256.Sum256([]byte(secret))
+		n := utf8.RuneCountInString(secret)
+		prefix := ""
+		if n >= 16 {
+			prefix = string([]rune(secret)[:4]) + "…"
+		}
+		return fmt.Sprintf("%s(%d chars, sha256:%s)", prefix, n, hex.EncodeToString(sum[:3]))
+	}
+	for _, s := range []string{
+		"", "abc", "short-secret", "exactly-16-chars", "a-much-longer-secret-value-0123456789",
+		"ünïcödé-secret-with-runes", "\xff\xfe\x80invalid-utf8-prefix-bytes", "日本語のシークレット値です１２３４５",
+		"ab\xffcd-0123456789abcdef",
+	} {
+		if got, want := Fingerprint(s), ref(s); got != want {
+			t.Errorf("Fingerprint(%q) = %q, want %q", s, got, want)
+		}
 	}
 }

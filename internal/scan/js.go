@@ -2,7 +2,6 @@ package scan
 
 import (
 	"context"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -256,7 +255,7 @@ func unescapeJS(s string) string {
 }
 
 // contioPath finds the Contio API path in a URL shape.
-var contioPath = regexp.MustCompile(`(/oauth2/[A-Za-z_-]+|/v1/partner/[^\s'"` + "`" + `?#]*|/auth/(?:initiate|verify)\b|/\.well-known/openid[_-]configuration)`)
+var contioPath = &lazyRegexp{expr: `(/oauth2/[A-Za-z_-]+|/v1/partner/[^\s'"` + "`" + `?#]*|/auth/(?:initiate|verify)\b|/\.well-known/openid[_-]configuration)`}
 
 func pathOf(url string) string {
 	m := contioPath.FindString(url)
@@ -310,7 +309,26 @@ func (f *jsFile) pairValue(obj *node, key string) *node {
 	return nil
 }
 
-var httpVerbs = map[string]string{"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE", "head": "HEAD", "options": "OPTIONS"}
+// httpVerb is the HTTP method an axios method name sends ("" for none).
+func httpVerb(name string) string {
+	switch name {
+	case "get":
+		return "GET"
+	case "post":
+		return "POST"
+	case "put":
+		return "PUT"
+	case "patch":
+		return "PATCH"
+	case "delete":
+		return "DELETE"
+	case "head":
+		return "HEAD"
+	case "options":
+		return "OPTIONS"
+	}
+	return ""
+}
 
 // httpCalls records fetch and axios calls with their URL and headers.
 func (f *jsFile) httpCalls() {
@@ -331,8 +349,8 @@ func (f *jsFile) httpCalls() {
 				cfg = f.resolve(args[1])
 			}
 			method = "GET"
-		case httpVerbs[name] != "" && (obj == "axios" || f.isAxiosInstance(obj)):
-			lib, method = "axios", httpVerbs[name]
+		case httpVerb(name) != "" && (obj == "axios" || f.isAxiosInstance(obj)):
+			lib, method = "axios", httpVerb(name)
 			if len(args) > 0 {
 				urlNode = args[0]
 			}
@@ -418,10 +436,12 @@ func (f *jsFile) axiosDefaults(name string) *node {
 	return nil
 }
 
-// sdkCtors are the SDK constructors and factories whose options matter.
-var sdkCtors = map[string]bool{"ContioPartnerSDK": true, "OAuthClient": true, "ApiKeyClient": true}
+// sdkCtor reports the SDK constructors and factories whose options matter.
+func sdkCtor(name string) bool {
+	return name == "ContioPartnerSDK" || name == "OAuthClient" || name == "ApiKeyClient"
+}
 
-var retryCallee = regexp.MustCompile(`(?i)retr(y|ies)|backoff`)
+var retryCallee = &lazyRegexp{expr: `(?i)retr(y|ies)|backoff`}
 
 // sdk records SDK option objects and SDK method calls.
 func (f *jsFile) sdk() {
@@ -432,7 +452,7 @@ func (f *jsFile) sdk() {
 			if i := strings.LastIndexByte(ctor, '.'); i >= 0 {
 				ctor = ctor[i+1:]
 			}
-			if sdkCtors[ctor] {
+			if sdkCtor(ctor) {
 				f.sdkOptions(n, "new "+ctor)
 			}
 		case "call_expression":

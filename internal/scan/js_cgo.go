@@ -157,10 +157,17 @@ func langCode(k kind) C.int {
 // grammarNames are a grammar's symbol and field names by id, read once.
 type grammarNames struct{ symbols, fields []string }
 
-var grammars = [3]func() grammarNames{
-	sync.OnceValue(func() grammarNames { return readNames(0) }),
-	sync.OnceValue(func() grammarNames { return readNames(1) }),
-	sync.OnceValue(func() grammarNames { return readNames(2) }),
+// grammars holds each grammar's names, read on its first parse. A zero
+// sync.Once per slot, not sync.OnceValue closures: nothing to build at init.
+var grammars [3]struct {
+	once  sync.Once
+	names grammarNames
+}
+
+func grammarFor(lang C.int) grammarNames {
+	g := &grammars[lang]
+	g.once.Do(func() { g.names = readNames(lang) })
+	return g.names
 }
 
 func readNames(lang C.int) grammarNames {
@@ -199,7 +206,7 @@ func parseJS(ctx context.Context, k kind, src []byte) (*node, error) {
 		src = []byte{'\n'}
 	}
 	lang := langCode(k)
-	gn := grammars[lang]()
+	gn := grammarFor(lang)
 	csrc := C.CBytes(src)
 	defer C.free(csrc)
 	var flat *C.flat_node

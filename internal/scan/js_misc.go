@@ -8,7 +8,7 @@ import (
 )
 
 // credentialWords are the names a credential pair's parts go by.
-var credentialWords = regexp.MustCompile(`(?i)secret|client_?id|clientid|password|passwd|api_?key`)
+var credentialWords = &lazyRegexp{expr: `(?i)secret|client_?id|clientid|password|passwd|api_?key`}
 
 // basicBuilds finds base64 encodings of a credential pair:
 // Buffer.from(`${id}:${secret}`).toString('base64') and btoa(…).
@@ -90,7 +90,7 @@ func (f *jsFile) between(n, a, b *node) string {
 	return string(f.src[a.end:b.start])
 }
 
-var readFileCall = regexp.MustCompile(`readFileSync\(|readFile\(`)
+var readFileCall = &lazyRegexp{expr: `readFileSync\(|readFile\(`}
 
 // hasLineEnding: a "\n" or "\r" in the literal text, or a part read from a
 // file without trimming.
@@ -138,6 +138,7 @@ func (f *jsFile) schemeAround(call *node) string {
 			continue
 		case "variable_declarator":
 			name := f.text(p.child("name"))
+			var word *regexp.Regexp // compiled once, on the first candidate, not per node
 			s := ""
 			f.root.walk(func(n *node) bool {
 				if s != "" {
@@ -145,7 +146,10 @@ func (f *jsFile) schemeAround(call *node) string {
 				}
 				if n.typ == "template_string" || n.typ == "binary_expression" {
 					t := f.text(n)
-					if regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`).MatchString(t) {
+					if word == nil {
+						word = regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`)
+					}
+					if word.MatchString(t) {
 						s = scheme(t)
 					}
 				}
@@ -159,7 +163,7 @@ func (f *jsFile) schemeAround(call *node) string {
 }
 
 // secretName matches names that hold credentials.
-var secretName = regexp.MustCompile(`(?i)(client_?secret|webhook_?secret|signing_?secret|secret_?key|\bsecret\b|^secret|secret$|api_?key|apikey|access_?token|refresh_?token|password|passwd)`)
+var secretName = &lazyRegexp{expr: `(?i)(client_?secret|webhook_?secret|signing_?secret|secret_?key|\bsecret\b|^secret|secret$|api_?key|apikey|access_?token|refresh_?token|password|passwd)`}
 
 // literals records string literals assigned to credential names.
 func (f *jsFile) literals() {
@@ -219,9 +223,9 @@ func looksLikeCredential(v string) bool {
 }
 
 var (
-	waitWords  = regexp.MustCompile(`(?i)\b(setTimeout|sleep|delay|wait|backoff|back_off)`)
-	retryWords = regexp.MustCompile(`(?i)\bcontinue\b|retry|retries|fetch\(|axios|request\(`)
-	retryAfter = regexp.MustCompile(`(?i)retry-after|retryafter|retry_after`)
+	waitWords  = &lazyRegexp{expr: `(?i)\b(setTimeout|sleep|delay|wait|backoff|back_off)`}
+	retryWords = &lazyRegexp{expr: `(?i)\bcontinue\b|retry|retries|fetch\(|axios|request\(`}
+	retryAfter = &lazyRegexp{expr: `(?i)retry-after|retryafter|retry_after`}
 )
 
 // rateHandlers records branches taken on a 429.
@@ -261,7 +265,7 @@ func (f *jsFile) rateHandlers() {
 	})
 }
 
-var status429 = regexp.MustCompile(`(?i)(status(code)?|code)\s*(===|==)\s*429|429\s*(===|==)`)
+var status429 = &lazyRegexp{expr: `(?i)(status(code)?|code)\s*(===|==)\s*429|429\s*(===|==)`}
 
 func is429Test(t string) bool { return status429.MatchString(t) }
 

@@ -6,10 +6,14 @@ import (
 	"github.com/Contio-AI/contio-doctor/internal/integration"
 )
 
-// verifierNames are calls that check a webhook signature.
-var verifierNames = map[string]bool{
-	"verifyWebhookSignature": true, "parseWebhook": true, "verifySignature": true,
-	"verifyContioSignature": true, "verifyWebhook": true, "isValidSignature": true,
+// verifierName reports the calls that check a webhook signature.
+func verifierName(name string) bool {
+	switch name {
+	case "verifyWebhookSignature", "parseWebhook", "verifySignature",
+		"verifyContioSignature", "verifyWebhook", "isValidSignature":
+		return true
+	}
+	return false
 }
 
 // route is one app.post(path, …handlers) registration.
@@ -270,7 +274,7 @@ func (f *jsFile) verifies(reach []*node, wh *integration.WebhookHandler) bool {
 				name, _ := f.calleeName(n)
 				args := f.args(n)
 				switch {
-				case verifierNames[name] && len(args) > 0:
+				case verifierName(name) && len(args) > 0:
 					verifierCalls = append(verifierCalls, n)
 					if wh.Verifier == "" {
 						wh.Verifier, wh.VerifierAt = name, f.at(n)
@@ -361,7 +365,7 @@ func (f *jsFile) mentionsSignature(cond *node, sigVar string) bool {
 			return false
 		}
 		if n.typ == "call_expression" {
-			if name, _ := f.calleeName(n); verifierNames[name] || name == "timingSafeEqual" {
+			if name, _ := f.calleeName(n); verifierName(name) || name == "timingSafeEqual" {
 				return false
 			}
 		}

@@ -1,7 +1,6 @@
 package scan
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/Contio-AI/contio-doctor/internal/integration"
@@ -26,12 +25,12 @@ func logicalLines(src []byte) (lines []string, starts []int) {
 
 var (
 	// echo [-flags] WORD | base64, or base64 <<< WORD.
-	echoBase64   = regexp.MustCompile(`\becho((?:\s+-[a-zA-Z]+)*)\s+("[^"]*"|'[^']*'|\S+)\s*\|\s*base64\b`)
-	printfBase64 = regexp.MustCompile(`\bprintf\s+("[^"]*"|'[^']*')[^|]*\|\s*base64\b`)
-	hereBase64   = regexp.MustCompile(`\bbase64\s*<<<\s*("[^"]*"|'[^']*'|\S+)`)
-	shellVar     = regexp.MustCompile(`\$\{?[A-Za-z_][A-Za-z0-9_]*\}?`)
+	echoBase64   = &lazyRegexp{expr: `\becho((?:\s+-[a-zA-Z]+)*)\s+("[^"]*"|'[^']*'|\S+)\s*\|\s*base64\b`}
+	printfBase64 = &lazyRegexp{expr: `\bprintf\s+("[^"]*"|'[^']*')[^|]*\|\s*base64\b`}
+	hereBase64   = &lazyRegexp{expr: `\bbase64\s*<<<\s*("[^"]*"|'[^']*'|\S+)`}
+	shellVar     = &lazyRegexp{expr: `\$\{?[A-Za-z_][A-Za-z0-9_]*\}?`}
 	// NAME=value, export NAME=value, ENV NAME value, NAME: value (YAML).
-	assignment = regexp.MustCompile(`^\s*(?:export\s+|ENV\s+|ARG\s+|-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|:\s|\s)\s*("[^"]*"|'[^']*'|[^\s#"']+)`)
+	assignment = &lazyRegexp{expr: `^\s*(?:export\s+|ENV\s+|ARG\s+|-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|:\s|\s)\s*("[^"]*"|'[^']*'|[^\s#"']+)`}
 )
 
 // scanShell reads shell scripts, Dockerfiles, Makefiles and CI workflow

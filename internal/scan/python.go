@@ -8,14 +8,14 @@ import (
 )
 
 var (
-	pyCall     = regexp.MustCompile(`\b(requests|httpx|session|client|s)\.(get|post|put|patch|delete|request)\s*\(`)
-	pyAssign   = regexp.MustCompile(`(?m)^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\{)`)
-	pyString   = regexp.MustCompile(`^[rbfRBF]{0,2}("([^"\\]|\\.)*"|'([^'\\]|\\.)*')`)
-	pyFBraces  = regexp.MustCompile(`\{[^{}]*\}`)
-	pyKey      = regexp.MustCompile(`["']([A-Za-z0-9-]+)["']\s*:\s*`)
-	pyLiteral  = regexp.MustCompile(`(?m)^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*["']([^"'\n]+)["']\s*$`)
-	pyB64      = regexp.MustCompile(`b64encode\(`)
-	pyHeadersK = regexp.MustCompile(`\bheaders\s*=\s*`)
+	pyCall     = &lazyRegexp{expr: `\b(requests|httpx|session|client|s)\.(get|post|put|patch|delete|request)\s*\(`}
+	pyAssign   = &lazyRegexp{expr: `(?m)^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\{)`}
+	pyString   = &lazyRegexp{expr: `^[rbfRBF]{0,2}("([^"\\]|\\.)*"|'([^'\\]|\\.)*')`}
+	pyFBraces  = &lazyRegexp{expr: `\{[^{}]*\}`}
+	pyKey      = &lazyRegexp{expr: `["']([A-Za-z0-9-]+)["']\s*:\s*`}
+	pyLiteral  = &lazyRegexp{expr: `(?m)^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*["']([^"'\n]+)["']\s*$`}
+	pyB64      = &lazyRegexp{expr: `b64encode\(`}
+	pyHeadersK = &lazyRegexp{expr: `\bheaders\s*=\s*`}
 )
 
 // scanPython reads requests/httpx calls with a small tokenizer: the call's
@@ -29,6 +29,7 @@ func scanPython(path string, src []byte, out *integration.Code) {
 		return integration.Source{File: path, Line: line, Column: col}
 	}
 	dicts := map[string]string{}
+	urlVars := map[string]string{}
 	for _, m := range pyAssign.FindAllStringSubmatchIndex(s, -1) {
 		if end := balanced(s, m[4]); end > 0 {
 			dicts[s[m[2]:m[3]]] = s[m[4]:end]
@@ -54,7 +55,12 @@ func scanPython(path string, src []byte, out *integration.Code) {
 			c.URL = pyFBraces.ReplaceAllString(pyUnquote(lit), "{id}")
 		} else if name := leadingName(rest); name != "" {
 			c.URL = "{id}"
-			if v := pyVar(s, name); v != "" {
+			v, seen := urlVars[name]
+			if !seen {
+				v = pyVar(s, name) // a regexp per name: compiled once per file, not per call
+				urlVars[name] = v
+			}
+			if v != "" {
 				c.URL = pyFBraces.ReplaceAllString(v, "{id}")
 			}
 		}

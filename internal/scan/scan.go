@@ -40,12 +40,17 @@ type Options struct {
 	MaxFiles int
 }
 
-// skippedDirs are never entered: dependencies, build output and VCS data.
-var skippedDirs = map[string]bool{
-	"node_modules": true, "vendor": true, ".git": true, ".hg": true, ".svn": true,
-	"dist": true, "build": true, "out": true, "coverage": true, ".next": true, ".nuxt": true,
-	"bower_components": true, "jspm_packages": true, "__pycache__": true, ".venv": true,
-	"venv": true, "site-packages": true, ".terraform": true, "third_party": true,
+// skippedDir reports the directories never entered: dependencies, build
+// output and VCS data. (A switch, not a map: nothing built at init.)
+func skippedDir(name string) bool {
+	switch name {
+	case "node_modules", "vendor", ".git", ".hg", ".svn",
+		"dist", "build", "out", "coverage", ".next", ".nuxt",
+		"bower_components", "jspm_packages", "__pycache__", ".venv",
+		"venv", "site-packages", ".terraform", "third_party":
+		return true
+	}
+	return false
 }
 
 // kind is the reader a file goes to.
@@ -251,7 +256,7 @@ func collect(root string, opts Options) ([]file, []string, error) {
 		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
 		if d.IsDir() {
-			if p != root && (skippedDirs[d.Name()] || ign.ignored(rel, true)) {
+			if p != root && (skippedDir(d.Name()) || ign.ignored(rel, true)) {
 				return fs.SkipDir
 			}
 			ign.load(p, rel)
