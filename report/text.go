@@ -71,7 +71,7 @@ func (t *textRenderer) Render(w io.Writer, r *Report) error {
 		for _, ex := range r.Exchanges {
 			b.WriteString("\n")
 			for _, line := range strings.Split(strings.TrimRight(ex, "\n"), "\n") {
-				b.WriteString("  " + t.paint(textStyles.faint, textSanitize(line)) + "\n")
+				b.WriteString("  " + t.paint(styleFaint, textSanitize(line)) + "\n")
 			}
 		}
 	}
@@ -79,7 +79,7 @@ func (t *textRenderer) Render(w io.Writer, r *Report) error {
 		t.banner(&b, "Notes")
 		b.WriteString("\n")
 		for _, n := range notes {
-			t.para(&b, "  "+t.g.bullet+" ", 4, n, textStyles.faint)
+			t.para(&b, "  "+t.g.bullet+" ", 4, n, styleFaint)
 		}
 	}
 	b.WriteString("\n")
@@ -92,16 +92,16 @@ func (t *textRenderer) Render(w io.Writer, r *Report) error {
 func (t *textRenderer) banner(b *strings.Builder, title string) {
 	lead := strings.Repeat(t.g.rule, 2) + " "
 	rest := max(t.width-lipgloss.Width(lead+title)-1, 2)
-	b.WriteString("\n" + t.paint(textStyles.faint, lead) + t.paint(textStyles.section, title) + " " +
-		t.paint(textStyles.faint, strings.Repeat(t.g.rule, rest)) + "\n")
+	b.WriteString("\n" + t.paint(styleFaint, lead) + t.paint(styleSection, title) + " " +
+		t.paint(styleFaint, strings.Repeat(t.g.rule, rest)) + "\n")
 }
 
 // paint styles s when colour is on.
-func (t *textRenderer) paint(st lipgloss.Style, s string) string {
+func (t *textRenderer) paint(st style, s string) string {
 	if !t.opts.Color || s == "" {
 		return s
 	}
-	return st.Render(s)
+	return st.render(s)
 }
 
 func (t *textRenderer) header(b *strings.Builder, r *Report) {
@@ -122,14 +122,14 @@ func (t *textRenderer) header(b *strings.Builder, r *Report) {
 	if strings.HasSuffix(strings.ToLower(r.Run.ConfigPath), ".har") {
 		label, kind = "capture", "HAR capture"
 	}
-	b.WriteString(t.paint(textStyles.entry, title) + t.paint(textStyles.faint, t.g.sep+kind) + "\n")
+	b.WriteString(t.paint(styleEntry, title) + t.paint(styleFaint, t.g.sep+kind) + "\n")
 
 	cfg := r.Run.ConfigPath
 	if cfg == "" {
 		cfg = "CONTIO_* environment variables"
 	}
 	if fp := textFingerprint(r.Run.Fingerprint); fp != "" {
-		cfg += t.paint(textStyles.faint, t.g.sep+fp)
+		cfg += t.paint(styleFaint, t.g.sep+fp)
 	}
 	t.headerLine(b, label, cfg)
 	var target []string
@@ -137,18 +137,18 @@ func (t *textRenderer) header(b *strings.Builder, r *Report) {
 		target = append(target, r.Run.APIURL)
 	}
 	if r.Run.AuthURL != "" && r.Run.AuthURL != r.Run.APIURL {
-		target = append(target, t.paint(textStyles.faint, "auth ")+r.Run.AuthURL)
+		target = append(target, t.paint(styleFaint, "auth ")+r.Run.AuthURL)
 	}
 	if r.Run.ClientID != "" {
-		target = append(target, t.paint(textStyles.faint, "client ")+textSanitize(r.Run.ClientID))
+		target = append(target, t.paint(styleFaint, "client ")+textSanitize(r.Run.ClientID))
 	}
 	if len(target) > 0 {
-		t.headerLine(b, "api", strings.Join(target, t.paint(textStyles.faint, t.g.sep)))
+		t.headerLine(b, "api", strings.Join(target, t.paint(styleFaint, t.g.sep)))
 	}
 }
 
 func (t *textRenderer) headerLine(b *strings.Builder, label, value string) {
-	b.WriteString(t.paint(textStyles.label, textPad(label, 8)) + value + "\n")
+	b.WriteString(t.paint(styleLabel, textPad(label, 8)) + value + "\n")
 }
 
 // textFingerprint keeps enough of the config hash to compare two reports.
@@ -171,9 +171,9 @@ func (t *textRenderer) group(b *strings.Builder, grp GuideGroup, verbose bool) {
 	}
 	counts, countsWidth := t.counts(diagnosis.Count(grp.Results), worstFailStyle(grp.Results))
 	if lipgloss.Width(heading+t.g.sep)+countsWidth <= t.width {
-		b.WriteString(t.paint(textStyles.entry, heading) + t.paint(textStyles.faint, t.g.sep) + counts + "\n")
+		b.WriteString(t.paint(styleEntry, heading) + t.paint(styleFaint, t.g.sep) + counts + "\n")
 	} else { // a narrow terminal: the tally goes under the heading
-		b.WriteString(t.paint(textStyles.entry, heading) + "\n  " + counts + "\n")
+		b.WriteString(t.paint(styleEntry, heading) + "\n  " + counts + "\n")
 	}
 
 	// Failures come first, a blank line between them and after the last
@@ -208,23 +208,23 @@ func (t *textRenderer) group(b *strings.Builder, grp GuideGroup, verbose bool) {
 		case diagnosis.StatusWaived:
 			t.waived(b, r)
 		case diagnosis.StatusSkip:
-			t.resultLine(b, r, r.Check.Name+" skipped: "+t.skipWhy(r), textStyles.faint)
+			t.resultLine(b, r, r.Check.Name+" skipped: "+t.skipWhy(r), styleFaint)
 		case diagnosis.StatusPass:
 			text := r.Check.Verifies
 			if text == "" {
 				text = r.Check.Title
 			}
-			t.resultLine(b, r, text, textStyles.plain)
+			t.resultLine(b, r, text, stylePlain)
 		}
 	}
 }
 
 // counts is a group's tally, worst first, zero counts left out, and its
 // width on screen.
-func (t *textRenderer) counts(c diagnosis.Counts, failStyle lipgloss.Style) (string, int) {
+func (t *textRenderer) counts(c diagnosis.Counts, failStyle style) (string, int) {
 	var parts []string
 	width := 0
-	add := func(n int, word string, st lipgloss.Style) {
+	add := func(n int, word string, st style) {
 		if n > 0 {
 			s := fmt.Sprintf("%d %s", n, word)
 			if len(parts) > 0 {
@@ -235,15 +235,15 @@ func (t *textRenderer) counts(c diagnosis.Counts, failStyle lipgloss.Style) (str
 		}
 	}
 	add(c.Fail, "failed", failStyle)
-	add(c.Error, "could not run", textStyles.errored)
-	add(c.Waived, "waived", textStyles.waived)
-	add(c.Skip, "skipped", textStyles.skip)
-	add(c.Pass, "passed", textStyles.pass)
-	return strings.Join(parts, t.paint(textStyles.faint, t.g.sep)), width
+	add(c.Error, "could not run", styleErrored)
+	add(c.Waived, "waived", styleWaived)
+	add(c.Skip, "skipped", styleSkip)
+	add(c.Pass, "passed", stylePass)
+	return strings.Join(parts, t.paint(styleFaint, t.g.sep)), width
 }
 
 // worstFailStyle colours a failure count by the worst failing severity.
-func worstFailStyle(results []diagnosis.Result) lipgloss.Style {
+func worstFailStyle(results []diagnosis.Result) style {
 	worst := diagnosis.SeverityNone
 	for _, r := range results {
 		if r.Status == diagnosis.StatusFail {
@@ -252,32 +252,32 @@ func worstFailStyle(results []diagnosis.Result) lipgloss.Style {
 	}
 	switch worst {
 	case diagnosis.SeverityWarning:
-		return textStyles.failWarning
+		return styleFailWarning
 	case diagnosis.SeverityInfo:
-		return textStyles.failInfo
+		return styleFailInfo
 	}
-	return textStyles.failError
+	return styleFailError
 }
 
 // mark returns a result's mark and its style.
-func (t *textRenderer) mark(r diagnosis.Result) (string, lipgloss.Style) {
+func (t *textRenderer) mark(r diagnosis.Result) (string, style) {
 	switch r.Status {
 	case diagnosis.StatusPass:
-		return t.g.pass, textStyles.pass
+		return t.g.pass, stylePass
 	case diagnosis.StatusFail:
 		switch r.Severity {
 		case diagnosis.SeverityWarning:
-			return t.g.failWarning, textStyles.failWarning
+			return t.g.failWarning, styleFailWarning
 		case diagnosis.SeverityInfo:
-			return t.g.failInfo, textStyles.failInfo
+			return t.g.failInfo, styleFailInfo
 		}
-		return t.g.failError, textStyles.failError
+		return t.g.failError, styleFailError
 	case diagnosis.StatusSkip:
-		return t.g.skip, textStyles.skip
+		return t.g.skip, styleSkip
 	case diagnosis.StatusWaived:
-		return t.g.waived, textStyles.waived
+		return t.g.waived, styleWaived
 	}
-	return t.g.errored, textStyles.errored
+	return t.g.errored, styleErrored
 }
 
 // idColumn is where a result line's ID starts; finding lines start there too.
@@ -287,21 +287,21 @@ func (t *textRenderer) idColumn() int { return 2 + utf8.RuneCountInString(t.g.pa
 func (t *textRenderer) textColumn() int { return t.idColumn() + textIDWidth + 2 }
 
 // resultLine writes "  ✓ CD1103  text", the text wrapped under itself.
-func (t *textRenderer) resultLine(b *strings.Builder, r diagnosis.Result, text string, st lipgloss.Style) {
+func (t *textRenderer) resultLine(b *strings.Builder, r diagnosis.Result, text string, st style) {
 	m, mst := t.mark(r)
-	prefix := "  " + t.paint(mst, m) + " " + t.paint(textStyles.id, textPad(r.Check.ID, textIDWidth)) + "  "
+	prefix := "  " + t.paint(mst, m) + " " + t.paint(styleID, textPad(r.Check.ID, textIDWidth)) + "  "
 	t.para(b, prefix, t.textColumn(), text, st)
 }
 
 func (t *textRenderer) fail(b *strings.Builder, r diagnosis.Result, verbose bool) {
-	t.resultLine(b, r, r.Check.Title, textStyles.plain)
+	t.resultLine(b, r, r.Check.Title, stylePlain)
 	ind := t.idColumn()
 	var prev diagnosis.Finding
 	for i, f := range r.Findings {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		t.para(b, strings.Repeat(" ", ind), ind, f.Message, textStyles.message)
+		t.para(b, strings.Repeat(" ", ind), ind, f.Message, styleMessage)
 		// Findings of one check usually share their texts: say them once.
 		if i == 0 || f.Symptom != prev.Symptom {
 			t.field(b, ind, "Symptom", f.Symptom)
@@ -331,11 +331,11 @@ func (t *textRenderer) fail(b *strings.Builder, r diagnosis.Result, verbose bool
 
 func (t *textRenderer) errored(b *strings.Builder, r diagnosis.Result, verbose bool) {
 	first, rest, _ := strings.Cut(strings.TrimSpace(r.Err), "\n")
-	t.resultLine(b, r, r.Check.Name+" could not run: "+first, textStyles.plain)
+	t.resultLine(b, r, r.Check.Name+" could not run: "+first, stylePlain)
 	if verbose && rest != "" {
 		ind := strings.Repeat(" ", t.textColumn())
 		for _, line := range strings.Split(rest, "\n") {
-			b.WriteString(strings.TrimRight(ind+t.paint(textStyles.faint, textSanitize(line)), " ") + "\n")
+			b.WriteString(strings.TrimRight(ind+t.paint(styleFaint, textSanitize(line)), " ") + "\n")
 		}
 	}
 }
@@ -350,7 +350,7 @@ func (t *textRenderer) waived(b *strings.Builder, r diagnosis.Result) {
 			text += ": " + r.Waiver.Reason
 		}
 	}
-	t.resultLine(b, r, text, textStyles.plain)
+	t.resultLine(b, r, text, stylePlain)
 }
 
 func (t *textRenderer) skipWhy(r diagnosis.Result) string {
@@ -430,9 +430,9 @@ func (t *textRenderer) skipped(b *strings.Builder, results []diagnosis.Result) {
 		if len(bk.ids) > 1 {
 			n = fmt.Sprintf("%d checks", len(bk.ids))
 		}
-		t.para(b, "  "+t.paint(textStyles.skip, t.g.skip)+" ", t.idColumn(), n+": "+bk.why, textStyles.plain)
+		t.para(b, "  "+t.paint(styleSkip, t.g.skip)+" ", t.idColumn(), n+": "+bk.why, stylePlain)
 		slices.Sort(bk.ids)
-		t.para(b, strings.Repeat(" ", t.idColumn()), t.idColumn(), strings.Join(bk.ids, " "), textStyles.faint)
+		t.para(b, strings.Repeat(" ", t.idColumn()), t.idColumn(), strings.Join(bk.ids, " "), styleFaint)
 	}
 }
 
@@ -454,43 +454,43 @@ func (t *textRenderer) summary(b *strings.Builder, r *Report) {
 	if len(bySev) > 0 {
 		failed += " (" + strings.Join(bySev, ", ") + ")"
 	}
-	failStyle := textStyles.pass
+	failStyle := stylePass
 	if c.Fail > 0 {
 		failStyle = worstFailStyle(r.Results)
 	}
-	probs := t.paint(textStyles.pass, "no problems")
+	probs := t.paint(stylePass, "no problems")
 	if n := len(r.Problems); n > 0 {
 		probs = t.paint(failStyle, textPlural(n, "problem"))
 	}
-	parts := []string{probs, t.paint(textStyles.pass, fmt.Sprintf("%d passed", c.Pass)), t.paint(failStyle, failed)}
+	parts := []string{probs, t.paint(stylePass, fmt.Sprintf("%d passed", c.Pass)), t.paint(failStyle, failed)}
 	if c.Skip > 0 {
-		parts = append(parts, t.paint(textStyles.skip, fmt.Sprintf("%d skipped", c.Skip)))
+		parts = append(parts, t.paint(styleSkip, fmt.Sprintf("%d skipped", c.Skip)))
 	}
 	if c.Error > 0 {
-		parts = append(parts, t.paint(textStyles.errored, fmt.Sprintf("%d could not run", c.Error)))
+		parts = append(parts, t.paint(styleErrored, fmt.Sprintf("%d could not run", c.Error)))
 	}
 	if c.Waived > 0 {
-		parts = append(parts, t.paint(textStyles.waived, fmt.Sprintf("%d waived", c.Waived)))
+		parts = append(parts, t.paint(styleWaived, fmt.Sprintf("%d waived", c.Waived)))
 	}
 	failOn := r.FailOn.String()
 	if failOn == "" {
 		failOn = "never"
 	}
 	exit := fmt.Sprintf("exit %d", r.ExitCode)
-	exitStyle := textStyles.exitOK
+	exitStyle := styleExitOK
 	if r.ExitCode != 0 {
-		exitStyle = textStyles.failError
+		exitStyle = styleFailError
 	}
-	counts := strings.Join(parts, t.paint(textStyles.faint, t.g.sep))
-	verdict := t.paint(exitStyle, exit) + t.paint(textStyles.faint, " (--fail-on "+failOn+")")
+	counts := strings.Join(parts, t.paint(styleFaint, t.g.sep))
+	verdict := t.paint(exitStyle, exit) + t.paint(styleFaint, " (--fail-on "+failOn+")")
 	dash := t.g.dash
 	if lipgloss.Width(counts+dash+verdict) > t.width { // a narrow terminal: the verdict on a line of its own
 		dash = strings.TrimLeft(dash, " ")
 		counts += "\n"
 	}
-	b.WriteString(counts + t.paint(textStyles.faint, dash) + verdict + "\n")
+	b.WriteString(counts + t.paint(styleFaint, dash) + verdict + "\n")
 	if c.Fail > 0 || c.Error > 0 {
-		t.para(b, "", 0, "Run `contio-doctor explain <ID>` for the whole text of a check; -v lists what passed.", textStyles.faint)
+		t.para(b, "", 0, "Run `contio-doctor explain <ID>` for the whole text of a check; -v lists what passed.", styleFaint)
 	}
 }
 
@@ -510,9 +510,9 @@ func (t *textRenderer) fix(b *strings.Builder, ind int, fix string, commands []s
 		if j == 0 && strings.TrimSpace(fix) == "" {
 			label = "Fix"
 		}
-		lead := strings.Repeat(" ", ind) + t.paint(textStyles.label, textPad(label, textLabelWidth))
+		lead := strings.Repeat(" ", ind) + t.paint(styleLabel, textPad(label, textLabelWidth))
 		for _, l := range WrapCommand("$ "+textSanitize(c), max(t.width-ind-textLabelWidth, 20)) {
-			b.WriteString(lead + t.paint(textStyles.command, l) + "\n")
+			b.WriteString(lead + t.paint(styleCommand, l) + "\n")
 			lead = strings.Repeat(" ", ind+textLabelWidth)
 		}
 	}
@@ -523,14 +523,14 @@ func (t *textRenderer) field(b *strings.Builder, indent int, label, text string)
 	if strings.TrimSpace(text) == "" {
 		return
 	}
-	prefix := strings.Repeat(" ", indent) + t.paint(textStyles.label, textPad(label, textLabelWidth))
-	t.para(b, prefix, indent+textLabelWidth, text, textStyles.plain)
+	prefix := strings.Repeat(" ", indent) + t.paint(styleLabel, textPad(label, textLabelWidth))
+	t.para(b, prefix, indent+textLabelWidth, text, stylePlain)
 }
 
 // para writes text after prefix, wrapped to the width with continuation
 // lines indented to hang; prefix occupies hang columns. Lines starting
 // with "$ " are commands, wrapped only as a shell reads them (WrapCommand).
-func (t *textRenderer) para(b *strings.Builder, prefix string, hang int, text string, st lipgloss.Style) {
+func (t *textRenderer) para(b *strings.Builder, prefix string, hang int, text string, st style) {
 	avail := max(t.width-hang, 20)
 	first := true
 	if t.opts.ASCII {
@@ -554,7 +554,7 @@ func (t *textRenderer) para(b *strings.Builder, prefix string, hang int, text st
 			case line == "":
 				b.WriteString(strings.TrimRight(lead, " ") + "\n")
 			case cmd:
-				b.WriteString(lead + t.paint(textStyles.command, line) + "\n")
+				b.WriteString(lead + t.paint(styleCommand, line) + "\n")
 			default:
 				b.WriteString(lead + t.paint(st, line) + "\n")
 			}
@@ -714,11 +714,11 @@ func (t *textRenderer) flow(b *strings.Builder, r *Report) {
 		if s.Request != "" {
 			what = textPad(what, 34) + " " + s.Request
 		}
-		line := "  " + t.paint(textStyles.faint, textPad(flowDuration(s.At), 11)) + who + textSanitize(what)
+		line := "  " + t.paint(styleFaint, textPad(flowDuration(s.At), 11)) + who + textSanitize(what)
 		if s.Answer != "" {
-			st := textStyles.plain
+			st := stylePlain
 			if s.Failed {
-				st = textStyles.failError
+				st = styleFailError
 			}
 			line += "  " + t.paint(st, textSanitize(s.Answer))
 		}
@@ -727,12 +727,12 @@ func (t *textRenderer) flow(b *strings.Builder, r *Report) {
 			if len(s.Checks) > 0 {
 				note += ": " + strings.Join(s.Checks, ", ")
 			}
-			line += "  " + t.paint(textStyles.failError, note)
+			line += "  " + t.paint(styleFailError, note)
 		}
 		b.WriteString(t.flowASCII(line) + "\n")
 	}
 	if f.Omitted > 0 {
-		b.WriteString(t.flowASCII("  "+t.paint(textStyles.faint, fmt.Sprintf("… %d more steps", f.Omitted))) + "\n")
+		b.WriteString(t.flowASCII("  "+t.paint(styleFaint, fmt.Sprintf("… %d more steps", f.Omitted))) + "\n")
 	}
 }
 

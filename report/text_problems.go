@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-
 	"github.com/Contio-AI/contio-doctor/diagnosis"
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 )
@@ -33,7 +31,7 @@ func (t *textRenderer) problems(b *strings.Builder, r *Report) {
 			if p.Guide == contio.GuideNone {
 				heading = "Other problems"
 			}
-			b.WriteString("\n" + t.paint(textStyles.entry, heading) + "\n")
+			b.WriteString("\n" + t.paint(styleEntry, heading) + "\n")
 		}
 		t.problem(b, r, p, g)
 	}
@@ -41,11 +39,11 @@ func (t *textRenderer) problems(b *strings.Builder, r *Report) {
 
 func (t *textRenderer) problem(b *strings.Builder, r *Report, p diagnosis.Problem, g contio.GuideEntry) {
 	m, st := t.severityMark(p.Severity)
-	prefix := "  " + t.paint(st, m) + " " + t.paint(textStyles.id, textPad(p.ID, textIDWidth)) + "  "
+	prefix := "  " + t.paint(st, m) + " " + t.paint(styleID, textPad(p.ID, textIDWidth)) + "  "
 	b.WriteString("\n")
-	t.para(b, prefix, t.textColumn(), p.Title, textStyles.plain)
+	t.para(b, prefix, t.textColumn(), p.Title, stylePlain)
 	ind := t.idColumn()
-	t.para(b, strings.Repeat(" ", ind), ind, p.Message, textStyles.message)
+	t.para(b, strings.Repeat(" ", ind), ind, p.Message, styleMessage)
 	t.field(b, ind, "Symptom", p.Symptom)
 	t.field(b, ind, "Cause", p.Cause)
 	t.fix(b, ind, p.Fix, p.Commands)
@@ -91,14 +89,14 @@ func resultOf(r *Report, id string) *diagnosis.Result {
 }
 
 // severityMark is a problem's mark and style.
-func (t *textRenderer) severityMark(s diagnosis.Severity) (string, lipgloss.Style) {
+func (t *textRenderer) severityMark(s diagnosis.Severity) (string, style) {
 	switch s {
 	case diagnosis.SeverityWarning:
-		return t.g.failWarning, textStyles.failWarning
+		return t.g.failWarning, styleFailWarning
 	case diagnosis.SeverityInfo:
-		return t.g.failInfo, textStyles.failInfo
+		return t.g.failInfo, styleFailInfo
 	}
-	return t.g.failError, textStyles.failError
+	return t.g.failError, styleFailError
 }
 
 // headline is "6 problems (11 failing checks)", or that none was found.
@@ -106,7 +104,7 @@ func (t *textRenderer) headline(b *strings.Builder, r *Report) {
 	fails := r.Counts().Fail
 	b.WriteString("\n")
 	if len(r.Problems) == 0 {
-		b.WriteString(t.paint(textStyles.pass, "No problems found") + "\n")
+		b.WriteString(t.paint(stylePass, "No problems found") + "\n")
 		return
 	}
 	var sev [4]int
@@ -120,15 +118,15 @@ func (t *textRenderer) headline(b *strings.Builder, r *Report) {
 		}
 	}
 	line := textPlural(len(r.Problems), "problem") + " (" + textPlural(fails, "failing check") + ")"
-	style := textStyles.failError
+	style := styleFailError
 	switch {
 	case sev[diagnosis.SeverityError] > 0:
 	case sev[diagnosis.SeverityWarning] > 0:
-		style = textStyles.failWarning
+		style = styleFailWarning
 	default:
-		style = textStyles.failInfo
+		style = styleFailInfo
 	}
-	b.WriteString(t.paint(style, line) + t.paint(textStyles.faint, t.g.sep+strings.Join(parts, ", ")) + "\n")
+	b.WriteString(t.paint(style, line) + t.paint(styleFaint, t.g.sep+strings.Join(parts, ", ")) + "\n")
 }
 
 // liveNotes phrases what the probes learned of the hosts, the quotas and
