@@ -91,7 +91,7 @@ func (t *textRenderer) Render(w io.Writer, r *Report) error {
 // banner writes a section's title and a rule across the width.
 func (t *textRenderer) banner(b *strings.Builder, title string) {
 	lead := strings.Repeat(t.g.rule, 2) + " "
-	rest := max(t.width-lipgloss.Width(lead+title)-1, 2)
+	rest := max(t.width-textWidth(lead+title)-1, 2)
 	b.WriteString("\n" + t.paint(styleFaint, lead) + t.paint(styleSection, title) + " " +
 		t.paint(styleFaint, strings.Repeat(t.g.rule, rest)) + "\n")
 }
@@ -170,7 +170,7 @@ func (t *textRenderer) group(b *strings.Builder, grp GuideGroup, verbose bool) {
 		heading = "Other checks"
 	}
 	counts, countsWidth := t.counts(diagnosis.Count(grp.Results), worstFailStyle(grp.Results))
-	if lipgloss.Width(heading+t.g.sep)+countsWidth <= t.width {
+	if textWidth(heading+t.g.sep)+countsWidth <= t.width {
 		b.WriteString(t.paint(styleEntry, heading) + t.paint(styleFaint, t.g.sep) + counts + "\n")
 	} else { // a narrow terminal: the tally goes under the heading
 		b.WriteString(t.paint(styleEntry, heading) + "\n  " + counts + "\n")
@@ -228,9 +228,9 @@ func (t *textRenderer) counts(c diagnosis.Counts, failStyle style) (string, int)
 		if n > 0 {
 			s := fmt.Sprintf("%d %s", n, word)
 			if len(parts) > 0 {
-				width += lipgloss.Width(t.g.sep)
+				width += textWidth(t.g.sep)
 			}
-			width += lipgloss.Width(s)
+			width += textWidth(s)
 			parts = append(parts, t.paint(st, s))
 		}
 	}
@@ -484,7 +484,7 @@ func (t *textRenderer) summary(b *strings.Builder, r *Report) {
 	counts := strings.Join(parts, t.paint(styleFaint, t.g.sep))
 	verdict := t.paint(exitStyle, exit) + t.paint(styleFaint, " (--fail-on "+failOn+")")
 	dash := t.g.dash
-	if lipgloss.Width(counts+dash+verdict) > t.width { // a narrow terminal: the verdict on a line of its own
+	if textWidth(counts+dash+verdict) > t.width { // a narrow terminal: the verdict on a line of its own
 		dash = strings.TrimLeft(dash, " ")
 		counts += "\n"
 	}
@@ -627,9 +627,9 @@ func textWrap(s string, width int) []string {
 		return []string{""}
 	}
 	var lines []string
-	cur, curW := words[0], lipgloss.Width(words[0])
+	cur, curW := words[0], textWidth(words[0])
 	for _, w := range words[1:] {
-		ww := lipgloss.Width(w)
+		ww := textWidth(w)
 		if curW+1+ww > width {
 			lines = append(lines, cur)
 			cur, curW = w, ww
@@ -677,7 +677,7 @@ func textSanitize(s string) string {
 }
 
 func textPad(s string, n int) string {
-	if w := lipgloss.Width(s); w < n {
+	if w := textWidth(s); w < n {
 		return s + strings.Repeat(" ", n-w)
 	}
 	return s
@@ -742,4 +742,22 @@ func (t *textRenderer) flowASCII(line string) string {
 		return line
 	}
 	return strings.ReplaceAll(asciiReplacer.Replace(line), "×", "x")
+}
+
+// textWidth is lipgloss.Width for the report's own strings: plain ASCII
+// and the report's glyphs are one column each, which spares the grapheme
+// tables (and the page faults of a cold start) for all but unusual text.
+// Anything else, including styled text, goes to lipgloss.
+func textWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r >= 0x20 && r < 0x7f:
+		case r == '·' || r == '—' || r == '─' || r == '✓' || r == '✗' || r == '•' || r == '→':
+		default:
+			return lipgloss.Width(s)
+		}
+		n++
+	}
+	return n
 }

@@ -2,8 +2,6 @@ package report
 
 import (
 	"strings"
-
-	"github.com/charmbracelet/lipgloss"
 )
 
 // shellContinuation ends a wrapped command line; the next line is indented
@@ -19,7 +17,7 @@ const (
 // continuation lines are indented. A word longer than the width (a URL)
 // keeps a line of its own, unbroken. A line that fits is returned whole.
 func WrapCommand(line string, width int) []string {
-	if lipgloss.Width(line) <= width {
+	if textWidth(line) <= width {
 		return []string{line}
 	}
 	words := shellWords(line)
@@ -54,7 +52,7 @@ func wrapWords(words []string, width int) []string {
 		if len(out) > 0 {
 			lead = shellIndent
 		}
-		if lipgloss.Width(lead+cur+" "+w+shellContinuation) > width {
+		if textWidth(lead+cur+" "+w+shellContinuation) > width {
 			out = append(out, lead+cur+shellContinuation)
 			cur = w
 			continue
