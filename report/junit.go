@@ -11,11 +11,11 @@ package report
 // fail the build). Hence the suite's skipped count is skip + waived.
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/Contio-AI/contio-doctor/diagnosis"
 )
@@ -26,8 +26,12 @@ func init() {
 
 type junitRenderer struct{}
 
+// The types below carry encoding/xml struct tags although nothing here
+// uses encoding/xml: they are the document's specification, and the tests
+// encode the same values with encoding/xml (root element testsuites) and
+// require writeJUnit's bytes to be identical. Linking encoding/xml only
+// for this format cost every start its package init.
 type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
@@ -77,6 +81,15 @@ type junitSkipped struct {
 }
 
 func (junitRenderer) Render(w io.Writer, r *Report) error {
+	doc := junitDocument(r)
+	if _, err := w.Write(appendJUnit(nil, &doc)); err != nil {
+		return fmt.Errorf("encode junit: %w", err)
+	}
+	return nil
+}
+
+// junitDocument is the report as the JUnit document's values.
+func junitDocument(r *Report) junitSuites {
 	suite := junitSuite{
 		Name: r.Tool.Name,
 		Time: junitSeconds(r.Run.FinishedAt.Sub(r.Run.StartedAt).Seconds()),
@@ -106,20 +119,10 @@ func (junitRenderer) Render(w io.Writer, r *Report) error {
 	if len(r.Notes) > 0 {
 		suite.SystemOut = "Notes:\n- " + strings.Join(r.Notes, "\n- ")
 	}
-	doc := junitSuites{
+	return junitSuites{
 		Name: r.Tool.Name, Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
 		Skipped: suite.Skipped, Time: suite.Time, Suites: []junitSuite{suite},
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("encode junit: %w", err)
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
 }
 
 func junitCaseFor(r *Report, res diagnosis.Result) junitCase {
@@ -228,4 +231,176 @@ func junitSeconds(s float64) string {
 		s = 0
 	}
 	return strconv.FormatFloat(s, 'f', 3, 64)
+}
+
+// xmlHeader is encoding/xml's Header.
+const xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
+
+// appendJUnit appends the whole document as encoding/xml's Encoder with
+// Indent("", "  ") writes it after xml.Header, plus a final newline: an
+// element with no child elements closes on its own line, omitempty
+// attributes and nil pointers are left out, and every attribute value and
+// text is escaped by xmlEscape.
+func appendJUnit(b []byte, d *junitSuites) []byte {
+	b = append(b, xmlHeader...)
+	b = append(b, "<testsuites"...)
+	b = xmlAttr(b, "name", d.Name)
+	b = xmlIntAttr(b, "tests", d.Tests)
+	b = xmlIntAttr(b, "failures", d.Failures)
+	b = xmlIntAttr(b, "errors", d.Errors)
+	b = xmlIntAttr(b, "skipped", d.Skipped)
+	b = xmlAttr(b, "time", d.Time)
+	b = append(b, '>')
+	for i := range d.Suites {
+		b = appendJUnitSuite(b, &d.Suites[i])
+	}
+	if len(d.Suites) > 0 {
+		b = append(b, '\n')
+	}
+	return append(b, "</testsuites>\n"...)
+}
+
+func appendJUnitSuite(b []byte, s *junitSuite) []byte {
+	b = append(b, "\n  <testsuite"...)
+	b = xmlAttr(b, "name", s.Name)
+	b = xmlIntAttr(b, "tests", s.Tests)
+	b = xmlIntAttr(b, "failures", s.Failures)
+	b = xmlIntAttr(b, "errors", s.Errors)
+	b = xmlIntAttr(b, "skipped", s.Skipped)
+	b = xmlAttr(b, "time", s.Time)
+	if s.Timestamp != "" {
+		b = xmlAttr(b, "timestamp", s.Timestamp)
+	}
+	// properties>property: encoding/xml writes the parent element even
+	// for an empty slice.
+	b = append(b, ">\n    <properties>"...)
+	for _, p := range s.Properties {
+		b = append(b, "\n      <property"...)
+		b = xmlAttr(b, "name", p.Name)
+		b = xmlAttr(b, "value", p.Value)
+		b = append(b, "></property>"...)
+	}
+	if len(s.Properties) > 0 {
+		b = append(b, "\n    "...)
+	}
+	b = append(b, "</properties>"...)
+	for i := range s.Cases {
+		b = appendJUnitCase(b, &s.Cases[i])
+	}
+	if s.SystemOut != "" {
+		b = append(b, "\n    <system-out>"...)
+		b = xmlEscape(b, s.SystemOut)
+		b = append(b, "</system-out>"...)
+	}
+	return append(b, "\n  </testsuite>"...)
+}
+
+func appendJUnitCase(b []byte, c *junitCase) []byte {
+	b = append(b, "\n    <testcase"...)
+	b = xmlAttr(b, "name", c.Name)
+	b = xmlAttr(b, "classname", c.Classname)
+	b = xmlAttr(b, "time", c.Time)
+	if c.File != "" {
+		b = xmlAttr(b, "file", c.File)
+	}
+	if c.Line != 0 {
+		b = xmlIntAttr(b, "line", c.Line)
+	}
+	b = append(b, '>')
+	children := false
+	for _, p := range []struct {
+		name string
+		p    *junitProblem
+	}{{"failure", c.Failure}, {"error", c.Error}} {
+		if p.p == nil {
+			continue
+		}
+		children = true
+		b = append(b, "\n      <"...)
+		b = append(b, p.name...)
+		b = xmlAttr(b, "message", p.p.Message)
+		b = xmlAttr(b, "type", p.p.Type)
+		b = append(b, '>')
+		b = xmlEscape(b, p.p.Body)
+		b = append(b, "</"...)
+		b = append(b, p.name...)
+		b = append(b, '>')
+	}
+	if c.Skipped != nil {
+		children = true
+		b = append(b, "\n      <skipped"...)
+		b = xmlAttr(b, "message", c.Skipped.Message)
+		b = append(b, "></skipped>"...)
+	}
+	if children {
+		b = append(b, "\n    "...)
+	}
+	return append(b, "</testcase>"...)
+}
+
+func xmlAttr(b []byte, name, value string) []byte {
+	b = append(b, ' ')
+	b = append(b, name...)
+	b = append(b, `="`...)
+	b = xmlEscape(b, value)
+	return append(b, '"')
+}
+
+func xmlIntAttr(b []byte, name string, v int) []byte {
+	b = append(b, ' ')
+	b = append(b, name...)
+	b = append(b, `="`...)
+	b = strconv.AppendInt(b, int64(v), 10)
+	return append(b, '"')
+}
+
+// xmlEscape appends s escaped as encoding/xml escapes both attribute values
+// and character data (EscapeText, printer.EscapeString): the five markup
+// characters as entities (quotes numerically), tab, newline and carriage
+// return as character references, and each rune outside XML 1.0's Char
+// range, or a byte of invalid UTF-8, as U+FFFD.
+func xmlEscape(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); {
+		r, width := utf8.DecodeRuneInString(s[i:])
+		i += width
+		var esc string
+		switch r {
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '\t':
+			esc = "&#x9;"
+		case '\n':
+			esc = "&#xA;"
+		case '\r':
+			esc = "&#xD;"
+		default:
+			if !xmlChar(r) || (r == utf8.RuneError && width == 1) {
+				esc = "\uFFFD"
+				break
+			}
+			continue
+		}
+		b = append(b, s[last:i-width]...)
+		b = append(b, esc...)
+		last = i
+	}
+	return append(b, s[last:]...)
+}
+
+// xmlChar reports whether r is in XML 1.0's Char production (encoding/xml's
+// isInCharacterRange).
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
 }

@@ -152,3 +152,53 @@ func TestJUnitCountsOnTestdata(t *testing.T) {
 		checkJUnitCounts(t, parseJUnit(t, string(renderVia(t, r, "junit"))), r)
 	}
 }
+
+// TestJUnitSameBytesAsEncodingXML: whole reports, from the testdata
+// configs and with hostile text in every field a report carries, render
+// to the bytes encoding/xml's Encoder gave for the same document.
+func TestJUnitSameBytesAsEncodingXML(t *testing.T) {
+	same := func(what string, r *report.Report) {
+		t.Helper()
+		got := render(t, "junit", r)
+		if want := string(report.JUnitViaEncodingXML(t, r)); got != want {
+			t.Fatalf("%s: junit differs from encoding/xml's\n got %q\nwant %q", what, got, want)
+		}
+		var d junitDoc
+		if err := xml.Unmarshal([]byte(got), &d); err != nil || len(d.Suites) != 1 {
+			t.Fatalf("%s: junit does not parse back (%v)", what, err)
+		}
+	}
+	same("synthetic", synthReport())
+	for _, h := range []string{"\x00\x01\x08\x0b\x0c\x1f\x7f\x80\x9f", "\xff\xc3(\xed\xa0\x80", "\uFFFE\uFFFF\uFFFD",
+		`"quoted" 'single' & <script>alert(1)</script> ]]>`, "tab\tcr\rnl\n", "😀 \U0010FFFF",
+		"sk_live_CANARY0123456789abcdefCANARY"} {
+		r := synthReport()
+		r.Tool.Name, r.Run.ID, r.Run.Mode, r.Run.ConfigPath, r.Run.Fingerprint, r.Run.OS = h, h, h, h, h, h
+		r.Notes = append(r.Notes, h)
+		for i := range r.Results {
+			res := &r.Results[i]
+			c := *res.Check
+			c.ID, c.Name, c.Title = c.ID+h, c.Name+h, h
+			res.Check = &c
+			res.SkipReason, res.Enable, res.Err = h, h, h
+			if res.Waiver != nil {
+				w := *res.Waiver
+				w.Reason = h
+				res.Waiver = &w
+			}
+			for j := range res.Findings {
+				f := &res.Findings[j]
+				f.Message, f.Symptom, f.Cause, f.Fix, f.Evidence, f.RequestID = h, h, h, h, h, h
+				f.Commands = append(f.Commands, h)
+				if f.Location.File != "" {
+					f.Location.File = h
+				}
+			}
+		}
+		same(strings.ToValidUTF8(h, "?"), r)
+	}
+	t.Chdir(repoRoot(t))
+	for _, cfg := range testdataConfigs(t) {
+		same(cfg, runConfig(t, cfg, diagnosis.SeverityError))
+	}
+}

@@ -3,12 +3,12 @@ package sandbox
 import (
 	"bytes"
 	"embed"
-	"html/template"
 	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+	"text/template"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 )
@@ -33,11 +33,65 @@ var templateFS embed.FS
 // pages parses the templates on first use: most processes that link the
 // sandbox never serve a page, and parsing costs every start otherwise. A
 // zero sync.Once, not a sync.OnceValue closure: nothing built at init.
+//
+// The templates are text/template, not html/template: every process that
+// links the sandbox (the doctor's binary does) paid html/template's
+// package init on each start. So the templates escape explicitly: every
+// value they print goes through escText (element content, including
+// <title>) or escAttr (a double-quoted attribute value), and no value is
+// printed into a URL, script, style or unquoted attribute. A test requires
+// both of that and the same bytes as html/template's contextual escaping.
 func pages() *template.Template {
 	parsedPages.once.Do(func() {
-		parsedPages.t = template.Must(template.ParseFS(templateFS, "templates/*.html"))
+		parsedPages.t = template.Must(template.New("pages").Funcs(pageFuncs()).ParseFS(templateFS, "templates/*.html"))
 	})
 	return parsedPages.t
+}
+
+// pageFuncs are the templates' escapers.
+func pageFuncs() template.FuncMap {
+	return template.FuncMap{"escText": htmlEscape, "escAttr": htmlEscape}
+}
+
+// htmlEscape escapes s for HTML text and for a quoted attribute value
+// exactly as html/template does for a plain string in either context: the
+// characters that end a value or start markup (" ' & < >) and + become
+// character references, NUL becomes U+FFFD, and all else (invalid UTF-8
+// too) is copied.
+func htmlEscape(s string) string {
+	var b []byte
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case 0:
+			esc = "\uFFFD"
+		case '"':
+			esc = "&#34;"
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '+':
+			esc = "&#43;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		default:
+			continue
+		}
+		if b == nil {
+			b = make([]byte, 0, len(s)+16)
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, esc...)
+		last = i + 1
+	}
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[last:]...))
 }
 
 var parsedPages struct {
