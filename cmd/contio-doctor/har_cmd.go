@@ -55,12 +55,12 @@ fingerprints, safe to attach to a support ticket.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVar(&o.only, "only", nil, "run only these checks (IDs or names, comma-separated)")
-	f.StringSliceVar(&o.skip, "skip", nil, "skip these checks (IDs or names, comma-separated)")
+	stringSliceVar(f, &o.only, "only", "run only these checks (IDs or names, comma-separated)")
+	stringSliceVar(f, &o.skip, "skip", "skip these checks (IDs or names, comma-separated)")
 	f.StringVar(&o.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning, info or never")
 	f.StringVarP(&o.format, "format", "f", "text", "output format: "+strings.Join(report.FormatNames(), ", "))
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of stdout")
-	f.StringArrayVar(&o.reports, "report", nil, "also write FORMAT=FILE (repeatable), e.g. --report sarif=doctor.sarif")
+	stringArrayVar(f, &o.reports, "report", "also write FORMAT=FILE (repeatable), e.g. --report sarif=doctor.sarif")
 	f.DurationVar(&o.timeout, "timeout", 60*time.Second, "bound for the whole run")
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the output (NO_COLOR is honoured too)")
 	f.BoolVar(&o.ascii, "ascii", false, "use ASCII marks instead of ✓ ✗ ! - ~")

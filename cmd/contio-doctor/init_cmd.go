@@ -53,6 +53,6 @@ next: export CONTIO_CLIENT_ID=... CONTIO_CLIENT_SECRET=... (from the Partner Das
 		},
 	}
 	cmd.Flags().StringVarP(&path, "config", "c", config.DefaultFile, "where to write the starter config")
-	cmd.Flags().StringArrayVar(&from, "from", nil, "write the config from the code at PATH (repeatable): its calls, scopes, redirect URI, retries, webhook route")
+	stringArrayVar(cmd.Flags(), &from, "from", "write the config from the code at PATH (repeatable): its calls, scopes, redirect URI, retries, webhook route")
 	return cmd
 }

@@ -44,19 +44,19 @@ func (o *runOptions) bind(cmd *cobra.Command) {
 	f.StringVarP(&o.config, "config", "c", "", "config file (default: ./"+config.DefaultFile+", else the CONTIO_* environment variables)")
 	f.StringVar(&o.envFile, "env-file", "", "dotenv file to expand ${VAR} from (default: .env beside the config, when present)")
 	f.BoolVar(&o.offline, "offline", false, "run only the checks that need no network")
-	f.StringSliceVar(&o.only, "only", nil, "run only these checks (IDs or names, comma-separated)")
-	f.StringSliceVar(&o.skip, "skip", nil, "skip these checks (IDs or names, comma-separated)")
+	stringSliceVar(f, &o.only, "only", "run only these checks (IDs or names, comma-separated)")
+	stringSliceVar(f, &o.skip, "skip", "skip these checks (IDs or names, comma-separated)")
 	f.StringVar(&o.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning, info or never")
 	f.StringVarP(&o.format, "format", "f", "text", "output format: "+strings.Join(report.FormatNames(), ", "))
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of stdout")
-	f.StringArrayVar(&o.reports, "report", nil, "also write FORMAT=FILE (repeatable), e.g. --report sarif=doctor.sarif")
+	stringArrayVar(f, &o.reports, "report", "also write FORMAT=FILE (repeatable), e.g. --report sarif=doctor.sarif")
 	f.DurationVar(&o.timeout, "timeout", 20*time.Second, "bound for the whole run")
 	f.BoolVar(&o.noColor, "no-color", false, "never colour the output (NO_COLOR is honoured too)")
 	f.BoolVar(&o.ascii, "ascii", false, "use ASCII marks instead of ✓ ✗ ! - ~")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "also list passed checks and what they verified")
 	f.BoolVar(&o.probeWebhook, "probe-webhook", false, "send signed test deliveries to webhooks.url (changes nothing at Contio)")
 	f.BoolVar(&o.insecure, "insecure-skip-verify", false, "skip TLS verification, for loopback hosts only")
-	f.StringArrayVar(&o.scan, "scan", nil, "also read the app's source at PATH (repeatable) and run the source checks")
+	stringArrayVar(f, &o.scan, "scan", "also read the app's source at PATH (repeatable) and run the source checks")
 }
 
 // loadIntegration reads the config as the flags say and builds the one

@@ -64,7 +64,7 @@ keep --addr on loopback (the sandbox warns when it is not).`,
 	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (keep it on loopback: the control plane hands out the app's secrets)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed for IDs, credentials and codes (0: random on every start)")
 	f.StringVar(&o.webhookURL, "webhook-url", "", "where to send signed webhook deliveries (loopback only)")
-	f.StringArrayVar(&o.redirectURIs, "redirect-uri", nil, "register this redirect URI (repeatable; default "+sandbox.DefaultRedirectURI+")")
+	stringArrayVar(f, &o.redirectURIs, "redirect-uri", "register this redirect URI (repeatable; default "+sandbox.DefaultRedirectURI+")")
 	f.BoolVar(&o.noRateLimit, "no-rate-limit", false, "turn off the rate limits (100/50/20 a minute per credential, 1,000/500/100 per 5 minutes per IP)")
 	return cmd
 }
