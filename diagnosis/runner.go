@@ -128,12 +128,13 @@ func runPool(parent context.Context, list []*Check, idx []int, results []Result,
 	}
 	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
-	// Each worker writes its result into its own slot and then sends the
-	// slot's number; the slots are read only after that receive, so a
-	// worker abandoned at the deadline writes where nobody reads again and
-	// nothing is written into results after runPool returns. The channel
-	// is buffered for every check so that an abandoned worker never blocks.
-	slots := make([]Result, len(idx))
+	// Workers write each result straight into results, under mu and only
+	// while the pool still waits: at the deadline the pool marks itself
+	// done, so a worker abandoned then writes nothing after runPool
+	// returns. out carries the finished check's number; it is buffered for
+	// every check so that an abandoned worker never blocks.
+	var mu sync.Mutex
+	gaveUp := false
 	out := make(chan int, len(idx))
 	started := make([]atomic.Bool, len(idx))
 	var next atomic.Int64
@@ -153,7 +154,12 @@ func runPool(parent context.Context, list []*Check, idx []int, results []Result,
 			if sem != nil {
 				<-sem
 			}
-			slots[k] = result(c, o, clock().Sub(start))
+			res := result(c, o, clock().Sub(start))
+			mu.Lock()
+			if !gaveUp {
+				results[idx[k]] = res
+			}
+			mu.Unlock()
 			out <- k
 		}
 	}
@@ -164,9 +170,11 @@ func runPool(parent context.Context, list []*Check, idx []int, results []Result,
 	for n := 0; n < len(idx); n++ {
 		select {
 		case k := <-out:
-			results[idx[k]] = slots[k]
 			finished[k] = true
 		case <-ctx.Done():
+			mu.Lock()
+			gaveUp = true
+			mu.Unlock()
 			for k, i := range idx {
 				if finished[k] {
 					continue
