@@ -18,6 +18,12 @@
 //
 //	go run ./scripts/coldstart            # 300 rounds
 //	go run ./scripts/coldstart -rounds 1000
+//	go run ./scripts/coldstart -floor     # also what linking costs, with no work
+//
+// -floor adds two reference binaries in both builds: one that imports only
+// net/http, and one that links every package the doctor links and returns
+// from main at once. They show how much of the ratio is process start and
+// package initialisation that no work in the run can remove.
 package main
 
 import (
@@ -50,14 +56,15 @@ type subject struct {
 
 func main() {
 	rounds := flag.Int("rounds", 300, "measured rounds (after 20 to warm up)")
+	floor := flag.Bool("floor", false, "also measure binaries that only link (net/http alone; everything the doctor links)")
 	flag.Parse()
-	if err := run(*rounds); err != nil {
+	if err := run(*rounds, *floor); err != nil {
 		fmt.Fprintln(os.Stderr, "coldstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(rounds int) error {
+func run(rounds int, floor bool) error {
 	work, err := os.MkdirTemp("", "coldstart")
 	if err != nil {
 		return err
@@ -86,7 +93,19 @@ func run(rounds int) error {
 	if err := build(helloBin, hdir, []string{"GOFLAGS="}, "."); err != nil {
 		return err
 	}
-	for _, p := range []string{doctor, static, helloBin} {
+	bins := []string{doctor, static, helloBin}
+	var extra []*subject
+	if floor {
+		refs, err := buildFloor(work)
+		if err != nil {
+			return err
+		}
+		for _, r := range refs {
+			bins = append(bins, r.argv[0])
+		}
+		extra = refs
+	}
+	for _, p := range bins {
 		if err := rewrite(p); err != nil {
 			return err
 		}
@@ -98,7 +117,9 @@ func run(rounds int) error {
 		{name: "offline run (default build)", argv: append([]string{doctor}, args...)},
 		{name: "offline run (CGO_ENABLED=0)", argv: append([]string{static}, args...)},
 	}
-	for _, s := range subjects[1:] { // the healthy config must pass, or the figures mean nothing
+	checked := len(subjects)
+	subjects = append(subjects, extra...)
+	for _, s := range subjects[1:checked] { // the healthy config must pass, or the figures mean nothing
 		if out, err := exec.Command(s.argv[0], s.argv[1:]...).CombinedOutput(); err != nil {
 			return fmt.Errorf("%s: %v\n%s", s.name, err, out)
 		}
@@ -132,7 +153,7 @@ func run(rounds int) error {
 	fmt.Printf("%d alternating rounds; medians of wall time (and p25-p75), minor page faults\n", rounds)
 	for _, s := range subjects {
 		m := median(s.walls)
-		fmt.Printf("  %-28s %5.2f ms (%.2f-%.2f)  %4d faults  %.2fx\n", s.name, ms(m), ms(pct(s.walls, 25)), ms(pct(s.walls, 75)), median(s.flts), float64(m)/float64(base))
+		fmt.Printf("  %-48s %5.2f ms (%.2f-%.2f)  %4d faults  %.2fx\n", s.name, ms(m), ms(pct(s.walls, 25)), ms(pct(s.walls, 75)), median(s.flts), float64(m)/float64(base))
 	}
 	return nil
 }
@@ -187,3 +208,45 @@ func pct[T int64 | time.Duration](xs []T, p int) T {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// buildFloor builds the reference binaries of -floor, each in the default
+// build and with CGO_ENABLED=0.
+func buildFloor(work string) ([]*subject, error) {
+	out, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, "./cmd/contio-doctor").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list: %v", err)
+	}
+	var all strings.Builder
+	all.WriteString("package main\n\nimport (\n")
+	for _, p := range strings.Fields(string(out)) {
+		fmt.Fprintf(&all, "\t_ %q\n", p)
+	}
+	all.WriteString(")\n\nfunc main() {}\n")
+	mains := []struct{ name, src string }{
+		{"net/http alone", "package main\n\nimport _ \"net/http\"\n\nfunc main() {}\n"},
+		{"links everything, runs nothing", all.String()},
+	}
+	var subjects []*subject
+	for i, m := range mains {
+		// Inside the module, so that the doctor's own packages resolve.
+		dir := filepath.Join("scripts", "coldstart", fmt.Sprintf("floor%d.tmp", i))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(m.src), 0o644); err != nil {
+			return nil, err
+		}
+		for _, b := range []struct {
+			suffix string
+			env    []string
+		}{{"default build", nil}, {"CGO_ENABLED=0", []string{"CGO_ENABLED=0"}}} {
+			bin := filepath.Join(work, fmt.Sprintf("floor%d-%d", i, len(subjects)))
+			if err := build(bin, ".", b.env, "./"+filepath.ToSlash(dir)); err != nil {
+				return nil, err
+			}
+			subjects = append(subjects, &subject{name: m.name + " (" + b.suffix + ")", argv: []string{bin}})
+		}
+	}
+	return subjects, nil
+}
