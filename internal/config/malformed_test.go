@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/Contio-AI/contio-doctor/internal/lazyre"
 )
 
 // TestMalformedYAMLCorpusHasPositions: every file of testdata/malformed is
@@ -105,5 +107,14 @@ func TestExplicitTagOnAStringIsRefused(t *testing.T) {
 	}
 	if _, _, err := loadString(t, "oauth:\n  client_secret: !!str 5\n", "", nil); err != nil {
 		t.Errorf("!!str is a string: %v", err)
+	}
+}
+
+// The YAML message patterns compile (they are compiled on first use).
+func TestYAMLMessagePatternsCompile(t *testing.T) {
+	for _, l := range []*lazyre.Regexp{yamlLine, yamlAnchor} {
+		if l.Get() == nil {
+			t.Errorf("%q did not compile", l.Expr)
+		}
 	}
 }

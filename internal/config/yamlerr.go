@@ -2,31 +2,19 @@ package config
 
 import (
 	"bytes"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
+
+	"github.com/Contio-AI/contio-doctor/internal/lazyre"
 )
 
 // Compiled on the first syntax error, not at every start of the binary;
 // declared as data, so not even the lazy wrapper is built at init.
 var (
-	yamlLine   = &lazyRegexp{expr: `^yaml: line (\d+): (.*)$`}
-	yamlAnchor = &lazyRegexp{expr: `^yaml: unknown anchor '(.*)' referenced$`}
+	yamlLine   = &lazyre.Regexp{Expr: `^yaml: line (\d+): (.*)$`}
+	yamlAnchor = &lazyre.Regexp{Expr: `^yaml: unknown anchor '(.*)' referenced$`}
 )
-
-// lazyRegexp is a regular expression compiled on its first use.
-type lazyRegexp struct {
-	expr string
-	once sync.Once
-	re   *regexp.Regexp
-}
-
-func (l *lazyRegexp) get() *regexp.Regexp {
-	l.once.Do(func() { l.re = regexp.MustCompile(l.expr) })
-	return l.re
-}
 
 // yamlHint adds what to do to one of yaml.v3's terse syntax messages ("" for
 // none). A switch, not a map: nothing to build at init.
@@ -57,7 +45,7 @@ func yamlHint(msg string) string {
 func yamlError(file string, data []byte, err error) error {
 	msg := err.Error()
 	e := &Error{File: file}
-	if m := yamlLine.get().FindStringSubmatch(msg); m != nil {
+	if m := yamlLine.Get().FindStringSubmatch(msg); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 		if isParserProblem(msg) {
@@ -70,8 +58,8 @@ func yamlError(file string, data []byte, err error) error {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 		switch {
-		case yamlAnchor.get().MatchString(err.Error()):
-			name := yamlAnchor.get().FindStringSubmatch(err.Error())[1]
+		case yamlAnchor.Get().MatchString(err.Error()):
+			name := yamlAnchor.Get().FindStringSubmatch(err.Error())[1]
 			e.Line, e.Column = offsetPosition(data, bytes.Index(data, []byte("*"+name)))
 			msg = "an alias refers to an anchor that is not defined above it"
 		case strings.Contains(msg, "control characters") || strings.Contains(msg, "UTF-8"):

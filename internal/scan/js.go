@@ -7,6 +7,7 @@ import (
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
 	"github.com/Contio-AI/contio-doctor/internal/integration"
+	"github.com/Contio-AI/contio-doctor/internal/lazyre"
 )
 
 // node is a syntax-tree node copied out of tree-sitter.
@@ -255,7 +256,7 @@ func unescapeJS(s string) string {
 }
 
 // contioPath finds the Contio API path in a URL shape.
-var contioPath = &lazyRegexp{expr: `(/oauth2/[A-Za-z_-]+|/v1/partner/[^\s'"` + "`" + `?#]*|/auth/(?:initiate|verify)\b|/\.well-known/openid[_-]configuration)`}
+var contioPath = &lazyre.Regexp{Expr: `(/oauth2/[A-Za-z_-]+|/v1/partner/[^\s'"` + "`" + `?#]*|/auth/(?:initiate|verify)\b|/\.well-known/openid[_-]configuration)`}
 
 func pathOf(url string) string {
 	m := contioPath.FindString(url)
@@ -441,7 +442,7 @@ func sdkCtor(name string) bool {
 	return name == "ContioPartnerSDK" || name == "OAuthClient" || name == "ApiKeyClient"
 }
 
-var retryCallee = &lazyRegexp{expr: `(?i)retr(y|ies)|backoff`}
+var retryCallee = &lazyre.Regexp{Expr: `(?i)retr(y|ies)|backoff`}
 
 // sdk records SDK option objects and SDK method calls.
 func (f *jsFile) sdk() {

@@ -5,10 +5,11 @@ import (
 	"strings"
 
 	"github.com/Contio-AI/contio-doctor/internal/integration"
+	"github.com/Contio-AI/contio-doctor/internal/lazyre"
 )
 
 // credentialWords are the names a credential pair's parts go by.
-var credentialWords = &lazyRegexp{expr: `(?i)secret|client_?id|clientid|password|passwd|api_?key`}
+var credentialWords = &lazyre.Regexp{Expr: `(?i)secret|client_?id|clientid|password|passwd|api_?key`}
 
 // basicBuilds finds base64 encodings of a credential pair:
 // Buffer.from(`${id}:${secret}`).toString('base64') and btoa(…).
@@ -90,7 +91,7 @@ func (f *jsFile) between(n, a, b *node) string {
 	return string(f.src[a.end:b.start])
 }
 
-var readFileCall = &lazyRegexp{expr: `readFileSync\(|readFile\(`}
+var readFileCall = &lazyre.Regexp{Expr: `readFileSync\(|readFile\(`}
 
 // hasLineEnding: a "\n" or "\r" in the literal text, or a part read from a
 // file without trimming.
@@ -163,7 +164,7 @@ func (f *jsFile) schemeAround(call *node) string {
 }
 
 // secretName matches names that hold credentials.
-var secretName = &lazyRegexp{expr: `(?i)(client_?secret|webhook_?secret|signing_?secret|secret_?key|\bsecret\b|^secret|secret$|api_?key|apikey|access_?token|refresh_?token|password|passwd)`}
+var secretName = &lazyre.Regexp{Expr: `(?i)(client_?secret|webhook_?secret|signing_?secret|secret_?key|\bsecret\b|^secret|secret$|api_?key|apikey|access_?token|refresh_?token|password|passwd)`}
 
 // literals records string literals assigned to credential names.
 func (f *jsFile) literals() {
@@ -223,9 +224,9 @@ func looksLikeCredential(v string) bool {
 }
 
 var (
-	waitWords  = &lazyRegexp{expr: `(?i)\b(setTimeout|sleep|delay|wait|backoff|back_off)`}
-	retryWords = &lazyRegexp{expr: `(?i)\bcontinue\b|retry|retries|fetch\(|axios|request\(`}
-	retryAfter = &lazyRegexp{expr: `(?i)retry-after|retryafter|retry_after`}
+	waitWords  = &lazyre.Regexp{Expr: `(?i)\b(setTimeout|sleep|delay|wait|backoff|back_off)`}
+	retryWords = &lazyre.Regexp{Expr: `(?i)\bcontinue\b|retry|retries|fetch\(|axios|request\(`}
+	retryAfter = &lazyre.Regexp{Expr: `(?i)retry-after|retryafter|retry_after`}
 )
 
 // rateHandlers records branches taken on a 429.
@@ -265,7 +266,7 @@ func (f *jsFile) rateHandlers() {
 	})
 }
 
-var status429 = &lazyRegexp{expr: `(?i)(status(code)?|code)\s*(===|==)\s*429|429\s*(===|==)`}
+var status429 = &lazyre.Regexp{Expr: `(?i)(status(code)?|code)\s*(===|==)\s*429|429\s*(===|==)`}
 
 func is429Test(t string) bool { return status429.MatchString(t) }
 

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/Contio-AI/contio-doctor/internal/integration"
+	"github.com/Contio-AI/contio-doctor/internal/lazyre"
 )
 
 // logicalLines joins backslash continuations and reports, for each
@@ -25,12 +26,12 @@ func logicalLines(src []byte) (lines []string, starts []int) {
 
 var (
 	// echo [-flags] WORD | base64, or base64 <<< WORD.
-	echoBase64   = &lazyRegexp{expr: `\becho((?:\s+-[a-zA-Z]+)*)\s+("[^"]*"|'[^']*'|\S+)\s*\|\s*base64\b`}
-	printfBase64 = &lazyRegexp{expr: `\bprintf\s+("[^"]*"|'[^']*')[^|]*\|\s*base64\b`}
-	hereBase64   = &lazyRegexp{expr: `\bbase64\s*<<<\s*("[^"]*"|'[^']*'|\S+)`}
-	shellVar     = &lazyRegexp{expr: `\$\{?[A-Za-z_][A-Za-z0-9_]*\}?`}
+	echoBase64   = &lazyre.Regexp{Expr: `\becho((?:\s+-[a-zA-Z]+)*)\s+("[^"]*"|'[^']*'|\S+)\s*\|\s*base64\b`}
+	printfBase64 = &lazyre.Regexp{Expr: `\bprintf\s+("[^"]*"|'[^']*')[^|]*\|\s*base64\b`}
+	hereBase64   = &lazyre.Regexp{Expr: `\bbase64\s*<<<\s*("[^"]*"|'[^']*'|\S+)`}
+	shellVar     = &lazyre.Regexp{Expr: `\$\{?[A-Za-z_][A-Za-z0-9_]*\}?`}
 	// NAME=value, export NAME=value, ENV NAME value, NAME: value (YAML).
-	assignment = &lazyRegexp{expr: `^\s*(?:export\s+|ENV\s+|ARG\s+|-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|:\s|\s)\s*("[^"]*"|'[^']*'|[^\s#"']+)`}
+	assignment = &lazyre.Regexp{Expr: `^\s*(?:export\s+|ENV\s+|ARG\s+|-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|:\s|\s)\s*("[^"]*"|'[^']*'|[^\s#"']+)`}
 )
 
 // scanShell reads shell scripts, Dockerfiles, Makefiles and CI workflow

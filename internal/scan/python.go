@@ -5,17 +5,18 @@ import (
 	"strings"
 
 	"github.com/Contio-AI/contio-doctor/internal/integration"
+	"github.com/Contio-AI/contio-doctor/internal/lazyre"
 )
 
 var (
-	pyCall     = &lazyRegexp{expr: `\b(requests|httpx|session|client|s)\.(get|post|put|patch|delete|request)\s*\(`}
-	pyAssign   = &lazyRegexp{expr: `(?m)^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\{)`}
-	pyString   = &lazyRegexp{expr: `^[rbfRBF]{0,2}("([^"\\]|\\.)*"|'([^'\\]|\\.)*')`}
-	pyFBraces  = &lazyRegexp{expr: `\{[^{}]*\}`}
-	pyKey      = &lazyRegexp{expr: `["']([A-Za-z0-9-]+)["']\s*:\s*`}
-	pyLiteral  = &lazyRegexp{expr: `(?m)^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*["']([^"'\n]+)["']\s*$`}
-	pyB64      = &lazyRegexp{expr: `b64encode\(`}
-	pyHeadersK = &lazyRegexp{expr: `\bheaders\s*=\s*`}
+	pyCall     = &lazyre.Regexp{Expr: `\b(requests|httpx|session|client|s)\.(get|post|put|patch|delete|request)\s*\(`}
+	pyAssign   = &lazyre.Regexp{Expr: `(?m)^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(\{)`}
+	pyString   = &lazyre.Regexp{Expr: `^[rbfRBF]{0,2}("([^"\\]|\\.)*"|'([^'\\]|\\.)*')`}
+	pyFBraces  = &lazyre.Regexp{Expr: `\{[^{}]*\}`}
+	pyKey      = &lazyre.Regexp{Expr: `["']([A-Za-z0-9-]+)["']\s*:\s*`}
+	pyLiteral  = &lazyre.Regexp{Expr: `(?m)^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*["']([^"'\n]+)["']\s*$`}
+	pyB64      = &lazyre.Regexp{Expr: `b64encode\(`}
+	pyHeadersK = &lazyre.Regexp{Expr: `\bheaders\s*=\s*`}
 )
 
 // scanPython reads requests/httpx calls with a small tokenizer: the call's
