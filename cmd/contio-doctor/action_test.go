@@ -56,6 +56,7 @@ func TestActionBuildsFromItsCheckout(t *testing.T) {
 	// go build -o BIN writes a stand-in doctor that logs its arguments.
 	fakeGo := `#!/usr/bin/env bash
 echo "go $PWD $*" >> "$LOG"
+echo "cgo ${CGO_ENABLED-unset}" >> "$LOG"
 while [ $# -gt 0 ]; do
   if [ "$1" = "-o" ]; then
     printf '#!/usr/bin/env bash\necho "doctor $*" >> "$LOG"\necho sarif > contio-doctor.sarif\nexit 1\n' > "$2"; chmod +x "$2"
@@ -95,6 +96,10 @@ done
 		if !strings.Contains(string(got), want) {
 			t.Errorf("the steps ran:\n%s\nwant a line %q", got, want)
 		}
+	}
+	// A forced static build could not scan a Node app (the grammars are C).
+	if strings.Contains(string(got), "cgo 0\n") {
+		t.Errorf("the install step forces CGO_ENABLED=0, so --scan cannot read JavaScript or TypeScript:\n%s", got)
 	}
 	if strings.Contains(string(got), "install") {
 		t.Errorf("the default version ran go install:\n%s", got)
