@@ -1,36 +1,19 @@
-package report
+package report_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/charmbracelet/lipgloss"
+	"github.com/Contio-AI/contio-doctor/report"
 )
 
-// textWidth must agree with lipgloss.Width on everything the report
-// prints: every line and every word of every golden file (plain and
-// coloured), plus text the fast path must hand on.
-func TestTextWidthAgreesWithLipgloss(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.golden"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden files: %v", err)
-	}
-	samples := []string{"", "plain", "a\tb", "\x1b[1mbold\x1b[0m", "日本語", "e\u0301", "👍🏽", "── Not run ─", " · ", "✓ ok", "→ next", "\u00a0nbsp"}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, line := range strings.Split(string(data), "\n") {
-			samples = append(samples, line)
-			samples = append(samples, strings.Fields(line)...)
-		}
-	}
-	for _, s := range samples {
-		if got, want := textWidth(s), lipgloss.Width(s); got != want {
-			t.Errorf("textWidth(%q) = %d, lipgloss.Width = %d", s, got, want)
-		}
+// TestTextSummaryBreaksWhenNarrow: a summary wider than the terminal puts
+// the verdict on a line of its own instead of letting the terminal split a
+// word.
+func TestTextSummaryBreaksWhenNarrow(t *testing.T) {
+	out := string(renderText(t, textJSONFixture(), report.Options{Width: 80}))
+	want := "2 passed · 5 failed (2 errors, 2 warnings, 1 info) · 3 skipped · 1 could not run · 1 waived\n— exit 1 (--fail-on error)\n"
+	if !strings.Contains(out, want) {
+		t.Errorf("narrow summary, want\n%s\nin\n%s", want, out[max(len(out)-400, 0):])
 	}
 }
