@@ -1,5 +1,3 @@
-//go:build !linux
-
 package config
 
 import (
@@ -12,6 +10,12 @@ import (
 
 // readFile reads a config or env file, refusing directories and anything
 // implausibly large. Errors name no path (the caller's *Error does).
+//
+// The buffer is sized from stat, so a file that fits is read in one call
+// and its end seen in the next (io.ReadAll's growing buffer took five
+// reads for a 1.5 KB config); one whose size stat does not know (a pipe,
+// /proc) or that grows meanwhile grows the buffer, up to one byte past
+// the limit.
 func readFile(path string, limit int) ([]byte, fs.FileMode, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -28,9 +32,23 @@ func readFile(path string, limit int) ([]byte, fs.FileMode, error) {
 	if st.IsDir() {
 		return nil, 0, errors.New("is a directory, not a file")
 	}
-	data, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
-	if err != nil {
-		return nil, 0, fmt.Errorf("cannot read: %w", unwrapPath(err))
+	size := limit + 1
+	if n := st.Size(); n >= 0 && n < int64(limit) {
+		size = int(n) + 1
+	}
+	data := make([]byte, 0, size)
+	for len(data) <= limit {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):min(cap(data), limit+1)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("cannot read: %w", unwrapPath(err))
+		}
 	}
 	if len(data) > limit {
 		return nil, 0, fmt.Errorf("larger than the limit of %s; is this the right file?", sizeName(limit))
