@@ -228,7 +228,8 @@ func buildFloor(work string) ([]*subject, error) {
 	}
 	var subjects []*subject
 	for i, m := range mains {
-		// Inside the module, so that the doctor's own packages resolve.
+		// Inside the module, so that the doctor's internal packages resolve;
+		// removed once built (.gitignore covers an interrupted run).
 		dir := filepath.Join("scripts", "coldstart", fmt.Sprintf("floor%d.tmp", i))
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
