@@ -24,7 +24,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 
 	"github.com/Contio-AI/contio-doctor/internal/contio"
@@ -212,10 +211,20 @@ func (s *Sandbox) Start() (baseURL string, stop func(), err error) {
 	return baseURL, stop, nil
 }
 
+// TB is the part of testing.TB that NewTest uses. Naming it here keeps the
+// testing package (and the flags and runtime/trace it brings) out of the
+// binary that links the sandbox.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+	Log(args ...any)
+}
+
 // NewTest starts a sandbox on 127.0.0.1:0 for the test and stops it at
 // cleanup. Without Options.Clock it runs on a FakeClock starting at
 // TestEpoch; without Options.Log it logs through t.Log.
-func NewTest(t testing.TB, opts Options) *Sandbox {
+func NewTest(t TB, opts Options) *Sandbox {
 	t.Helper()
 	if opts.Clock == nil {
 		opts.Clock = NewFakeClock(TestEpoch)
@@ -232,7 +241,7 @@ func NewTest(t testing.TB, opts Options) *Sandbox {
 	return s
 }
 
-type testLog struct{ t testing.TB }
+type testLog struct{ t TB }
 
 func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimRight(string(p), "\n"))
