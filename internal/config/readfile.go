@@ -16,7 +16,10 @@ import (
 // reads for a 1.5 KB config); one whose size stat does not know (a pipe,
 // /proc) or that grows meanwhile grows the buffer, up to one byte past
 // the limit.
-func readFile(path string, limit int) ([]byte, fs.FileMode, error) {
+//
+// On Unix readFile is readFileUnix (readfile_unix.go); elsewhere it is
+// readFileOS, which does the same through package os.
+func readFileOS(path string, limit int) ([]byte, fs.FileMode, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
