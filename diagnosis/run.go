@@ -54,6 +54,9 @@ type Options struct {
 	// fingerprint; nil builds one (building it is a third of a cold start's
 	// own work, so the commands build it once).
 	Redactor *redact.Redactor
+	// Stuck is called when an offline check outlives Timeout (see
+	// RunnerOptions.Stuck); nil waits for the check.
+	Stuck func(id string, after time.Duration)
 }
 
 // Run executes the selected checks against ig, folds their findings into
@@ -85,7 +88,7 @@ func Run(ctx context.Context, ig *integration.Integration, opts Options) (*Repor
 		Probe:        opts.Probe,
 		ProbeWebhook: opts.ProbeWebhook,
 	}
-	results := RunChecks(ctx, list, in, RunnerOptions{CheckTimeout: opts.Timeout, Clock: clock})
+	results := RunChecks(ctx, list, in, RunnerOptions{CheckTimeout: opts.Timeout, Clock: clock, Stuck: opts.Stuck})
 	unmatched := ApplyWaivers(results, ig.Ignore, started)
 	problems := Group(results, opts.Capture)
 

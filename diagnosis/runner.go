@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -22,6 +21,10 @@ type RunnerOptions struct {
 	Parallel int
 	// Clock returns the run's time; nil means time.Now.
 	Clock func() time.Time
+	// Stuck, when set, is called once, from another goroutine, when an
+	// offline check is still running at the batch's deadline (see
+	// runOffline); nil waits for it.
+	Stuck func(id string, after time.Duration)
 }
 
 // Select returns the checks Only and Skip leave, in registry order, and an
@@ -62,8 +65,9 @@ func Select(all []*Check, only, skip []string) ([]*Check, error) {
 //
 // Network checks each run in their own goroutine under their own deadline.
 // Offline checks take microseconds, so a goroutine, timer and channel
-// apiece would cost more than the checks themselves: they run on a small
-// worker pool under one deadline shared by the batch (see runPool).
+// apiece would cost more than the checks themselves: they run in turn on
+// the calling goroutine under one deadline shared by the batch (see
+// runOffline).
 //
 // Network checks run only when in.Probe is set (a live run).
 func RunChecks(ctx context.Context, list []*Check, in *Input, opts RunnerOptions) []Result {
@@ -109,85 +113,72 @@ func RunChecks(ctx context.Context, list []*Check, in *Input, opts RunnerOptions
 				results[i] = runOne(ctx, c, in, timeout, clock)
 			}()
 		}
-		runPool(ctx, list, offline, results, in, timeout, clock, sem)
+		runOffline(ctx, list, offline, results, in, timeout, clock, sem, opts.Stuck)
 		wg.Wait()
 	}
 	return results
 }
 
-// runPool runs the checks list[idx] on min(GOMAXPROCS, len(idx)) workers
-// and stores their results. The trade-off against runOne: the deadline is
-// shared, so every check must finish within timeout of the batch's start
-// rather than of its own; a check that ignores its context holds its worker
-// until the deadline, when the runner stops waiting, reports it, and
-// abandons the worker, as runOne abandons a stuck check.
-func runPool(parent context.Context, list []*Check, idx []int, results []Result, in *Input,
-	timeout time.Duration, clock func() time.Time, sem chan struct{}) {
+// runOffline runs the checks list[idx] one after another on the calling
+// goroutine, under one deadline shared by the batch, and stores their
+// results.
+//
+// Offline checks take microseconds. Run in turn they cost less than a
+// worker pool did: its goroutines' stacks, their growth and the threads
+// woken to run them were a tenth of a cold start. The trade-off is that a
+// check which ignores its context cannot be abandoned. At the deadline the
+// runner calls stuck, when set, from the timer's goroutine with the
+// running check's ID (the command line ends the process there, naming the
+// check); without stuck it waits. A check that returns after the deadline
+// is reported as not finished in time, and the checks after it as not
+// started.
+func runOffline(parent context.Context, list []*Check, idx []int, results []Result, in *Input,
+	timeout time.Duration, clock func() time.Time, sem chan struct{}, stuck func(id string, after time.Duration)) {
 	if len(idx) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
-	// Workers write each result straight into results, under mu and only
-	// while the pool still waits: at the deadline the pool marks itself
-	// done, so a worker abandoned then writes nothing after runPool
-	// returns. out carries the finished check's number; it is buffered for
-	// every check so that an abandoned worker never blocks.
-	var mu sync.Mutex
-	gaveUp := false
-	out := make(chan int, len(idx))
-	started := make([]atomic.Bool, len(idx))
-	var next atomic.Int64
-	work := func() {
-		for {
-			k := int(next.Add(1)) - 1
-			if k >= len(idx) || ctx.Err() != nil {
-				return
+	var running atomic.Pointer[Check]
+	if stuck != nil {
+		stop := context.AfterFunc(ctx, func() {
+			if c := running.Load(); c != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				stuck(c.ID, timeout)
 			}
-			started[k].Store(true)
-			c := list[idx[k]]
-			if sem != nil {
-				sem <- struct{}{}
-			}
-			start := clock()
-			o := execute(ctx, c, in)
-			if sem != nil {
-				<-sem
-			}
-			res := result(c, o, clock().Sub(start))
-			mu.Lock()
-			if !gaveUp {
-				results[idx[k]] = res
-			}
-			mu.Unlock()
-			out <- k
-		}
+		})
+		defer stop()
 	}
-	for range min(runtime.GOMAXPROCS(0), len(idx)) {
-		go work()
-	}
-	finished := make([]bool, len(idx))
-	for n := 0; n < len(idx); n++ {
-		select {
-		case k := <-out:
-			finished[k] = true
-		case <-ctx.Done():
-			mu.Lock()
-			gaveUp = true
-			mu.Unlock()
-			for k, i := range idx {
-				if finished[k] {
-					continue
-				}
-				err := fmt.Errorf("did not finish within %s: %w", timeout, ctx.Err())
-				if !started[k].Load() {
-					err = fmt.Errorf("not started within %s: other checks held every worker: %w", timeout, ctx.Err())
-				}
-				results[i] = result(list[i], outcome{err: err}, timeout)
+	for n, i := range idx {
+		if err := ctx.Err(); err != nil {
+			for _, j := range idx[n:] {
+				results[j] = result(list[j], outcome{err: notStarted(err, timeout)}, 0)
 			}
 			return
 		}
+		c := list[i]
+		if sem != nil {
+			sem <- struct{}{}
+		}
+		running.Store(c)
+		start := clock()
+		o := execute(ctx, c, in)
+		running.Store(nil)
+		if sem != nil {
+			<-sem
+		}
+		if err := ctx.Err(); errors.Is(err, context.DeadlineExceeded) {
+			o = outcome{err: fmt.Errorf("did not finish within %s: %w", timeout, err)}
+		}
+		results[i] = result(c, o, clock().Sub(start))
 	}
+}
+
+// notStarted is the error of an offline check the batch never reached.
+func notStarted(err error, timeout time.Duration) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("not started within %s: the checks before it used the time: %w", timeout, err)
+	}
+	return fmt.Errorf("not run: %w", err)
 }
 
 // precheck turns unmet Needs into a skip without running the check.

@@ -53,14 +53,16 @@ func TestRunIsolatesPanicsAndKeepsOrder(t *testing.T) {
 	}
 }
 
+// A check that ignores its context is reported as not finished; the
+// runner hands it to Stuck at the deadline (the command line exits there).
 func TestRunDeadline(t *testing.T) {
 	block := make(chan struct{})
-	defer close(block)
 	list := []*Check{fakeCheck("CD9010", func(ctx context.Context, _ *Input) ([]Finding, error) {
-		<-block // ignores ctx on purpose: the runner must not wait for it
+		<-block // ignores ctx on purpose
 		return nil, nil
 	})}
-	res := RunChecks(context.Background(), list, &Input{Integration: &integration.Integration{}}, RunnerOptions{CheckTimeout: 20 * time.Millisecond})
+	res := RunChecks(context.Background(), list, &Input{Integration: &integration.Integration{}},
+		RunnerOptions{CheckTimeout: 20 * time.Millisecond, Stuck: func(string, time.Duration) { close(block) }})
 	if res[0].Status != StatusError || !strings.Contains(res[0].Err, "did not finish") {
 		t.Fatalf("got %s %q, want error 'did not finish'", res[0].Status, res[0].Err)
 	}
@@ -149,52 +151,85 @@ func TestSelectSuggests(t *testing.T) {
 	}
 }
 
-// Offline checks share a worker pool: one that ignores its context must
-// not keep the others from finishing, and is reported at the deadline.
-func TestRunPoolStuckCheckDoesNotHoldOthers(t *testing.T) {
+// Offline checks run in turn. One that ignores its context is reported to
+// Stuck at the deadline with its ID; once it returns it is reported as not
+// finished in time, the checks before it keep their results and the ones
+// after it are reported as not started.
+func TestRunOfflineStuckCheck(t *testing.T) {
 	block := make(chan struct{})
-	defer close(block)
 	var list []*Check
-	for i := range 6 {
-		list = append(list, fakeCheck(fmt.Sprintf("CD91%02d", i), func(context.Context, *Input) ([]Finding, error) { return nil, nil }))
+	pass := func(context.Context, *Input) ([]Finding, error) { return nil, nil }
+	for i := range 3 {
+		list = append(list, fakeCheck(fmt.Sprintf("CD91%02d", i), pass))
 	}
 	list = append(list, fakeCheck("CD9110", func(context.Context, *Input) ([]Finding, error) {
 		<-block
 		return nil, nil
 	}))
-	res := RunChecks(context.Background(), list, &Input{Integration: &integration.Integration{}}, RunnerOptions{CheckTimeout: 200 * time.Millisecond})
-	for _, r := range res[:6] {
+	for i := range 3 {
+		list = append(list, fakeCheck(fmt.Sprintf("CD912%d", i), pass))
+	}
+	type call struct {
+		id    string
+		after time.Duration
+	}
+	calls := make(chan call, 2)
+	stuck := func(id string, after time.Duration) {
+		calls <- call{id, after}
+		close(block) // the command line exits here; the test lets the check go on
+	}
+	res := RunChecks(context.Background(), list, &Input{Integration: &integration.Integration{}},
+		RunnerOptions{CheckTimeout: 100 * time.Millisecond, Stuck: stuck})
+	select {
+	case c := <-calls:
+		if c.id != "CD9110" || c.after != 100*time.Millisecond {
+			t.Errorf("Stuck(%q, %s), want Stuck(\"CD9110\", 100ms)", c.id, c.after)
+		}
+	default:
+		t.Fatal("Stuck was not called for the check that held the batch")
+	}
+	if len(calls) != 0 {
+		t.Errorf("Stuck called more than once")
+	}
+	for _, r := range res[:3] {
 		if r.Status != StatusPass {
-			t.Errorf("%s: %s %q, want pass", r.Check.ID, r.Status, r.Err)
+			t.Errorf("%s before the stuck check: %s %q, want pass", r.Check.ID, r.Status, r.Err)
 		}
 	}
-	if r := res[6]; r.Status != StatusError || !strings.Contains(r.Err, "did not finish within 200ms") {
-		t.Errorf("stuck check: %s %q, want error 'did not finish within 200ms'", r.Status, r.Err)
+	if r := res[3]; r.Status != StatusError || !strings.Contains(r.Err, "did not finish within 100ms") {
+		t.Errorf("stuck check: %s %q, want error 'did not finish within 100ms'", r.Status, r.Err)
+	}
+	for _, r := range res[4:] {
+		if r.Status != StatusError || !strings.Contains(r.Err, "not started within 100ms") {
+			t.Errorf("%s after the stuck check: %s %q, want error 'not started within 100ms'", r.Check.ID, r.Status, r.Err)
+		}
 	}
 }
 
-// When stuck checks hold every worker, the checks behind them are reported
-// as not started rather than as slow.
-func TestRunPoolReportsChecksNeverStarted(t *testing.T) {
-	block := make(chan struct{})
-	defer close(block)
-	var list []*Check
-	for i := range runtime.GOMAXPROCS(0) {
-		list = append(list, fakeCheck(fmt.Sprintf("CD92%02d", i), func(context.Context, *Input) ([]Finding, error) {
-			<-block
-			return nil, nil
-		}))
+// Without Stuck the runner waits for a slow check, then reports it and
+// the checks it kept from starting; a batch that finishes in time never
+// calls Stuck.
+func TestRunOfflineSlowCheckWithoutStuck(t *testing.T) {
+	slow := fakeCheck("CD9200", func(context.Context, *Input) ([]Finding, error) {
+		time.Sleep(60 * time.Millisecond)
+		return nil, nil
+	})
+	next := fakeCheck("CD9201", func(context.Context, *Input) ([]Finding, error) { return nil, nil })
+	res := RunChecks(context.Background(), []*Check{slow, next}, &Input{Integration: &integration.Integration{}},
+		RunnerOptions{CheckTimeout: 20 * time.Millisecond})
+	if r := res[0]; r.Status != StatusError || !strings.Contains(r.Err, "did not finish within 20ms") {
+		t.Errorf("slow check: %s %q, want 'did not finish within 20ms'", r.Status, r.Err)
 	}
-	list = append(list, fakeCheck("CD9299", func(context.Context, *Input) ([]Finding, error) { return nil, nil }))
-	res := RunChecks(context.Background(), list, &Input{Integration: &integration.Integration{}}, RunnerOptions{CheckTimeout: 30 * time.Millisecond})
-	last := res[len(res)-1]
-	if last.Status != StatusError || !strings.Contains(last.Err, "not started") {
-		t.Errorf("check behind the stuck ones: %s %q, want error 'not started'", last.Status, last.Err)
+	if r := res[1]; r.Status != StatusError || !strings.Contains(r.Err, "not started") {
+		t.Errorf("check behind the slow one: %s %q, want 'not started'", r.Status, r.Err)
 	}
-	for _, r := range res[:len(res)-1] {
-		if r.Status != StatusError || !strings.Contains(r.Err, "did not finish") {
-			t.Errorf("%s: %s %q, want 'did not finish'", r.Check.ID, r.Status, r.Err)
-		}
+
+	called := false
+	res = RunChecks(context.Background(), []*Check{next}, &Input{Integration: &integration.Integration{}},
+		RunnerOptions{CheckTimeout: 20 * time.Millisecond, Stuck: func(string, time.Duration) { called = true }})
+	time.Sleep(40 * time.Millisecond) // past the deadline: a stopped timer stays quiet
+	if res[0].Status != StatusPass || called {
+		t.Errorf("quick batch: %s, Stuck called %v; want pass and no call", res[0].Status, called)
 	}
 }
 
@@ -213,18 +248,19 @@ func TestRunPoolContextHasDeadline(t *testing.T) {
 }
 
 // A cancelled run reports its offline checks as errors naming the
-// cancellation, never as passes.
+// cancellation, never as passes, and does not call them stuck.
 func TestRunPoolCancelled(t *testing.T) {
 	parent, cancel := context.WithCancel(context.Background())
 	cancel()
 	c := fakeCheck("CD9121", func(ctx context.Context, _ *Input) ([]Finding, error) { return nil, ctx.Err() })
-	res := RunChecks(parent, []*Check{c}, &Input{Integration: &integration.Integration{}}, RunnerOptions{})
-	if res[0].Status != StatusError || !strings.Contains(res[0].Err, "canceled") {
+	stuck := false
+	res := RunChecks(parent, []*Check{c}, &Input{Integration: &integration.Integration{}}, RunnerOptions{Stuck: func(string, time.Duration) { stuck = true }})
+	if res[0].Status != StatusError || !strings.Contains(res[0].Err, "canceled") || stuck {
 		t.Errorf("cancelled run: %s %q, want an error naming the cancellation", res[0].Status, res[0].Err)
 	}
 }
 
-// Parallel bounds the offline pool too.
+// Parallel bounds the offline checks too.
 func TestRunPoolHonoursParallel(t *testing.T) {
 	var running, peak atomic.Int32
 	var list []*Check

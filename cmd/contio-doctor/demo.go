@@ -150,6 +150,7 @@ func (e *env) runDemo(cmd *cobra.Command, o *runOptions, fixed, keep bool) error
 		FailOn:   diagnosis.SeverityNone,
 		Probe:    e.liveProbe(!o.offline, false, o.timeout), // its quota is the sandbox's: not remembered
 		Redactor: red,
+		Stuck:    e.stuck,
 		Verbose:  o.verbose,
 		Clock:    e.clock,
 		RunID:    e.runID,

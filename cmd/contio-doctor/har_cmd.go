@@ -103,6 +103,7 @@ func (e *env) runHAR(cmd *cobra.Command, path string, o *harOptions) error {
 		Verbose: o.verbose,
 		Clock:   e.clock,
 		RunID:   e.runID,
+		Stuck:   e.stuck,
 	})
 	if err != nil {
 		return usageErr(red.Error(err))

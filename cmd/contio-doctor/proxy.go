@@ -98,6 +98,7 @@ func (e *env) runProxy(ctx context.Context, o *proxyOptions) error {
 		FailOn:   failOn,
 		Verbose:  o.verbose,
 		RunID:    e.runID,
+		Stuck:    e.stuck,
 		Announce: e.stderr,
 	})
 	if err != nil {

@@ -56,6 +56,25 @@ type env struct {
 	// rebuilds counts the lines rootCmd built too little for (tests).
 	fullTree bool
 	rebuilds int
+	// exit ends the process from outside the command's goroutine (stuck);
+	// nil means os.Exit. args is the command line being run.
+	exit func(code int)
+	args []string
+}
+
+// stuck ends the process when an offline check has run for the whole
+// timeout. Offline checks run in turn on the command's goroutine, which
+// cannot be taken back from a check that ignores its context; such a check
+// is a bug in the doctor, so the run ends as the doctor's own failure,
+// naming the check and how to run without it.
+func (e *env) stuck(id string, after time.Duration) {
+	fmt.Fprintf(e.stderr, "%s check %s did not finish within %s; this is a bug in contio-doctor (please report it with the command you ran); --skip %s runs without it\n",
+		e.stderrPalette(e.args).err.Sprint("contio-doctor:"), id, after, id)
+	exit := e.exit
+	if exit == nil {
+		exit = os.Exit
+	}
+	exit(diagnosis.ExitInternal)
 }
 
 // run is the whole program; main exits once with what it returns.
@@ -65,6 +84,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func (e *env) run(args []string) (code int) {
+	e.args = args
 	defer func() {
 		if p := recover(); p != nil {
 			// Never print the panic value: it may hold a secret.

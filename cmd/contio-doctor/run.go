@@ -118,6 +118,7 @@ func (e *env) runDoctor(cmd *cobra.Command, o *runOptions) error {
 		Clock:        e.clock,
 		RunID:        e.runID,
 		Redactor:     red,
+		Stuck:        e.stuck,
 	})
 	done()
 	if client != nil {

@@ -117,6 +117,7 @@ func (e *env) runScan(cmd *cobra.Command, paths []string, o *scanOptions) error 
 		Verbose: o.verbose,
 		Clock:   e.clock,
 		RunID:   e.runID,
+		Stuck:   e.stuck,
 	})
 	if err != nil {
 		return usageErr(red.Error(err))

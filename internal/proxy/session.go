@@ -28,13 +28,14 @@ type SessionOptions struct {
 	// Name names the session in findings and the report (the --har
 	// path, or "proxy session").
 	Name string
-	// Only, Skip, Timeout, FailOn, Verbose and RunID are as for
+	// Only, Skip, Timeout, FailOn, Verbose, RunID and Stuck are as for
 	// diagnosis.Run.
 	Only, Skip []string
 	Timeout    time.Duration
 	FailOn     diagnosis.Severity
 	Verbose    bool
 	RunID      string
+	Stuck      func(id string, after time.Duration)
 	// Announce receives one line per new failing finding (nil: none).
 	Announce io.Writer
 	// Debounce is the least time between two diagnoses while traffic
@@ -183,6 +184,7 @@ func (s *Session) Diagnose(ctx context.Context) (*report.Report, *integration.In
 		Verbose: s.opts.Verbose,
 		Clock:   s.opts.Proxy.Clock,
 		RunID:   s.opts.RunID,
+		Stuck:   s.opts.Stuck,
 	})
 	if err != nil {
 		return nil, nil, s.red.Error(err)
