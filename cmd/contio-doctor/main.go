@@ -8,6 +8,8 @@ import (
 
 	// The catalogue registers its checks with the engine at init.
 	_ "github.com/Contio-AI/contio-doctor/checks"
+	// Grows the main goroutine's stack once, before the other inits.
+	_ "github.com/Contio-AI/contio-doctor/internal/stackstart"
 )
 
 func main() {
