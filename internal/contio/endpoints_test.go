@@ -3,6 +3,7 @@ package contio
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -188,6 +189,16 @@ func BenchmarkIndexEndpoints(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		indexEndpoints()
+	}
+}
+
+// BenchmarkFirstLookup is what the first Lookup of a process costs: the
+// segment index is built anew for every round.
+func BenchmarkFirstLookup(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		pathIndexOnce = sync.Once{}
+		Lookup("GET", UserPrefix+"/meetings/9f1c2d3e/participants")
 	}
 }
 
