@@ -1,6 +1,7 @@
 package contio
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -117,11 +118,14 @@ func scanIndices(path string) []int {
 }
 
 // concretePaths turns every template into paths a partner might declare:
-// IDs filled in, a trailing slash, a query, a missing or empty ID.
+// the template itself, IDs filled in, a trailing slash, a query (with and
+// without the slash), a missing, empty or extra segment, the wrong case;
+// then a few paths no endpoint serves.
 func concretePaths() []string {
 	var out []string
 	for _, e := range Endpoints {
 		filled := strings.NewReplacer("{id}", "m-1", "{client_id}", "c-1").Replace(e.Path)
+		emptied := e.Path
 		for strings.Contains(filled, "{") {
 			i, j := strings.Index(filled, "{"), strings.Index(filled, "}")
 			if j < i {
@@ -129,16 +133,34 @@ func concretePaths() []string {
 			}
 			filled = filled[:i] + "x9" + filled[j+1:]
 		}
-		out = append(out, e.Path, filled, filled+"/", filled+"?a=b", strings.TrimSuffix(filled, "/x9")+"/", filled+"/extra")
+		for strings.Contains(emptied, "{") {
+			i, j := strings.Index(emptied, "{"), strings.Index(emptied, "}")
+			if j < i {
+				break
+			}
+			emptied = emptied[:i] + emptied[j+1:]
+		}
+		out = append(out, e.Path, filled, filled+"/", filled+"?a=b", filled+"/?a=b",
+			strings.TrimSuffix(filled, "/x9")+"/", emptied, filled+"/extra", strings.ToUpper(filled))
 	}
-	return append(out, "", "/", "//", "/v1", "/v1/partner/user/", "/v1/partner/user/meetings/export")
+	return append(out, "", "/", "//", "?", "/?a=b", "/v1", "/v1/partner/user/", "/v1/partner/user/meetings/export",
+		"/nope", "/v2/partner/user/meetings", "oauth2/token", "/oauth2", "/oauth2/token/x9", UserPrefix+"/meetings/m-1/nope")
 }
 
-func TestIndexAgreesWithScan(t *testing.T) {
-	matchIndices("/", nil) // builds the index
+// requireIndex builds the segment index, and stops a test that means to
+// exercise it when lookups would scan the catalogue instead.
+func requireIndex(t *testing.T) {
+	t.Helper()
+	pathIndexOnce.Do(indexEndpoints)
 	if !pathIndex.current() {
 		t.Fatal("the segment index is not in use for the catalogue")
 	}
+}
+
+// TestIndexAgreesWithScan holds the segment index to the scan with
+// PathMatches, in catalogue order, for paths derived from every endpoint.
+func TestIndexAgreesWithScan(t *testing.T) {
+	requireIndex(t)
 	for _, p := range concretePaths() {
 		if got, want := matchIndices(p, nil), scanIndices(p); !slices.Equal(got, want) {
 			t.Errorf("matchIndices(%q) = %v, scan gives %v", p, got, want)
@@ -146,10 +168,71 @@ func TestIndexAgreesWithScan(t *testing.T) {
 	}
 }
 
-func TestIndexFallsBackWhenCatalogueReplaced(t *testing.T) {
-	pathIndexOnce.Do(indexEndpoints) // the index describes the real catalogue
+// TestLookupSameOnIndexAndScan compares what the exported look-ups return
+// through the index with what they return through the scan they fall back
+// to, on a copy of the catalogue.
+func TestLookupSameOnIndexAndScan(t *testing.T) {
+	requireIndex(t)
+	results := func() []string {
+		at := func(ep *Endpoint) int {
+			for i := range Endpoints {
+				if &Endpoints[i] == ep {
+					return i
+				}
+			}
+			return -1
+		}
+		var out []string
+		for _, p := range concretePaths() {
+			for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+				ep, allowed := Lookup(m, p)
+				out = append(out, fmt.Sprintf("Lookup(%s %q) = %d %v", m, p, at(ep), allowed))
+			}
+			var matching []int
+			for _, ep := range Matching(p) {
+				matching = append(matching, at(ep))
+			}
+			out = append(out, fmt.Sprintf("Matching(%q) = %v, FirstMatching %d, Template %q, AllowedMethods %v",
+				p, matching, at(FirstMatching(p)), Template(p), AllowedMethods(p)))
+		}
+		return out
+	}
+	viaIndex := results()
 	saved := Endpoints
 	t.Cleanup(func() { Endpoints = saved })
+	Endpoints = slices.Clone(saved)
+	if pathIndex.current() {
+		t.Fatal("the segment index is taken to describe a copy of Endpoints")
+	}
+	viaScan := results()
+	for k := range viaIndex {
+		if viaIndex[k] != viaScan[k] {
+			t.Errorf("through the index %s, through the scan %s", viaIndex[k], viaScan[k])
+		}
+	}
+}
+
+func TestIndexFallsBackWhenCatalogueReplaced(t *testing.T) {
+	requireIndex(t) // the index describes the real catalogue
+	saved := Endpoints
+	t.Cleanup(func() { Endpoints = saved })
+	for _, tt := range []struct {
+		name    string
+		eps     []Endpoint
+		current bool
+	}{
+		{"the catalogue", saved, true},
+		{"the catalogue, capacity cut", saved[:len(saved):len(saved)], true},
+		{"a copy", slices.Clone(saved), false},
+		{"without the first row", saved[1:], false},
+		{"without the last row", saved[:len(saved)-1], false},
+		{"empty", nil, false},
+	} {
+		Endpoints = tt.eps
+		if got := pathIndex.current(); got != tt.current {
+			t.Errorf("%s: pathIndex.current() = %v, want %v", tt.name, got, tt.current)
+		}
+	}
 	Endpoints = []Endpoint{{Method: "GET", Path: "/only/{x}", Scope: "s"}}
 	if got := ScopeFor("GET", "/only/1"); got != "s" {
 		t.Errorf("ScopeFor on a replaced catalogue = %q, want s (the stale index must not be used)", got)
