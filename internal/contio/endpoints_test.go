@@ -1,11 +1,14 @@
 package contio
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/Contio-AI/contio-doctor/internal/contio/internal/triegen"
 )
 
 // pathMatchesSplit is the straightforward definition PathMatches must keep:
@@ -147,17 +150,16 @@ func concretePaths() []string {
 		"/nope", "/v2/partner/user/meetings", "oauth2/token", "/oauth2", "/oauth2/token/x9", UserPrefix+"/meetings/m-1/nope")
 }
 
-// requireIndex builds the segment index, and stops a test that means to
-// exercise it when lookups would scan the catalogue instead.
+// requireIndex stops a test that means to exercise pathTrie when lookups
+// would scan the catalogue instead.
 func requireIndex(t *testing.T) {
 	t.Helper()
-	pathIndexOnce.Do(indexEndpoints)
-	if !pathIndex.current() {
-		t.Fatal("the segment index is not in use for the catalogue")
+	if !pathTrie.current() {
+		t.Fatal("pathTrie does not describe Endpoints: lookups scan the catalogue")
 	}
 }
 
-// TestIndexAgreesWithScan holds the segment index to the scan with
+// TestIndexAgreesWithScan holds the generated trie to the scan with
 // PathMatches, in catalogue order, for paths derived from every endpoint.
 func TestIndexAgreesWithScan(t *testing.T) {
 	requireIndex(t)
@@ -169,7 +171,7 @@ func TestIndexAgreesWithScan(t *testing.T) {
 }
 
 // TestLookupSameOnIndexAndScan compares what the exported look-ups return
-// through the index with what they return through the scan they fall back
+// through the trie with what they return through the scan they fall back
 // to, on a copy of the catalogue.
 func TestLookupSameOnIndexAndScan(t *testing.T) {
 	requireIndex(t)
@@ -201,19 +203,18 @@ func TestLookupSameOnIndexAndScan(t *testing.T) {
 	saved := Endpoints
 	t.Cleanup(func() { Endpoints = saved })
 	Endpoints = slices.Clone(saved)
-	if pathIndex.current() {
-		t.Fatal("the segment index is taken to describe a copy of Endpoints")
+	if pathTrie.current() {
+		t.Fatal("pathTrie is taken to describe a copy of Endpoints")
 	}
 	viaScan := results()
 	for k := range viaIndex {
 		if viaIndex[k] != viaScan[k] {
-			t.Errorf("through the index %s, through the scan %s", viaIndex[k], viaScan[k])
+			t.Errorf("through the trie %s, through the scan %s", viaIndex[k], viaScan[k])
 		}
 	}
 }
 
 func TestIndexFallsBackWhenCatalogueReplaced(t *testing.T) {
-	requireIndex(t) // the index describes the real catalogue
 	saved := Endpoints
 	t.Cleanup(func() { Endpoints = saved })
 	for _, tt := range []struct {
@@ -229,16 +230,42 @@ func TestIndexFallsBackWhenCatalogueReplaced(t *testing.T) {
 		{"empty", nil, false},
 	} {
 		Endpoints = tt.eps
-		if got := pathIndex.current(); got != tt.current {
-			t.Errorf("%s: pathIndex.current() = %v, want %v", tt.name, got, tt.current)
+		if got := pathTrie.current(); got != tt.current {
+			t.Errorf("%s: pathTrie.current() = %v, want %v", tt.name, got, tt.current)
 		}
 	}
 	Endpoints = []Endpoint{{Method: "GET", Path: "/only/{x}", Scope: "s"}}
 	if got := ScopeFor("GET", "/only/1"); got != "s" {
-		t.Errorf("ScopeFor on a replaced catalogue = %q, want s (the stale index must not be used)", got)
+		t.Errorf("ScopeFor on a replaced catalogue = %q, want s (the stale trie must not be used)", got)
 	}
 	if got := Matching("/v1/partner/user/profile"); len(got) != 0 {
 		t.Errorf("Matching on a replaced catalogue found %d endpoints from the old one", len(got))
+	}
+}
+
+// TestEndpointsTrieIsGenerated fails when endpoints_trie.go is not what
+// gen_trie.go writes for the catalogue as it is.
+func TestEndpointsTrieIsGenerated(t *testing.T) {
+	templates := make([]string, len(Endpoints))
+	for i, e := range Endpoints {
+		templates[i] = e.Path
+	}
+	want, err := triegen.Generate(templates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("endpoints_trie.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		k := 0
+		for k < len(gl) && k < len(wl) && gl[k] == wl[k] {
+			k++
+		}
+		t.Fatalf("endpoints_trie.go is out of date with Endpoints (first difference at line %d); "+
+			"regenerate it with: go generate ./internal/contio", k+1)
 	}
 }
 
@@ -254,7 +281,7 @@ func TestMatchingMeetingPath(t *testing.T) {
 	}
 }
 
-// FuzzIndex holds the segment index to the scan over every template.
+// FuzzIndex holds the generated trie to the scan over every template.
 func FuzzIndex(f *testing.F) {
 	for _, p := range concretePaths() {
 		f.Add(p)
@@ -266,21 +293,12 @@ func FuzzIndex(f *testing.F) {
 	})
 }
 
-// BenchmarkIndexEndpoints is the one-off cost of building the segment
-// index, paid on the first lookup of a process.
-func BenchmarkIndexEndpoints(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		indexEndpoints()
-	}
-}
-
-// BenchmarkFirstLookup is what the first Lookup of a process costs: the
-// segment index is built anew for every round.
+// BenchmarkFirstLookup is what the first Lookup of a process costs. The
+// trie is data the linker lays out, so it is any other lookup's cost:
+// nothing is built first.
 func BenchmarkFirstLookup(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		pathIndexOnce = sync.Once{}
 		Lookup("GET", UserPrefix+"/meetings/9f1c2d3e/participants")
 	}
 }
