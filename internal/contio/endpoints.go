@@ -3,7 +3,6 @@ package contio
 import (
 	"slices"
 	"strings"
-	"sync"
 )
 
 // Auth is the authentication scheme an endpoint expects.
@@ -127,11 +126,10 @@ func FirstMatching(path string) *Endpoint {
 }
 
 // matchIndices appends to buf the indices, ascending, of the Endpoints
-// whose template matches path. It walks the segment index, built on the
-// first lookup; should Endpoints have been replaced since, it scans.
+// whose template matches path. It walks pathTrie; should Endpoints have
+// been replaced since the trie was generated, it scans.
 func matchIndices(path string, buf []int) []int {
-	pathIndexOnce.Do(indexEndpoints)
-	if !pathIndex.current() {
+	if !pathTrie.current() {
 		for i := range Endpoints {
 			if PathMatches(Endpoints[i].Path, path) {
 				buf = append(buf, i)
@@ -143,105 +141,47 @@ func matchIndices(path string, buf []int) []int {
 	if len(path) > 1 {
 		path = strings.TrimSuffix(path, "/")
 	}
-	buf = pathIndex.root.match(path, buf)
+	buf = pathTrie.root.match(path, buf)
 	slices.Sort(buf) // a literal and a {param} branch may both match
 	return buf
 }
 
-// pathIndex is a trie over the templates' segments: a lookup walks the
-// few segments of one path instead of matching ~140 templates, which the
-// offline checks do for every declared call.
-var (
-	pathIndex     segmentIndex
-	pathIndexOnce sync.Once
-)
+//go:generate go run gen_trie.go
 
-type segmentIndex struct {
-	root *segmentNode
-	// base and n identify the Endpoints slice the index was built from.
-	base *Endpoint
-	n    int
+// segmentTrie is a trie over the templates' segments: a lookup walks the
+// few segments of one path instead of matching ~140 templates, which the
+// offline checks do for every declared call. pathTrie, the one over
+// Endpoints, is generated into endpoints_trie.go as a literal: data the
+// linker lays out, which no run builds, not even on its first lookup.
+type segmentTrie struct {
+	root segmentNode
+	// catalogue is Endpoints as the trie was generated from it: the
+	// trie's indices refer to that array, not to a slice that replaced it.
+	// Initialised with Endpoints, it is a static copy of its slice header,
+	// no init code, as long as no package-level initialiser before it
+	// calls a function.
+	catalogue []Endpoint
 }
 
 type segmentNode struct {
-	seg   string         // the literal segment leading here
-	lit   []*segmentNode // a short list scans faster than a map builds
-	param *segmentNode   // a {name} segment: any non-empty segment
-	eps   []int          // templates ending here, as Endpoints indices
-	nEps  int            // while building: how many templates end here
+	seg   string        // the literal segment leading here
+	lit   []segmentNode // a short list scans faster than a map
+	param *segmentNode  // a {name} segment: any non-empty segment
+	eps   []int         // templates ending here, as Endpoints indices
 }
 
-// indexEndpoints builds pathIndex from Endpoints, once, on the first
-// lookup: commands that never look a path up do not pay for it. Nodes
-// come from a few slabs and each node's endpoint list is a slice of one
-// shared array, instead of an allocation per node and per list.
-func indexEndpoints() {
-	var b segmentBuilder
-	root := b.node("")
-	ends := make([]*segmentNode, len(Endpoints))
-	for i := range Endpoints {
-		n := root
-		for rest, more := Endpoints[i].Path, true; more; {
-			var seg string
-			seg, rest, more = strings.Cut(rest, "/")
-			n = b.child(n, seg)
-		}
-		ends[i] = n
-		n.nEps++
-	}
-	// Carve each end node's list from one array, in catalogue order.
-	all := make([]int, len(Endpoints))
-	off := 0
-	for _, n := range ends {
-		if n.eps == nil {
-			n.eps = all[off : off : off+n.nEps]
-			off += n.nEps
-		}
-	}
-	for i, n := range ends {
-		n.eps = append(n.eps, i)
-	}
-	pathIndex = segmentIndex{root: root, n: len(Endpoints)}
-	if len(Endpoints) > 0 {
-		pathIndex.base = &Endpoints[0]
-	}
-}
-
-// segmentBuilder hands out the trie's nodes from slabs of 64: a slab is
-// never grown, so the pointers into it stay put.
-type segmentBuilder struct{ slab []segmentNode }
-
-func (b *segmentBuilder) node(seg string) *segmentNode {
-	if len(b.slab) == cap(b.slab) {
-		b.slab = make([]segmentNode, 0, 64)
-	}
-	b.slab = append(b.slab, segmentNode{seg: seg})
-	return &b.slab[len(b.slab)-1]
-}
-
-func (x *segmentIndex) current() bool {
-	return x.root != nil && x.n == len(Endpoints) && (x.n == 0 || x.base == &Endpoints[0])
-}
-
-func (b *segmentBuilder) child(n *segmentNode, seg string) *segmentNode {
-	if isParam(seg) {
-		if n.param == nil {
-			n.param = b.node("")
-		}
-		return n.param
-	}
-	if c := n.literal(seg); c != nil {
-		return c
-	}
-	c := b.node(seg)
-	n.lit = append(n.lit, c)
-	return c
+// current reports whether Endpoints is still the slice t was generated
+// from: the same array and length. (Rows changed in place would go
+// unnoticed: a test replaces Endpoints instead.)
+func (t *segmentTrie) current() bool {
+	return len(Endpoints) == len(t.catalogue) && (len(Endpoints) == 0 || &Endpoints[0] == &t.catalogue[0])
 }
 
 func (n *segmentNode) literal(seg string) *segmentNode {
-	for _, c := range n.lit {
-		if c.seg == seg {
-			return c
+	lit := n.lit // a local: no reload of n.lit after each comparison
+	for i := range lit {
+		if lit[i].seg == seg {
+			return &lit[i]
 		}
 	}
 	return nil

@@ -1,9 +1,14 @@
 package contio
 
 import (
+	"bytes"
+	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/Contio-AI/contio-doctor/internal/contio/internal/triegen"
 )
 
 // pathMatchesSplit is the straightforward definition PathMatches must keep:
@@ -116,11 +121,14 @@ func scanIndices(path string) []int {
 }
 
 // concretePaths turns every template into paths a partner might declare:
-// IDs filled in, a trailing slash, a query, a missing or empty ID.
+// the template itself, IDs filled in, a trailing slash, a query (with and
+// without the slash), a missing, empty or extra segment, the wrong case;
+// then a few paths no endpoint serves.
 func concretePaths() []string {
 	var out []string
 	for _, e := range Endpoints {
 		filled := strings.NewReplacer("{id}", "m-1", "{client_id}", "c-1").Replace(e.Path)
+		emptied := e.Path
 		for strings.Contains(filled, "{") {
 			i, j := strings.Index(filled, "{"), strings.Index(filled, "}")
 			if j < i {
@@ -128,16 +136,33 @@ func concretePaths() []string {
 			}
 			filled = filled[:i] + "x9" + filled[j+1:]
 		}
-		out = append(out, e.Path, filled, filled+"/", filled+"?a=b", strings.TrimSuffix(filled, "/x9")+"/", filled+"/extra")
+		for strings.Contains(emptied, "{") {
+			i, j := strings.Index(emptied, "{"), strings.Index(emptied, "}")
+			if j < i {
+				break
+			}
+			emptied = emptied[:i] + emptied[j+1:]
+		}
+		out = append(out, e.Path, filled, filled+"/", filled+"?a=b", filled+"/?a=b",
+			strings.TrimSuffix(filled, "/x9")+"/", emptied, filled+"/extra", strings.ToUpper(filled))
 	}
-	return append(out, "", "/", "//", "/v1", "/v1/partner/user/", "/v1/partner/user/meetings/export")
+	return append(out, "", "/", "//", "?", "/?a=b", "/v1", "/v1/partner/user/", "/v1/partner/user/meetings/export",
+		"/nope", "/v2/partner/user/meetings", "oauth2/token", "/oauth2", "/oauth2/token/x9", UserPrefix+"/meetings/m-1/nope")
 }
 
-func TestIndexAgreesWithScan(t *testing.T) {
-	matchIndices("/", nil) // builds the index
-	if !pathIndex.current() {
-		t.Fatal("the segment index is not in use for the catalogue")
+// requireIndex stops a test that means to exercise pathTrie when lookups
+// would scan the catalogue instead.
+func requireIndex(t *testing.T) {
+	t.Helper()
+	if !pathTrie.current() {
+		t.Fatal("pathTrie does not describe Endpoints: lookups scan the catalogue")
 	}
+}
+
+// TestIndexAgreesWithScan holds the generated trie to the scan with
+// PathMatches, in catalogue order, for paths derived from every endpoint.
+func TestIndexAgreesWithScan(t *testing.T) {
+	requireIndex(t)
 	for _, p := range concretePaths() {
 		if got, want := matchIndices(p, nil), scanIndices(p); !slices.Equal(got, want) {
 			t.Errorf("matchIndices(%q) = %v, scan gives %v", p, got, want)
@@ -145,16 +170,102 @@ func TestIndexAgreesWithScan(t *testing.T) {
 	}
 }
 
-func TestIndexFallsBackWhenCatalogueReplaced(t *testing.T) {
-	pathIndexOnce.Do(indexEndpoints) // the index describes the real catalogue
+// TestLookupSameOnIndexAndScan compares what the exported look-ups return
+// through the trie with what they return through the scan they fall back
+// to, on a copy of the catalogue.
+func TestLookupSameOnIndexAndScan(t *testing.T) {
+	requireIndex(t)
+	results := func() []string {
+		at := func(ep *Endpoint) int {
+			for i := range Endpoints {
+				if &Endpoints[i] == ep {
+					return i
+				}
+			}
+			return -1
+		}
+		var out []string
+		for _, p := range concretePaths() {
+			for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+				ep, allowed := Lookup(m, p)
+				out = append(out, fmt.Sprintf("Lookup(%s %q) = %d %v", m, p, at(ep), allowed))
+			}
+			var matching []int
+			for _, ep := range Matching(p) {
+				matching = append(matching, at(ep))
+			}
+			out = append(out, fmt.Sprintf("Matching(%q) = %v, FirstMatching %d, Template %q, AllowedMethods %v",
+				p, matching, at(FirstMatching(p)), Template(p), AllowedMethods(p)))
+		}
+		return out
+	}
+	viaIndex := results()
 	saved := Endpoints
 	t.Cleanup(func() { Endpoints = saved })
+	Endpoints = slices.Clone(saved)
+	if pathTrie.current() {
+		t.Fatal("pathTrie is taken to describe a copy of Endpoints")
+	}
+	viaScan := results()
+	for k := range viaIndex {
+		if viaIndex[k] != viaScan[k] {
+			t.Errorf("through the trie %s, through the scan %s", viaIndex[k], viaScan[k])
+		}
+	}
+}
+
+func TestIndexFallsBackWhenCatalogueReplaced(t *testing.T) {
+	saved := Endpoints
+	t.Cleanup(func() { Endpoints = saved })
+	for _, tt := range []struct {
+		name    string
+		eps     []Endpoint
+		current bool
+	}{
+		{"the catalogue", saved, true},
+		{"the catalogue, capacity cut", saved[:len(saved):len(saved)], true},
+		{"a copy", slices.Clone(saved), false},
+		{"without the first row", saved[1:], false},
+		{"without the last row", saved[:len(saved)-1], false},
+		{"empty", nil, false},
+	} {
+		Endpoints = tt.eps
+		if got := pathTrie.current(); got != tt.current {
+			t.Errorf("%s: pathTrie.current() = %v, want %v", tt.name, got, tt.current)
+		}
+	}
 	Endpoints = []Endpoint{{Method: "GET", Path: "/only/{x}", Scope: "s"}}
 	if got := ScopeFor("GET", "/only/1"); got != "s" {
-		t.Errorf("ScopeFor on a replaced catalogue = %q, want s (the stale index must not be used)", got)
+		t.Errorf("ScopeFor on a replaced catalogue = %q, want s (the stale trie must not be used)", got)
 	}
 	if got := Matching("/v1/partner/user/profile"); len(got) != 0 {
 		t.Errorf("Matching on a replaced catalogue found %d endpoints from the old one", len(got))
+	}
+}
+
+// TestEndpointsTrieIsGenerated fails when endpoints_trie.go is not what
+// gen_trie.go writes for the catalogue as it is.
+func TestEndpointsTrieIsGenerated(t *testing.T) {
+	templates := make([]string, len(Endpoints))
+	for i, e := range Endpoints {
+		templates[i] = e.Path
+	}
+	want, err := triegen.Generate(templates)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("endpoints_trie.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+		k := 0
+		for k < len(gl) && k < len(wl) && gl[k] == wl[k] {
+			k++
+		}
+		t.Fatalf("endpoints_trie.go is out of date with Endpoints (first difference at line %d); "+
+			"regenerate it with: go generate ./internal/contio", k+1)
 	}
 }
 
@@ -170,7 +281,7 @@ func TestMatchingMeetingPath(t *testing.T) {
 	}
 }
 
-// FuzzIndex holds the segment index to the scan over every template.
+// FuzzIndex holds the generated trie to the scan over every template.
 func FuzzIndex(f *testing.F) {
 	for _, p := range concretePaths() {
 		f.Add(p)
@@ -182,12 +293,13 @@ func FuzzIndex(f *testing.F) {
 	})
 }
 
-// BenchmarkIndexEndpoints is the one-off cost of building the segment
-// index, paid on the first lookup of a process.
-func BenchmarkIndexEndpoints(b *testing.B) {
+// BenchmarkFirstLookup is what the first Lookup of a process costs. The
+// trie is data the linker lays out, so it is any other lookup's cost:
+// nothing is built first.
+func BenchmarkFirstLookup(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		indexEndpoints()
+		Lookup("GET", UserPrefix+"/meetings/9f1c2d3e/participants")
 	}
 }
 
