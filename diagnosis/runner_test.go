@@ -234,7 +234,7 @@ func TestRunOfflineSlowCheckWithoutStuck(t *testing.T) {
 }
 
 // Offline checks receive a context that carries the run's deadline.
-func TestRunPoolContextHasDeadline(t *testing.T) {
+func TestRunOfflineContextHasDeadline(t *testing.T) {
 	c := fakeCheck("CD9120", func(ctx context.Context, _ *Input) ([]Finding, error) {
 		if _, ok := ctx.Deadline(); !ok {
 			return []Finding{{Message: "no deadline"}}, nil
@@ -249,7 +249,7 @@ func TestRunPoolContextHasDeadline(t *testing.T) {
 
 // A cancelled run reports its offline checks as errors naming the
 // cancellation, never as passes, and does not call them stuck.
-func TestRunPoolCancelled(t *testing.T) {
+func TestRunOfflineCancelled(t *testing.T) {
 	parent, cancel := context.WithCancel(context.Background())
 	cancel()
 	c := fakeCheck("CD9121", func(ctx context.Context, _ *Input) ([]Finding, error) { return nil, ctx.Err() })
@@ -261,7 +261,7 @@ func TestRunPoolCancelled(t *testing.T) {
 }
 
 // Parallel bounds the offline checks too.
-func TestRunPoolHonoursParallel(t *testing.T) {
+func TestRunOfflineHonoursParallel(t *testing.T) {
 	var running, peak atomic.Int32
 	var list []*Check
 	for i := range 8 {

@@ -35,28 +35,38 @@ func readFileOS(path string, limit int) ([]byte, fs.FileMode, error) {
 	if st.IsDir() {
 		return nil, 0, errors.New("is a directory, not a file")
 	}
-	size := limit + 1
-	if n := st.Size(); n >= 0 && n < int64(limit) {
-		size = int(n) + 1
+	data, err := readLimited(f, st.Size(), limit)
+	if err != nil {
+		return nil, 0, err
 	}
-	data := make([]byte, 0, size)
+	return data, st.Mode().Perm(), nil
+}
+
+// readLimited reads r to its end into a buffer sized from size (what stat
+// said; negative or wrong is fine), refusing more than limit bytes.
+func readLimited(r io.Reader, size int64, limit int) ([]byte, error) {
+	n := limit + 1
+	if size >= 0 && size < int64(limit) {
+		n = int(size) + 1
+	}
+	data := make([]byte, 0, n)
 	for len(data) <= limit {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
 		}
-		n, err := f.Read(data[len(data):min(cap(data), limit+1)])
+		n, err := r.Read(data[len(data):min(cap(data), limit+1)])
 		data = data[:len(data)+n]
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, 0, fmt.Errorf("cannot read: %w", unwrapPath(err))
+			return nil, fmt.Errorf("cannot read: %w", unwrapPath(err))
 		}
 	}
 	if len(data) > limit {
-		return nil, 0, fmt.Errorf("larger than the limit of %s; is this the right file?", sizeName(limit))
+		return nil, fmt.Errorf("larger than the limit of %s; is this the right file?", sizeName(limit))
 	}
-	return data, st.Mode().Perm(), nil
+	return data, nil
 }
 
 // unwrapPath drops the *PathError wrapper, whose path the caller prints.

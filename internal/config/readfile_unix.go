@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"syscall"
 )
@@ -41,29 +42,28 @@ func readFileUnix(path string, limit int) ([]byte, fs.FileMode, error) {
 	if st.Mode&syscall.S_IFMT == syscall.S_IFDIR {
 		return nil, 0, errors.New("is a directory, not a file")
 	}
-	size := limit + 1
-	if n := int64(st.Size); n >= 0 && n < int64(limit) {
-		size = int(n) + 1
-	}
-	data := make([]byte, 0, size)
-	for len(data) <= limit {
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)]
-		}
-		n, err := syscall.Read(fd, data[len(data):min(cap(data), limit+1)])
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, 0, fmt.Errorf("cannot read: %w", err)
-		}
-		if n == 0 {
-			break
-		}
-		data = data[:len(data)+n]
-	}
-	if len(data) > limit {
-		return nil, 0, fmt.Errorf("larger than the limit of %s; is this the right file?", sizeName(limit))
+	data, err := readLimited(fdReader(fd), int64(st.Size), limit)
+	if err != nil {
+		return nil, 0, err
 	}
 	return data, fs.FileMode(st.Mode & 0o777), nil
+}
+
+// fdReader reads a file descriptor with read(2), retrying EINTR; 0 bytes
+// is the end.
+type fdReader int
+
+func (fd fdReader) Read(p []byte) (int, error) {
+	for {
+		n, err := syscall.Read(int(fd), p)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return 0, err
+		case n == 0 && len(p) > 0:
+			return 0, io.EOF
+		}
+		return n, nil
+	}
 }
